@@ -1,0 +1,17 @@
+#!/usr/bin/env node
+import { App } from 'aws-cdk-lib';
+import { platformConfig } from '../config/platform';
+import { ConfigError } from '../lib/config/schema';
+import { buildMlopsApp } from '../lib/mlops-app';
+
+// Synthesis is explicit so that a bad configuration writes nothing: validation throws before any
+// construct exists, and the process exits with the list of problems instead of a stack trace.
+const app = new App({ autoSynth: false });
+try {
+  buildMlopsApp(app, { config: platformConfig, configSource: 'config/platform.ts' });
+} catch (e) {
+  if (!(e instanceof ConfigError)) throw e;
+  process.stderr.write(`\n${e.message}\n\n`);
+  process.exit(1);
+}
+app.synth();

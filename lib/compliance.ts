@@ -1,0 +1,86 @@
+import { App, CfnResource, IPolicyValidationContext, IPolicyValidationPlugin, PolicyValidationPluginReport, Validations } from 'aws-cdk-lib';
+import { CfnGuardValidator } from '@cdklabs/cdk-validator-cfnguard';
+import { AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks } from 'cdk-nag';
+import { IConstruct } from 'constructs';
+
+/**
+ * Registers every compliance pack the blueprint must pass on every synth: cdk-nag's AWS Solutions,
+ * NIST 800-53 rev 5 and HIPAA Security packs, and the AWS Control Tower proactive controls through
+ * cfn-guard. AWS's CloudFormation validator is registered by aws-cdk-lib itself.
+ * Any unacknowledged finding fails synthesis.
+ */
+export function addComplianceChecks(app: App): void {
+  Validations.of(app).addPlugins(
+    new EveryFindingIsAnError(new AwsSolutionsChecks(app)),
+    new EveryFindingIsAnError(new NIST80053R5Checks(app)),
+    new EveryFindingIsAnError(new HIPAASecurityChecks(app)),
+    new EveryFindingIsAnError(new CfnGuardValidator()),
+  );
+}
+
+/**
+ * Makes every finding of a plugin an error, so that nothing unacknowledged passes synthesis as
+ * mere output: cdk-nag's warning-level rules included, and the cfn-guard plugin, which reports
+ * violations without a severity (synthesis counts those as warnings once any acknowledgement
+ * exists, so Control Tower findings would otherwise be printed but pass).
+ */
+class EveryFindingIsAnError implements IPolicyValidationPlugin {
+  public readonly name: string;
+  public readonly version?: string;
+  public readonly ruleIds?: string[];
+
+  constructor(private readonly inner: IPolicyValidationPlugin) {
+    this.name = inner.name;
+    this.version = inner.version;
+    this.ruleIds = inner.ruleIds;
+  }
+
+  public validate(context: IPolicyValidationContext): PolicyValidationPluginReport {
+    const report = this.inner.validate(context);
+    // Synthesis recomputes success from the severities after removing acknowledged findings.
+    const violations = report.violations.map((v) => ({ ...v, severity: 'error' }));
+    return { ...report, violations, success: report.success && violations.length === 0 };
+  }
+}
+
+
+/** Metadata key under which this helper records acknowledgements, for reports and tests. */
+export const ACKNOWLEDGEMENT_METADATA = 'mlops:acknowledgement';
+
+/** One acknowledged compliance finding, as recorded on its resource. */
+export interface AcknowledgementRecord {
+  /** The rule (and finding) id, e.g. `AwsSolutions-IAM5[Resource::*]`. */
+  readonly id: string;
+  /** Why the finding is accepted. */
+  readonly reason: string;
+}
+
+/**
+ * Acknowledges compliance findings on exactly one CloudFormation resource.
+ *
+ * Each id is one finding of one rule (several ids are allowed when different packs report the
+ * same root cause, e.g. `AwsSolutions-S1` and `NIST.800.53.R5-S3BucketLoggingEnabled`). Passing
+ * anything but a single `CfnResource` is refused, so an acknowledgement can never spread to
+ * children it was not written for.
+ */
+export function acknowledge(resource: IConstruct, ids: readonly string[], reason: string): void {
+  if (!CfnResource.isCfnResource(resource)) {
+    throw new Error(`acknowledge(${resource.node.path}): acknowledgements go on one CloudFormation resource, not on a construct tree`);
+  }
+  if (reason.trim().length < 40) {
+    throw new Error(`acknowledge(${resource.node.path}): the reason "${reason}" is too short to convince a reviewer (40 characters at least)`);
+  }
+  for (const id of ids) {
+    Validations.of(resource).acknowledge({ id, reason });
+    resource.node.addMetadata(ACKNOWLEDGEMENT_METADATA, { id, reason } satisfies AcknowledgementRecord);
+  }
+}
+
+/** Every acknowledgement made through {@link acknowledge} below `scope`, with the resource path. */
+export function listAcknowledgements(scope: IConstruct): Array<AcknowledgementRecord & { path: string }> {
+  return scope.node.findAll().flatMap((c) =>
+    c.node.metadata
+      .filter((m) => m.type === ACKNOWLEDGEMENT_METADATA)
+      .map((m) => ({ path: c.node.path, ...(m.data as AcknowledgementRecord) })),
+  );
+}

@@ -1,0 +1,152 @@
+import { arrayOf, bool, int, obj, oneOf, optional, recordOf, Schema, str } from './schema';
+
+/** CloudWatch Logs accepts only these retention periods, in days. */
+export const LOG_RETENTION_DAYS = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+] as const;
+
+/** Settings of the versioned S3 data lake. */
+export interface DataLakeSettings {
+  /**
+   * Days after which a noncurrent (overwritten or deleted) object version is removed.
+   * Current data never expires.
+   *
+   * @default 90
+   */
+  readonly noncurrentVersionExpirationDays?: number;
+  /**
+   * Days after which current objects move to S3 Intelligent-Tiering.
+   *
+   * @default - objects stay in S3 Standard
+   */
+  readonly intelligentTieringAfterDays?: number;
+  /**
+   * Days the S3 server access logs are kept.
+   *
+   * @default 365
+   */
+  readonly accessLogExpirationDays?: number;
+}
+
+/** Settings of the audit trail. */
+export interface AuditSettings {
+  /**
+   * S3 Object Lock mode of the audit bucket. `COMPLIANCE` cannot be shortened or lifted by anyone,
+   * the root user included; `GOVERNANCE` can be by principals with `s3:BypassGovernanceRetention`.
+   */
+  readonly objectLockMode: 'GOVERNANCE' | 'COMPLIANCE';
+  /** Days every audit record (CloudTrail log files, decision and lineage records) is locked. */
+  readonly objectLockRetentionDays: number;
+  /**
+   * Days CloudTrail events are kept in CloudWatch Logs (one of the values CloudWatch Logs accepts).
+   *
+   * @default 365
+   */
+  readonly cloudWatchLogsRetentionDays?: number;
+}
+
+/** Who is told about pipeline runs and alarms. */
+export interface NotificationSettings {
+  /**
+   * E-mail addresses subscribed to the pipeline topic (runs started, succeeded, failed).
+   *
+   * @default - no subscriptions
+   */
+  readonly pipelineEmails?: string[];
+  /**
+   * E-mail addresses subscribed to the alarm topic (drift, endpoint health, failed deliveries).
+   *
+   * @default - no subscriptions
+   */
+  readonly alarmEmails?: string[];
+}
+
+/** One deployment environment (dev, prod, ...). */
+export interface EnvironmentConfig {
+  /**
+   * AWS account ID the environment deploys to.
+   *
+   * @default - environment-agnostic: the account of the credentials used by `cdk deploy`
+   */
+  readonly account?: string;
+  /**
+   * AWS region the environment deploys to.
+   *
+   * @default - environment-agnostic: the region of the credentials used by `cdk deploy`
+   */
+  readonly region?: string;
+  /**
+   * Whether this is a production environment. Production environments get stricter defaults
+   * in later features (human approval, no scale-to-zero).
+   *
+   * @default false
+   */
+  readonly production?: boolean;
+  /** Data lake settings. @default - see {@link DataLakeSettings} */
+  readonly dataLake?: DataLakeSettings;
+  /** Audit trail settings. */
+  readonly audit: AuditSettings;
+  /** Notification subscriptions. @default - topics without subscriptions */
+  readonly notifications?: NotificationSettings;
+  /**
+   * Tags applied to every resource of the environment.
+   *
+   * @default - only the blueprint's own `mlops:environment` tag
+   */
+  readonly tags?: Record<string, string>;
+}
+
+/** The whole platform configuration: a namespace and its environments. */
+export interface PlatformConfig {
+  /**
+   * Prefix of stack names and SSM parameter paths, so that two installations can share an account.
+   * Lower-case letters, digits and hyphens, starting with a letter.
+   */
+  readonly namespace: string;
+  /** The environments, by name (the value of `-c env=NAME`). */
+  readonly environments: Record<string, EnvironmentConfig>;
+}
+
+const email = str({ pattern: /^[^\s@]+@[^\s@]+\.[^\s@]+$/, expected: 'an e-mail address' });
+
+export const dataLakeSchema: Schema<DataLakeSettings> = obj<DataLakeSettings>({
+  noncurrentVersionExpirationDays: optional(int(1, 3650)),
+  intelligentTieringAfterDays: optional(int(0, 3650)),
+  accessLogExpirationDays: optional(int(1, 3650)),
+});
+
+export const auditSchema: Schema<AuditSettings> = obj<AuditSettings>({
+  objectLockMode: oneOf('GOVERNANCE', 'COMPLIANCE'),
+  objectLockRetentionDays: int(1, 36500),
+  cloudWatchLogsRetentionDays: optional(int(1, 3653, LOG_RETENTION_DAYS)),
+});
+
+export const notificationSchema: Schema<NotificationSettings> = obj<NotificationSettings>({
+  pipelineEmails: optional(arrayOf(email, { unique: true })),
+  alarmEmails: optional(arrayOf(email, { unique: true })),
+});
+
+const tagKey = str({ pattern: /^(?!aws:)[\p{L}\p{Z}\p{N}_.:/=+\-@]+$/u, maxLength: 128, expected: 'a tag key (not starting with "aws:")' });
+const tagValue = str({ pattern: /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u, minLength: 0, maxLength: 256, expected: 'a tag value' });
+
+export const environmentSchema: Schema<EnvironmentConfig> = obj<EnvironmentConfig>({
+  account: optional(str({ pattern: /^\d{12}$/, expected: 'a 12-digit AWS account ID' })),
+  region: optional(str({ pattern: /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/, expected: 'an AWS region such as "eu-west-1"' })),
+  production: optional(bool()),
+  dataLake: optional(dataLakeSchema),
+  audit: auditSchema,
+  notifications: optional(notificationSchema),
+  tags: optional(recordOf(tagKey, tagValue)),
+});
+
+/** Environment names become part of stack names and SSM paths. */
+export const ENVIRONMENT_NAME = /^[a-z][a-z0-9-]{0,15}$/;
+
+export const platformSchema: Schema<PlatformConfig> = obj<PlatformConfig>({
+  namespace: str({ pattern: /^[a-z][a-z0-9-]{0,19}$/, expected: 'lower-case letters, digits and hyphens, starting with a letter, at most 20 characters' }),
+  environments: recordOf(
+    str({ pattern: ENVIRONMENT_NAME, expected: 'an environment name of lower-case letters, digits and hyphens, starting with a letter, at most 16 characters' }),
+    environmentSchema,
+    { minKeys: 1 },
+  ),
+});

@@ -1,0 +1,54 @@
+import { App } from 'aws-cdk-lib';
+import { addComplianceChecks } from './compliance';
+import { readJsonConfig, selectEnvironment, SelectedEnvironment } from './config/load';
+import { PlatformStack } from './platform-stack';
+
+/** Options of {@link buildMlopsApp}. */
+export interface MlopsAppOptions {
+  /** The platform configuration (unvalidated). Replaced by the file named in the `config` context value when one is given. */
+  readonly config: unknown;
+  /** Where `config` came from, named in validation errors. */
+  readonly configSource: string;
+  /**
+   * Run the compliance packs (cdk-nag and Control Tower controls) on synthesis.
+   *
+   * @default true
+   */
+  readonly complianceChecks?: boolean;
+}
+
+/** The stacks of one environment. */
+export interface MlopsStacks {
+  /** The validated configuration and chosen environment. */
+  readonly selected: SelectedEnvironment;
+  /** The environment's platform stack. */
+  readonly platform: PlatformStack;
+}
+
+/**
+ * Adds the stacks of one environment to `app`: `-c env=NAME` picks the environment (default `dev`),
+ * `-c config=FILE.json` replaces the configuration with a JSON file.
+ *
+ * Validation happens before any construct is created, so a bad configuration throws a
+ * `ConfigError` listing every problem and nothing is synthesized.
+ */
+export function buildMlopsApp(app: App, options: MlopsAppOptions): MlopsStacks {
+  const file = app.node.tryGetContext('config');
+  const raw = typeof file === 'string' ? readJsonConfig(file) : options.config;
+  const source = typeof file === 'string' ? file : options.configSource;
+  const selected = selectEnvironment(raw, source, app.node.tryGetContext('env') ?? 'dev');
+  const { platform: config, name, environment } = selected;
+
+  const env = environment.account || environment.region ? { account: environment.account, region: environment.region } : undefined;
+  const platform = new PlatformStack(app, `${config.namespace}-${name}-platform`, {
+    env,
+    namespace: config.namespace,
+    environmentName: name,
+    config: environment,
+    description: `MLOps platform (${name}): KMS keys, data lake, audit trail, notification topics`,
+    terminationProtection: environment.production === true,
+  });
+
+  if (options.complianceChecks ?? true) addComplianceChecks(app);
+  return { selected, platform };
+}

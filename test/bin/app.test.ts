@@ -1,0 +1,58 @@
+import { spawnSync } from 'child_process';
+import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'fs';
+import { tmpdir } from 'os';
+import { join } from 'path';
+import { CDK_JSON_CONTEXT, defaultConfig } from '../helpers';
+
+const ROOT = join(__dirname, '..', '..');
+
+/** Runs the app the way `cdk synth` does (cdk.json's app command), with context passed like the CLI. */
+function runApp(context: Record<string, unknown>) {
+  const outdir = mkdtempSync(join(tmpdir(), 'mlops-bin-'));
+  const result = spawnSync(process.execPath, ['--import', 'tsx', 'bin/app.ts'], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    env: {
+      ...process.env,
+      NODE_ENV: 'production',
+      CDK_OUTDIR: outdir,
+      CDK_CONTEXT_JSON: JSON.stringify({ ...CDK_JSON_CONTEXT, ...context }),
+      AWS_ACCESS_KEY_ID: '', AWS_SECRET_ACCESS_KEY: '', AWS_PROFILE: '',
+    },
+  });
+  return { ...result, outdir };
+}
+
+describe('bin/app.ts', () => {
+  test('a bad configuration file fails with the list of problems, no stack trace, and writes nothing', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mlops-badconfig-'));
+    const file = join(dir, 'platform.json');
+    const config = defaultConfig();
+    config.environments.dev.audit.objectLockRetentionDays = -5;
+    config.environments.dev.dataLake.noncurrentVersionExpirationDays = 'ninety';
+    writeFileSync(file, JSON.stringify(config));
+
+    const result = runApp({ config: file });
+
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain(`Invalid configuration in ${file} (2 problems):`);
+    expect(result.stderr).toContain('environments.dev.audit.objectLockRetentionDays: got -5; expected an integer from 1 to 36500');
+    expect(result.stderr).toContain('environments.dev.dataLake.noncurrentVersionExpirationDays: got "ninety"; expected an integer from 1 to 3650');
+    expect(result.stderr).not.toMatch(/^\s+at /m);
+    expect(readdirSync(result.outdir)).toEqual([]);
+  });
+
+  test('an unknown environment fails naming the known ones', () => {
+    const result = runApp({ env: 'staging' });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('env: got "staging"; expected one of the environments in config/platform.ts: dev, prod');
+    expect(readdirSync(result.outdir)).toEqual([]);
+  });
+
+  test('the default configuration synthesizes the dev platform with every compliance pack on', () => {
+    const result = runApp({});
+    expect(result.stderr).not.toMatch(/ERROR|WARNING/);
+    expect(result.status).toBe(0);
+    expect(existsSync(join(result.outdir, 'mlops-dev-platform.template.json'))).toBe(true);
+  });
+});

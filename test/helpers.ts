@@ -1,0 +1,39 @@
+import { App } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { mkdtempSync, readFileSync } from 'fs';
+import { tmpdir } from 'os';
+import { join } from 'path';
+import { platformConfig } from '../config/platform';
+import { buildMlopsApp, MlopsAppOptions, MlopsStacks } from '../lib/mlops-app';
+
+/** The context of cdk.json (feature flags, strict validation), as the CLI would pass it. */
+export const CDK_JSON_CONTEXT: Record<string, unknown> = JSON.parse(readFileSync(join(__dirname, '..', 'cdk.json'), 'utf8')).context;
+
+/** A new app with cdk.json's context plus `context`, writing to a fresh temporary folder. */
+export function newApp(context: Record<string, unknown> = {}): App {
+  return new App({
+    autoSynth: false,
+    outdir: mkdtempSync(join(tmpdir(), 'mlops-test-')),
+    context: { ...CDK_JSON_CONTEXT, ...context },
+  });
+}
+
+/** Builds the blueprint's app for one environment (default config unless given). */
+export function buildTestApp(
+  context: Record<string, unknown> = {},
+  options: Partial<MlopsAppOptions> = {},
+): { app: App; stacks: MlopsStacks } {
+  const app = newApp(context);
+  const stacks = buildMlopsApp(app, { config: platformConfig, configSource: 'config/platform.ts', complianceChecks: false, ...options });
+  return { app, stacks };
+}
+
+/** A deep copy of the default configuration to mutate in a test. */
+export function defaultConfig(): any { // eslint-disable-line @typescript-eslint/no-explicit-any
+  return JSON.parse(JSON.stringify(platformConfig));
+}
+
+/** Every resource of a template whose type is `type`, by logical id. */
+export function resourcesOf(template: Template, type: string): Record<string, any> { // eslint-disable-line @typescript-eslint/no-explicit-any
+  return template.findResources(type);
+}
