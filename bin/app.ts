@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { App } from 'aws-cdk-lib';
+import { models } from '../config/models';
 import { platformConfig } from '../config/platform';
 import { ConfigError } from '../lib/config/schema';
 import { buildMlopsApp } from '../lib/mlops-app';
@@ -8,7 +9,7 @@ import { buildMlopsApp } from '../lib/mlops-app';
 // construct exists, and the process exits with the list of problems instead of a stack trace.
 const app = new App({ autoSynth: false });
 try {
-  buildMlopsApp(app, { config: platformConfig, configSource: 'config/platform.ts' });
+  buildMlopsApp(app, { config: platformConfig, configSource: 'config/platform.ts', models, modelsSource: 'config/models.ts' });
 } catch (e) {
   if (!(e instanceof ConfigError)) throw e;
   process.stderr.write(`\n${e.message}\n\n`);

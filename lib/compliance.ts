@@ -1,4 +1,5 @@
-import { App, CfnResource, IPolicyValidationContext, IPolicyValidationPlugin, PolicyValidationPluginReport, Validations } from 'aws-cdk-lib';
+import { App, CfnResource, IPolicyValidationContext, IPolicyValidationPlugin, PolicyValidationPluginReport, Stack, Validations } from 'aws-cdk-lib';
+import { flattenCfnReference } from 'cdk-nag/lib/utils/flatten-cfn-reference';
 import { CfnGuardValidator } from '@cdklabs/cdk-validator-cfnguard';
 import { AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks } from 'cdk-nag';
 import { IConstruct } from 'constructs';
@@ -24,7 +25,7 @@ export function addComplianceChecks(app: App): void {
  * violations without a severity (synthesis counts those as warnings once any acknowledgement
  * exists, so Control Tower findings would otherwise be printed but pass).
  */
-class EveryFindingIsAnError implements IPolicyValidationPlugin {
+export class EveryFindingIsAnError implements IPolicyValidationPlugin {
   public readonly name: string;
   public readonly version?: string;
   public readonly ruleIds?: string[];
@@ -36,7 +37,23 @@ class EveryFindingIsAnError implements IPolicyValidationPlugin {
   }
 
   public validate(context: IPolicyValidationContext): PolicyValidationPluginReport {
-    const report = this.inner.validate(context);
+    let report: PolicyValidationPluginReport;
+    try {
+      report = this.inner.validate(context);
+    } catch (e) {
+      // A crashed plugin checked nothing: that must fail synthesis too. (Synthesis turns a thrown
+      // error into a report without violations, which passes once any acknowledgement exists.)
+      return {
+        success: false,
+        violations: [{
+          ruleName: 'plugin-failure',
+          description: `The ${this.inner.name} plugin failed, so its checks did not run: ${String(e)}`,
+          // A violation without a resource is not printed, and an empty report does not fail.
+          violatingResources: context.templatePaths.map((templatePath) => ({ resourceLogicalId: '(every resource)', templatePath, locations: [] })),
+          severity: 'error',
+        }],
+      };
+    }
     // Synthesis recomputes success from the severities after removing acknowledged findings.
     const violations = report.violations.map((v) => ({ ...v, severity: 'error' }));
     return { ...report, violations, success: report.success && violations.length === 0 };
@@ -74,6 +91,16 @@ export function acknowledge(resource: IConstruct, ids: readonly string[], reason
     Validations.of(resource).acknowledge({ id, reason });
     resource.node.addMetadata(ACKNOWLEDGEMENT_METADATA, { id, reason } satisfies AcknowledgementRecord);
   }
+}
+
+/**
+ * Acknowledges `AwsSolutions-IAM5` for exactly the given wildcard resources of one policy: each
+ * resource becomes the finding id cdk-nag reports for it (`Resource::<rendered ARN>`), so the
+ * acknowledgement covers that ARN pattern and nothing else in the policy.
+ */
+export function acknowledgeWildcardResources(policy: CfnResource, resources: readonly string[], reason: string): void {
+  const stack = Stack.of(policy);
+  acknowledge(policy, resources.map((r) => `AwsSolutions-IAM5[Resource::${flattenCfnReference(stack.resolve(r))}]`), reason);
 }
 
 /** Every acknowledgement made through {@link acknowledge} below `scope`, with the resource path. */

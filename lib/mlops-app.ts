@@ -1,6 +1,9 @@
 import { App } from 'aws-cdk-lib';
 import { addComplianceChecks } from './compliance';
 import { readJsonConfig, selectEnvironment, SelectedEnvironment } from './config/load';
+import { ModelDeclaration } from './config/model';
+import { parseModels } from './config/model-schema';
+import { ModelStack } from './model-stack';
 import { PlatformStack } from './platform-stack';
 
 /** Options of {@link buildMlopsApp}. */
@@ -9,6 +12,18 @@ export interface MlopsAppOptions {
   readonly config: unknown;
   /** Where `config` came from, named in validation errors. */
   readonly configSource: string;
+  /**
+   * The model declarations (unvalidated).
+   *
+   * @default - no models
+   */
+  readonly models?: unknown;
+  /**
+   * Where `models` came from, named in validation errors.
+   *
+   * @default 'models'
+   */
+  readonly modelsSource?: string;
   /**
    * Run the compliance packs (cdk-nag and Control Tower controls) on synthesis.
    *
@@ -23,6 +38,8 @@ export interface MlopsStacks {
   readonly selected: SelectedEnvironment;
   /** The environment's platform stack. */
   readonly platform: PlatformStack;
+  /** One stack per declared model, by model name. */
+  readonly models: Readonly<Record<string, ModelStack>>;
 }
 
 /**
@@ -37,6 +54,7 @@ export function buildMlopsApp(app: App, options: MlopsAppOptions): MlopsStacks {
   const raw = typeof file === 'string' ? readJsonConfig(file) : options.config;
   const source = typeof file === 'string' ? file : options.configSource;
   const selected = selectEnvironment(raw, source, app.node.tryGetContext('env') ?? 'dev');
+  const declarations: ModelDeclaration[] = options.models === undefined ? [] : parseModels(options.models, options.modelsSource ?? 'models');
   const { platform: config, name, environment } = selected;
 
   const env = environment.account || environment.region ? { account: environment.account, region: environment.region } : undefined;
@@ -49,6 +67,21 @@ export function buildMlopsApp(app: App, options: MlopsAppOptions): MlopsStacks {
     terminationProtection: environment.production === true,
   });
 
+  const models: Record<string, ModelStack> = {};
+  for (const declaration of declarations) {
+    const stack = new ModelStack(app, `${config.namespace}-${name}-model-${declaration.name}`, {
+      env,
+      namespace: config.namespace,
+      environmentName: name,
+      declaration,
+      description: `MLOps model ${declaration.name} (${name}): feature group, registry, training pipeline`,
+      terminationProtection: environment.production === true,
+    });
+    // Deployment order only: the model stack reads the platform's SSM parameters, no exports.
+    stack.addStackDependency(platform);
+    models[declaration.name] = stack;
+  }
+
   if (options.complianceChecks ?? true) addComplianceChecks(app);
-  return { selected, platform };
+  return { selected, platform, models };
 }

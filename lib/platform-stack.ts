@@ -78,6 +78,7 @@ export class PlatformStack extends Stack implements IPlatform {
   public get auditBucket(): s3.IBucket { return this.audit.bucket; }
   public get pipelineTopic(): sns.ITopic { return this.notifications.pipelineTopic; }
   public get alarmTopic(): sns.ITopic { return this.notifications.alarmTopic; }
+  public get logsKeyArn(): string { return this.keys.dataKey.keyArn; }
 }
 
 function days(value: number | undefined): Duration | undefined {

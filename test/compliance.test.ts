@@ -1,4 +1,5 @@
-import { Stack } from 'aws-cdk-lib';
+import { Stack, Validations } from 'aws-cdk-lib';
+import { models } from '../config/models';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Template } from 'aws-cdk-lib/assertions';
@@ -18,8 +19,8 @@ function synthWithChecks(env: string, mutate?: (stacks: ReturnType<typeof buildT
 interface Violation { ruleName: string; violatingConstructs: Array<{ constructPath: string }> }
 interface Report { pluginReports: Array<{ pluginName: string; violations?: Violation[]; suppressedViolations?: Violation[] }> }
 
-function synthReport(env: string, mutate?: (stacks: ReturnType<typeof buildTestApp>['stacks']) => void) {
-  const { app, stacks } = buildTestApp({ env }, { complianceChecks: true });
+function synthReport(env: string, mutate?: (stacks: ReturnType<typeof buildTestApp>['stacks']) => void, withModels = false) {
+  const { app, stacks } = buildTestApp({ env }, { complianceChecks: true, ...(withModels ? { models, modelsSource: 'config/models.ts' } : {}) });
   mutate?.(stacks);
   let error: string | undefined;
   try {
@@ -35,8 +36,26 @@ function synthReport(env: string, mutate?: (stacks: ReturnType<typeof buildTestA
 afterEach(() => jest.restoreAllMocks());
 
 describe('compliance gates', () => {
-  test.each(['dev', 'prod'])('%s synthesizes with zero unacknowledged findings', (env) => {
-    expect(synthWithChecks(env)).toBeUndefined();
+  test.each(['dev', 'prod'])('%s synthesizes with zero unacknowledged findings, sample models included', (env) => {
+    expect(synthReport(env, undefined, true).error).toBeUndefined();
+  });
+
+  test('a crashing compliance plugin fails synthesis instead of checking nothing', () => {
+    const { app } = buildTestApp({ env: 'dev' });
+    Validations.of(app).addPlugins(new compliance.EveryFindingIsAnError({
+      name: 'crashing-plugin',
+      validate: () => { throw new TypeError("Cannot read properties of undefined (reading 'to')"); },
+    }));
+    expect(() => app.synth()).toThrow(/The crashing-plugin plugin failed, so its checks did not run: TypeError/);
+  });
+
+  test('warning-level findings of a plugin fail synthesis', () => {
+    const { app } = buildTestApp({ env: 'dev' });
+    Validations.of(app).addPlugins(new compliance.EveryFindingIsAnError({
+      name: 'warning-plugin',
+      validate: () => ({ success: true, violations: [{ ruleName: 'just-a-warning', description: 'a warning', severity: 'warning', violatingResources: [{ resourceLogicalId: 'X', templatePath: 'x.json', locations: [] }] }] }),
+    }));
+    expect(() => app.synth()).toThrow(/a warning/);
   });
 
   test('every acknowledgement suppresses a finding that really occurs on its resource', () => {

@@ -161,6 +161,12 @@ describe('PlatformStack', () => {
       expect(logsStatement.Action).toEqual(expect.arrayContaining(['kms:Encrypt*', 'kms:Decrypt*', 'kms:GenerateDataKey*']));
     });
 
+    test('the data key also admits the regional CloudWatch Logs principal (model stacks encrypt their log groups with it)', () => {
+      const dataKey = keyIdByDescription(devT, 'data lake');
+      const statement = keyStatements(devT, dataKey).find((s: { Sid?: string }) => s.Sid === 'AllowCloudWatchLogs');
+      expect(statement.Principal.Service).toEqual({ 'Fn::Join': ['', ['logs.', { Ref: 'AWS::Region' }, '.amazonaws.com']] });
+    });
+
     test('every encrypted log group uses a key whose policy admits the regional CloudWatch Logs principal', () => {
       for (const [, group] of Object.entries(devT.findResources('AWS::Logs::LogGroup') as Record<string, Resource>)) {
         const keyId = group.Properties.KmsKeyId['Fn::GetAtt'][0];

@@ -2,6 +2,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
+import { CfnDynamicReference, CfnDynamicReferenceService } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { DATA_LAKE_AREAS, DataLakeArea } from './data-lake';
 
@@ -25,6 +26,12 @@ export interface IPlatform {
   readonly pipelineTopic: sns.ITopic;
   /** Topic for alarms. */
   readonly alarmTopic: sns.ITopic;
+  /**
+   * The data key's ARN as a plain string for log groups' `KmsKeyId`: the Control Tower check
+   * CT.CLOUDWATCH.PR.3 accepts only a string or a key of the same template there (and the
+   * cfn-guard plugin crashes on a reference to a template parameter).
+   */
+  readonly logsKeyArn: string;
 }
 
 /** Identifies an environment's platform. */
@@ -103,6 +110,11 @@ export class PlatformReference extends Construct implements IPlatform {
   }
 
   public get auditBucket(): s3.IBucket { return this.bucket('AuditBucket', 'audit-bucket-arn', () => this.auditKey); }
+
+  /** `{{resolve:ssm:...}}`: a string in the template, resolved by CloudFormation at deployment. */
+  public get logsKeyArn(): string {
+    return new CfnDynamicReference(CfnDynamicReferenceService.SSM, platformParameterName(this.locator, 'data-key-arn')).toString();
+  }
   public get pipelineTopic(): sns.ITopic { return this.topic('PipelineTopic', 'pipeline-topic-arn'); }
   public get alarmTopic(): sns.ITopic { return this.topic('AlarmTopic', 'alarm-topic-arn'); }
 

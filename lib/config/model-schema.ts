@@ -1,0 +1,304 @@
+/**
+ * Validation of model declarations (see `model.ts` and `docs/models.md`).
+ *
+ * `parseModels` checks a whole list and throws one {@link ConfigError} naming every problem of every
+ * model; each path starts with the model's index and name, e.g. `models[1] "churn-gpu".training.instanceType`.
+ * Cross-field rules (feature references, GPU instance types, spot wait time, ratio metric bounds) run
+ * even when other fields of the same model are wrong, so one run reports everything.
+ *
+ * Defaults are not applied here: the validated declaration is returned as written, and the constructs
+ * apply {@link MODEL_DEFAULTS}.
+ */
+import {
+  arrayOf, bool, closest, ConfigError, int, obj, oneOf, optional, Problem, recordOf, refine, Schema, show, str,
+} from './schema';
+import {
+  EvaluationDeclaration, FeatureDeclaration, FeaturesDeclaration, ModelDeclaration, PreprocessingDeclaration,
+  RegistryDeclaration, TrainingDeclaration,
+} from './model';
+import { GPU_INSTANCE_FAMILIES, INSTANCE_FAMILIES, KNOWN_INSTANCE_FAMILIES, parseInstanceType } from './instance-types';
+
+/** The defaults documented on the declaration interfaces, for the constructs that apply them. */
+export const MODEL_DEFAULTS = Object.freeze({
+  gpu: false,
+  onlineStore: false,
+  trainingInstanceCount: 1,
+  spot: true,
+  trainingMaxRuntimeMinutes: 60,
+  /** `maxWaitMinutes` defaults to this factor times `maxRuntimeMinutes`. */
+  maxWaitFactor: 2,
+  volumeSizeGb: 30,
+  preprocessingMaxRuntimeMinutes: 30,
+  evaluationInstanceType: 'ml.m5.large',
+});
+
+/** Model names prefix SageMaker job names (at most 63 characters), hence 24 characters at most. */
+export const MODEL_NAME = /^[a-z](?!.*--)[a-z0-9-]{0,23}(?<!-)$/;
+/** Feature Store feature names. */
+export const FEATURE_NAME = /^[a-zA-Z][a-zA-Z0-9_]{0,63}$/;
+/** Feature names Feature Store reserves for its own columns (compared case-insensitively). */
+export const RESERVED_FEATURE_NAMES: readonly string[] = ['is_deleted', 'write_time', 'api_invocation_time'];
+/** Metrics that are ratios in [0, 1]; a metric whose name ends with one of these (case-insensitively) is bounded. */
+export const BOUNDED_METRICS: readonly string[] = ['auc', 'accuracy', 'f1', 'precision', 'recall'];
+
+const MINUTES_28_DAYS = 40320;
+
+/** Whether `metric` is a ratio in [0, 1]: its name ends with auc, accuracy, f1, precision or recall (any case). */
+export function isBoundedMetric(metric: string): boolean {
+  const lower = metric.toLowerCase();
+  return BOUNDED_METRICS.some((m) => lower.endsWith(m));
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function isIntIn(value: unknown, min: number, max: number): value is number {
+  return typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max;
+}
+
+/**
+ * Adds a cross-field rule that runs on the raw object even when the base schema found problems, so
+ * that one run reports everything. The rule must skip fields the base schema already rejects.
+ */
+function withRule<T>(base: Schema<T>, rule: (raw: Record<string, unknown>, path: string) => Problem[]): Schema<T> {
+  return {
+    expected: base.expected,
+    check(value, path, problems) {
+      const checked = base.check(value, path, problems);
+      if (!isObject(value)) return checked;
+      const extra = rule(value, path);
+      problems.push(...extra);
+      return extra.length ? undefined : checked;
+    },
+  };
+}
+
+/** A finite number of at least `min` (no upper bound). */
+function numberAtLeast(min: number | undefined): Schema<number> {
+  const expected = min === undefined ? 'a finite number' : `a number of at least ${min}`;
+  return {
+    expected,
+    check(value, path, problems) {
+      if (typeof value !== 'number' || !Number.isFinite(value) || (min !== undefined && value < min)) {
+        problems.push({ path, got: show(value), expected });
+        return undefined;
+      }
+      return value;
+    },
+  };
+}
+
+const INSTANCE_TYPE_EXPECTED = `a SageMaker instance type "ml.<family>.<size>" of a known family (${KNOWN_INSTANCE_FAMILIES.join(', ')})`;
+
+/** A likely intended instance type for a mistyped one, or `undefined`. */
+function instanceTypeHint(value: unknown): string | undefined {
+  if (typeof value !== 'string') return undefined;
+  const candidates = [value.toLowerCase(), `ml.${value.toLowerCase()}`];
+  const direct = candidates.find((c) => c !== value && parseInstanceType(c));
+  if (direct) return direct;
+  const match = /^ml\.([a-z0-9-]+)\.([a-z0-9]+)$/.exec(value.toLowerCase());
+  const family = match && closest(match[1], KNOWN_INSTANCE_FAMILIES);
+  return family && parseInstanceType(`ml.${family}.${match[2]}`) ? `ml.${family}.${match[2]}` : undefined;
+}
+
+/** A known SageMaker instance type (see `instance-types.ts`). */
+export const instanceTypeSchema: Schema<string> = {
+  expected: INSTANCE_TYPE_EXPECTED,
+  check(value, path, problems) {
+    if (parseInstanceType(value)) return value as string;
+    const hint = instanceTypeHint(value);
+    problems.push({ path, got: show(value), expected: `${INSTANCE_TYPE_EXPECTED}${hint ? ` (did you mean "${hint}"?)` : ''}` });
+    return undefined;
+  },
+};
+
+const featureNameSchema = refine(
+  str({ pattern: FEATURE_NAME, expected: 'a feature name: letters, digits and underscores, starting with a letter, at most 64 characters' }),
+  (name, path) => (RESERVED_FEATURE_NAMES.includes(name.toLowerCase())
+    ? [{ path, got: show(name), expected: `a feature name other than those reserved by Feature Store (${RESERVED_FEATURE_NAMES.join(', ')})` }]
+    : []),
+);
+
+const featureSchema: Schema<FeatureDeclaration> = obj<FeatureDeclaration>({
+  name: featureNameSchema,
+  type: oneOf('string', 'integral', 'fractional'),
+}, 'a feature { name, type }');
+
+/** `recordIdentifier` and `eventTime` must name declared features; names are unique (case-insensitively). */
+function featureRules(raw: Record<string, unknown>, path: string): Problem[] {
+  const problems: Problem[] = [];
+  if (!Array.isArray(raw.definitions)) return problems;
+  const declared = raw.definitions.filter(isObject).filter((d) => typeof d.name === 'string');
+  const names = declared.map((d) => d.name as string);
+
+  const seen = new Map<string, number>();
+  raw.definitions.forEach((d, i) => {
+    if (!isObject(d) || typeof d.name !== 'string') return;
+    const key = d.name.toLowerCase();
+    const first = seen.get(key);
+    if (first === undefined) seen.set(key, i);
+    else problems.push({
+      path: `${path}.definitions[${i}].name`,
+      got: show(d.name),
+      expected: `a feature name not already declared by definitions[${first}] (names are compared case-insensitively)`,
+    });
+  });
+
+  if (names.length === 0) return problems;
+  const listed = names.length > 10 ? `${names.slice(0, 10).join(', ')}, ... (${names.length - 10} more)` : names.join(', ');
+  for (const key of ['recordIdentifier', 'eventTime'] as const) {
+    const ref = raw[key];
+    if (typeof ref !== 'string' || ref === '') continue;
+    if (!names.includes(ref)) {
+      const hint = closest(ref, names);
+      problems.push({
+        path: `${path}.${key}`,
+        got: show(ref),
+        expected: `one of the declared features (${listed})${hint ? ` (did you mean "${hint}"?)` : ''}`,
+      });
+    }
+  }
+  const eventTime = declared.find((d) => d.name === raw.eventTime);
+  if (eventTime?.type === 'integral') {
+    problems.push({
+      path: `${path}.eventTime`,
+      got: `${show(raw.eventTime)} (a feature of type "integral")`,
+      expected: 'a feature of type "string" (ISO-8601) or "fractional" (Unix epoch seconds)',
+    });
+  }
+  return problems;
+}
+
+const featuresSchema: Schema<FeaturesDeclaration> = withRule(obj<FeaturesDeclaration>({
+  recordIdentifier: str({ expected: 'the name of a declared feature' }),
+  eventTime: str({ expected: 'the name of a declared feature' }),
+  definitions: arrayOf(featureSchema, { minItems: 1, maxItems: 2500 }),
+  onlineStore: optional(bool()),
+}, 'an object with recordIdentifier, eventTime and definitions'), featureRules);
+
+/** `maxWaitMinutes` is for spot training only, and at least `maxRuntimeMinutes`. */
+function trainingRules(raw: Record<string, unknown>, path: string): Problem[] {
+  const wait = raw.maxWaitMinutes;
+  if (!isIntIn(wait, 1, MINUTES_28_DAYS)) return [];
+  const at = `${path}.maxWaitMinutes`;
+  if (raw.spot === false) {
+    return [{ path: at, got: show(wait), expected: 'no maxWaitMinutes, because spot is false (it applies to managed spot training only)' }];
+  }
+  const runtime = raw.maxRuntimeMinutes ?? MODEL_DEFAULTS.trainingMaxRuntimeMinutes;
+  if (!isIntIn(runtime, 1, MINUTES_28_DAYS) || wait >= runtime) return [];
+  const which = raw.maxRuntimeMinutes === undefined ? `the default maxRuntimeMinutes (${runtime})` : `maxRuntimeMinutes (${runtime})`;
+  return [{ path: at, got: show(wait), expected: `a number of minutes of at least ${which}` }];
+}
+
+const trainingSchema: Schema<TrainingDeclaration> = withRule(obj<TrainingDeclaration>({
+  instanceType: instanceTypeSchema,
+  instanceCount: optional(int(1, 100)),
+  spot: optional(bool()),
+  maxRuntimeMinutes: optional(int(1, MINUTES_28_DAYS)),
+  maxWaitMinutes: optional(int(1, MINUTES_28_DAYS)),
+  volumeSizeGb: optional(int(1, 16384)),
+  hyperparameters: optional(recordOf(
+    str({ pattern: /^[A-Za-z0-9_.:-]{1,256}$/, expected: 'a hyperparameter name of 1-256 letters, digits and _ . : -' }),
+    str({ minLength: 0, maxLength: 2500, expected: 'a string' }),
+  )),
+}, 'an object with at least instanceType'), trainingRules);
+
+const preprocessingSchema: Schema<PreprocessingDeclaration> = obj<PreprocessingDeclaration>({
+  instanceType: instanceTypeSchema,
+  maxRuntimeMinutes: optional(int(1, 1440)),
+}, 'an object with at least instanceType');
+
+/** Ratio metrics (auc, accuracy, f1, precision, recall) need a threshold in [0, 1]. */
+function evaluationRules(raw: Record<string, unknown>, path: string): Problem[] {
+  if (typeof raw.metric !== 'string' || !isBoundedMetric(raw.metric)) return [];
+  const problems: Problem[] = [];
+  for (const key of ['threshold'] as const) {
+    const value = raw[key];
+    const checkedByBase = typeof value === 'number' && Number.isFinite(value);
+    if (checkedByBase && (value < 0 || value > 1)) {
+      problems.push({
+        path: `${path}.${key}`,
+        got: show(value),
+        expected: `a number from 0 to 1, because ${show(raw.metric)} is a ratio metric (${BOUNDED_METRICS.join(', ')})`,
+      });
+    }
+  }
+  return problems;
+}
+
+const evaluationSchema: Schema<EvaluationDeclaration> = withRule(obj<EvaluationDeclaration>({
+  // The metrics the blueprint's evaluation step writes (pipelines/scripts/evaluate.py).
+  metric: oneOf('auc', 'accuracy', 'rmse'),
+  direction: oneOf('maximize', 'minimize'),
+  threshold: numberAtLeast(undefined),
+  instanceType: optional(instanceTypeSchema),
+}, 'an object with metric, direction and threshold'), evaluationRules);
+
+const registrySchema: Schema<RegistryDeclaration> = obj<RegistryDeclaration>({
+  crossAccountReaders: optional(arrayOf(str({ pattern: /^\d{12}$/, expected: 'a 12-digit AWS account ID' }), { unique: true })),
+});
+
+/** A model that needs a GPU must train on a GPU instance type. */
+function modelRules(raw: Record<string, unknown>, path: string): Problem[] {
+  if (raw.gpu !== true || !isObject(raw.training)) return [];
+  const instanceType = raw.training.instanceType;
+  const info = parseInstanceType(instanceType);
+  if (!info || info.gpu) return [];
+  const note = INSTANCE_FAMILIES[info.family].neuron ? ` (${info.family} is AWS Inferentia/Trainium, not an NVIDIA GPU)` : '';
+  return [{
+    path: `${path}.training.instanceType`,
+    got: show(instanceType),
+    expected: `a GPU instance type (families ${GPU_INSTANCE_FAMILIES.join(', ')}), because gpu is true${note}`,
+  }];
+}
+
+/** One model declaration, with every rule of `docs/models.md`. */
+export const modelSchema: Schema<ModelDeclaration> = withRule(obj<ModelDeclaration>({
+  name: str({
+    pattern: MODEL_NAME,
+    expected: 'a model name: lower-case letters, digits and single hyphens, starting with a letter, not ending with a hyphen, at most 24 characters',
+  }),
+  description: optional(str({ minLength: 0, maxLength: 1024, expected: 'a string' })),
+  framework: oneOf('xgboost', 'pytorch'),
+  gpu: optional(bool()),
+  features: featuresSchema,
+  preprocessing: optional(preprocessingSchema),
+  training: trainingSchema,
+  evaluation: evaluationSchema,
+  registry: optional(registrySchema),
+}, 'a model declaration (an object)'), modelRules);
+
+/** The path prefix naming a model: `models[1] "churn-gpu"`, or `models[1]` when it has no string name. */
+function modelPath(item: unknown, index: number): string {
+  return isObject(item) && typeof item.name === 'string' ? `models[${index}] ${show(item.name)}` : `models[${index}]`;
+}
+
+/**
+ * Validates a list of model declarations.
+ *
+ * @param raw the declarations, as written by the ML teams (an empty list is valid)
+ * @param source where they came from, named in the error (a file path)
+ * @returns the declarations as written (defaults are applied by the constructs)
+ * @throws ConfigError listing every problem of every model, duplicate names included
+ */
+export function parseModels(raw: unknown, source: string): ModelDeclaration[] {
+  if (!Array.isArray(raw)) {
+    throw new ConfigError(source, [{ path: 'models', got: show(raw), expected: 'a list of model declarations' }]);
+  }
+  const problems: Problem[] = [];
+  const firstIndex = new Map<string, number>();
+  const models = raw.map((item, i) => {
+    const path = modelPath(item, i);
+    const model = modelSchema.check(item, path, problems);
+    const name = isObject(item) ? item.name : undefined;
+    if (typeof name === 'string') {
+      const first = firstIndex.get(name);
+      if (first === undefined) firstIndex.set(name, i);
+      else problems.push({ path: `${path}.name`, got: show(name), expected: `a name not already used by models[${first}] (model names must be unique)` });
+    }
+    return model;
+  });
+  if (problems.length > 0) throw new ConfigError(source, problems);
+  return models as ModelDeclaration[];
+}

@@ -1,0 +1,144 @@
+/**
+ * The declaration of one model: what ML teams write (about 15 lines) to get the whole per-model
+ * MLOps loop. Validated on every synth by `modelSchema` / `parseModels`; every problem names the
+ * model, the field and the value.
+ */
+
+/** Feature value types of SageMaker Feature Store. */
+export type FeatureType = 'string' | 'integral' | 'fractional';
+
+/** One feature of the model's feature group. */
+export interface FeatureDeclaration {
+  /**
+   * Feature name: letters, digits and underscores (no hyphen), starting with a letter, at most 64
+   * characters; `is_deleted`, `write_time` and `api_invocation_time` are reserved by Feature Store.
+   */
+  readonly name: string;
+  /** Value type. */
+  readonly type: FeatureType;
+}
+
+/** The model's features (one SageMaker Feature Store feature group). */
+export interface FeaturesDeclaration {
+  /** Name of the feature that identifies a record; must be one of `definitions`. */
+  readonly recordIdentifier: string;
+  /** Name of the feature holding the event time; must be one of `definitions`, of type `string` or `fractional`. */
+  readonly eventTime: string;
+  /** The features, 1-2500, unique names. */
+  readonly definitions: FeatureDeclaration[];
+  /**
+   * Keep an online store (KMS-encrypted) for low-latency reads at inference time.
+   *
+   * @default false
+   */
+  readonly onlineStore?: boolean;
+}
+
+/** Training job settings. */
+export interface TrainingDeclaration {
+  /** SageMaker training instance type, e.g. `ml.m5.xlarge` or `ml.g5.2xlarge`. */
+  readonly instanceType: string;
+  /**
+   * Number of training instances.
+   *
+   * @default 1
+   */
+  readonly instanceCount?: number;
+  /**
+   * Use managed spot training (with checkpoints in the artifacts bucket).
+   *
+   * @default true
+   */
+  readonly spot?: boolean;
+  /**
+   * Maximum training time, in minutes.
+   *
+   * @default 60
+   */
+  readonly maxRuntimeMinutes?: number;
+  /**
+   * Maximum time to wait for spot capacity plus training, in minutes (spot only; at least `maxRuntimeMinutes`).
+   *
+   * @default 2 x maxRuntimeMinutes
+   */
+  readonly maxWaitMinutes?: number;
+  /**
+   * Size of the training volume, in GB.
+   *
+   * @default 30
+   */
+  readonly volumeSizeGb?: number;
+  /**
+   * Hyperparameters passed to the algorithm or script.
+   *
+   * @default - none
+   */
+  readonly hyperparameters?: Record<string, string>;
+}
+
+/** The quality gate: the candidate must reach the threshold, and be at least as good as the approved model when there is one. */
+export interface EvaluationDeclaration {
+  /** The gate's metric: one of those the evaluation step computes (`auc`, `accuracy`, `rmse`). */
+  readonly metric: 'auc' | 'accuracy' | 'rmse';
+  /** Whether higher (`maximize`) or lower (`minimize`) is better. */
+  readonly direction: 'maximize' | 'minimize';
+  /** The threshold the candidate's metric must reach (at least, for `maximize`; at most, for `minimize`). */
+  readonly threshold: number;
+  /**
+   * Processing instance type of the evaluation job.
+   *
+   * @default ml.m5.large
+   */
+  readonly instanceType?: string;
+}
+
+/** Optional data preparation before training. */
+export interface PreprocessingDeclaration {
+  /** Processing instance type. */
+  readonly instanceType: string;
+  /**
+   * Maximum run time, in minutes.
+   *
+   * @default 30
+   */
+  readonly maxRuntimeMinutes?: number;
+}
+
+/** The model registry settings. */
+export interface RegistryDeclaration {
+  /**
+   * AWS accounts allowed to read and deploy this model's packages (for example a separate production account).
+   *
+   * @default - no cross-account access, no resource policy
+   */
+  readonly crossAccountReaders?: string[];
+}
+
+/** One model. */
+export interface ModelDeclaration {
+  /**
+   * The model's name: lower-case letters, digits and hyphens, starting with a letter, at most 24
+   * characters (it prefixes SageMaker job names, which are limited to 63).
+   */
+  readonly name: string;
+  /** A sentence for people. */
+  readonly description?: string;
+  /** Training framework: SageMaker's built-in XGBoost, or a PyTorch framework container. */
+  readonly framework: 'xgboost' | 'pytorch';
+  /**
+   * Whether the model needs a GPU to train (and, later, to serve). A GPU model on a CPU instance type is an error.
+   *
+   * @default false
+   */
+  readonly gpu?: boolean;
+  /** The features. */
+  readonly features: FeaturesDeclaration;
+  /** Optional data preparation. @default - no preprocessing step */
+  readonly preprocessing?: PreprocessingDeclaration;
+  /** Training settings. */
+  readonly training: TrainingDeclaration;
+  /** The quality gate. */
+  readonly evaluation: EvaluationDeclaration;
+  /** Registry settings. @default - a private model package group */
+  readonly registry?: RegistryDeclaration;
+}

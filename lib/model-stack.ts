@@ -1,0 +1,35 @@
+import { Stack, StackProps, Tags } from 'aws-cdk-lib';
+import { Construct } from 'constructs';
+import { ModelDeclaration } from './config/model';
+import { MlopsModel } from './model/mlops-model';
+import { PlatformReference } from './platform/platform-reference';
+
+/** Properties of {@link ModelStack}. */
+export interface ModelStackProps extends StackProps {
+  /** The installation's namespace. */
+  readonly namespace: string;
+  /** The environment's name. */
+  readonly environmentName: string;
+  /** The model's validated declaration. */
+  readonly declaration: ModelDeclaration;
+}
+
+/**
+ * One model in one environment: its feature group, registry, job role and training pipeline.
+ * It finds the environment's platform through SSM parameters, so it can be deployed, updated and
+ * destroyed without touching the platform stack.
+ */
+export class ModelStack extends Stack {
+  /** The platform, read from SSM parameters. */
+  public readonly platform: PlatformReference;
+  /** The model's resources. */
+  public readonly model: MlopsModel;
+
+  constructor(scope: Construct, id: string, props: ModelStackProps) {
+    super(scope, id, props);
+    Tags.of(this).add('mlops:environment', props.environmentName);
+    Tags.of(this).add('mlops:model', props.declaration.name);
+    this.platform = new PlatformReference(this, 'Platform', { namespace: props.namespace, environmentName: props.environmentName });
+    this.model = new MlopsModel(this, 'Model', { declaration: props.declaration, platform: this.platform });
+  }
+}

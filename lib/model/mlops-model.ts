@@ -1,0 +1,250 @@
+import { ArnFormat, Aws, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import { Construct } from 'constructs';
+import { join } from 'path';
+import { TrainingPipeline } from '../../pipelines/training-pipeline';
+import { acknowledgeWildcardResources } from '../compliance';
+import { ModelDeclaration } from '../config/model';
+import { hasLocalNvme, isGpuInstanceType } from '../config/instance-types';
+import { IPlatform } from '../platform/platform-reference';
+import { containerImage } from './container-images';
+import { ModelFeatureGroup } from './model-feature-group';
+import { ModelRegistry } from './model-registry';
+
+/** Properties of {@link MlopsModel}. */
+export interface MlopsModelProps {
+  /** The model's validated declaration. */
+  readonly declaration: ModelDeclaration;
+  /** The environment's platform (keys, lake, topics). */
+  readonly platform: IPlatform;
+}
+
+/**
+ * Everything one model needs for its MLOps loop: feature group, model registry, SageMaker job role
+ * and the training pipeline (Step Functions) with its quality gate.
+ */
+export class MlopsModel extends Construct {
+  public readonly featureGroup: ModelFeatureGroup;
+  public readonly registry: ModelRegistry;
+  public readonly jobRole: iam.Role;
+  public readonly stateMachine: sfn.StateMachine;
+
+  constructor(scope: Construct, id: string, props: MlopsModelProps) {
+    super(scope, id);
+    const stack = Stack.of(this);
+    const model = props.declaration;
+    const platform = props.platform;
+    const qualifiedName = `${platform.namespace}-${platform.environmentName}-${model.name}`;
+    const lake = platform.lakeBuckets;
+    const runsPrefix = `models/${model.name}/runs`;
+
+    this.featureGroup = new ModelFeatureGroup(this, 'Features', {
+      featureGroupName: qualifiedName,
+      features: model.features,
+      offlineStoreBucket: lake.features,
+      offlineStorePrefix: `${model.name}/`,
+      encryptionKey: platform.dataKey,
+      description: model.description,
+    });
+    this.registry = new ModelRegistry(this, 'Registry', {
+      groupName: qualifiedName,
+      description: model.description,
+      crossAccountReaders: model.registry?.crossAccountReaders,
+    });
+
+    const t = model.training;
+    const image = containerImage(this, { framework: model.framework, gpu: model.gpu ?? false, purpose: 'training' });
+    // The evaluation script, shipped with the blueprint as a single-file asset (no Lambda needed
+    // to copy it anywhere): processing jobs read it straight from the CDK assets bucket.
+    const scripts = join(__dirname, '..', '..', 'pipelines', 'scripts');
+    const evaluationScript = new s3assets.Asset(this, 'EvaluationScript', { path: join(scripts, 'evaluate.py') });
+    // Framework containers run the blueprint's training script; built-in algorithms need none.
+    const trainingScript = model.framework === 'pytorch'
+      ? new s3assets.Asset(this, 'TrainingScript', { path: join(scripts, 'train_pytorch.py') })
+      : undefined;
+    const evaluationType = model.evaluation.instanceType ?? 'ml.m5.large';
+    const evaluationImage = containerImage(this, { framework: model.framework, gpu: isGpuInstanceType(evaluationType), purpose: 'training' });
+    const modelPrefix = `models/${model.name}/`;
+
+    // The role SageMaker jobs run as: read this model's training data, read and write this model's
+    // artifacts, use the data key, pull the framework image, write job logs and metrics.
+    this.jobRole = new iam.Role(this, 'JobRole', {
+      assumedBy: new iam.ServicePrincipal('sagemaker.amazonaws.com', { conditions: { StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } } }),
+      description: `SageMaker jobs of ${qualifiedName}`,
+    });
+    const dataObjects = lake.curated.arnForObjects(`${model.name}/*`);
+    const artifactObjects = lake.artifacts.arnForObjects(`${modelPrefix}*`);
+    const jobLogStreams = ['TrainingJobs', 'ProcessingJobs'].map((kind) =>
+      stack.formatArn({ service: 'logs', resource: 'log-group', resourceName: `/aws/sagemaker/${kind}:log-stream:${model.name}-*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME }));
+    const jobPolicy = new iam.ManagedPolicy(this, 'JobPolicy', {
+      roles: [this.jobRole],
+      description: `SageMaker jobs of ${qualifiedName}`,
+      statements: [
+        new iam.PolicyStatement({ actions: ['s3:GetObject', 's3:GetObjectVersion'], resources: [dataObjects] }),
+        listPrefix(lake.curated.bucketArn, `${model.name}/`),
+        new iam.PolicyStatement({ actions: ['s3:GetObject', 's3:GetObjectVersion', 's3:PutObject'], resources: [artifactObjects] }),
+        listPrefix(lake.artifacts.bucketArn, modelPrefix),
+        new iam.PolicyStatement({
+          actions: ['s3:GetObject'],
+          resources: [evaluationScript, trainingScript].filter((a) => a !== undefined).map((a) => a.bucket.arnForObjects(a.s3ObjectKey)),
+        }),
+        new iam.PolicyStatement({ actions: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey', 'kms:DescribeKey'], resources: [platform.dataKey.keyArn] }),
+        createGrantForAwsResources(platform.dataKey.keyArn),
+        new iam.PolicyStatement({
+          actions: ['ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer', 'ecr:BatchCheckLayerAvailability'],
+          resources: [...new Set([image.repositoryArn, evaluationImage.repositoryArn])],
+        }),
+        new iam.PolicyStatement({
+          actions: ['logs:CreateLogGroup', 'logs:DescribeLogStreams'],
+          resources: ['TrainingJobs', 'ProcessingJobs'].map((kind) =>
+            stack.formatArn({ service: 'logs', resource: 'log-group', resourceName: `/aws/sagemaker/${kind}`, arnFormat: ArnFormat.COLON_RESOURCE_NAME })),
+        }),
+        new iam.PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: jobLogStreams }),
+        // GetAuthorizationToken has no resource type: it can only be granted on "*".
+        new iam.PolicyStatement({ actions: ['ecr:GetAuthorizationToken'], resources: ['*'] }),
+        // PutMetricData has no resource type; the condition limits it to SageMaker's namespaces.
+        new iam.PolicyStatement({ actions: ['cloudwatch:PutMetricData'], resources: ['*'], conditions: { StringLike: { 'cloudwatch:namespace': '/aws/sagemaker/*' } } }),
+      ],
+    });
+    const jobPolicyResource = jobPolicy.node.defaultChild as iam.CfnManagedPolicy;
+    acknowledgeWildcardResources(jobPolicyResource, ['*'],
+      'Only ecr:GetAuthorizationToken and cloudwatch:PutMetricData are granted on "*": neither has a resource type, and PutMetricData is limited to SageMaker namespaces by condition.');
+    acknowledgeWildcardResources(jobPolicyResource, [dataObjects, artifactObjects],
+      'Object access is scoped to this model\'s own key prefix; the objects under it are created per run, so they cannot be listed in advance.');
+    acknowledgeWildcardResources(jobPolicyResource, jobLogStreams,
+      'SageMaker names each job\'s log stream after the job, which is unique per run; the pattern is this model\'s job-name prefix.');
+
+    const spot = t.spot ?? true;
+    const maxRuntimeSeconds = (t.maxRuntimeMinutes ?? 60) * 60;
+    const pipeline = new TrainingPipeline(this, 'Pipeline', {
+      modelName: model.name,
+      jobRoleArn: this.jobRole.roleArn,
+      kmsKeyArn: platform.dataKey.keyArn,
+      artifactsBucketName: lake.artifacts.bucketName,
+      runsPrefix,
+      defaultTrainingDataUri: `s3://${lake.curated.bucketName}/${model.name}/train/`,
+      training: {
+        image: image.uri,
+        instanceType: t.instanceType,
+        instanceCount: t.instanceCount ?? 1,
+        volumeSizeGb: t.volumeSizeGb ?? 30,
+        maxRuntimeSeconds,
+        // SageMaker caps MaxWaitTimeInSeconds at 28 days.
+        maxWaitSeconds: spot ? (t.maxWaitMinutes ?? Math.min(2 * (t.maxRuntimeMinutes ?? 60), 40320)) * 60 : undefined,
+        spot,
+        volumeKmsAllowed: !hasLocalNvme(t.instanceType),
+        hyperparameters: t.hyperparameters ?? {},
+        contentType: model.framework === 'xgboost' ? 'text/csv' : undefined,
+        entrypointScriptUri: trainingScript?.s3ObjectUrl,
+      },
+      evaluation: {
+        image: evaluationImage.uri,
+        environment: { MLOPS_FRAMEWORK: model.framework },
+        instanceType: evaluationType,
+        maxRuntimeSeconds: 3600,
+        scriptUri: evaluationScript.s3ObjectUrl,
+        volumeKmsAllowed: !hasLocalNvme(evaluationType),
+        metric: model.evaluation.metric,
+        direction: model.evaluation.direction,
+        threshold: model.evaluation.threshold,
+      },
+      preprocessing: model.preprocessing ? {
+        image: image.uri,
+        instanceType: model.preprocessing.instanceType,
+        maxRuntimeSeconds: (model.preprocessing.maxRuntimeMinutes ?? 30) * 60,
+        scriptUri: `s3://${lake.curated.bucketName}/${model.name}/code/preprocess.py`,
+        volumeKmsAllowed: !hasLocalNvme(model.preprocessing.instanceType),
+      } : undefined,
+      modelPackageGroupName: qualifiedName,
+      topic: platform.pipelineTopic,
+    });
+
+    const logGroup = new logs.LogGroup(this, 'PipelineLogs', {
+      retention: logs.RetentionDays.ONE_YEAR,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    (logGroup.node.defaultChild as logs.CfnLogGroup).kmsKeyId = platform.logsKeyArn;
+    const pipelineRole = new iam.Role(this, 'PipelineRole', {
+      assumedBy: new iam.ServicePrincipal('states.amazonaws.com', { conditions: { StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } } }),
+      description: `Training pipeline of ${qualifiedName}`,
+    });
+    const pipelinePolicy = this.pipelinePolicy(pipelineRole, model.name, platform, `${runsPrefix}/*`);
+    this.stateMachine = new sfn.StateMachine(this, 'TrainingPipeline', {
+      definitionBody: sfn.DefinitionBody.fromChainable(pipeline),
+      stateMachineType: sfn.StateMachineType.STANDARD,
+      // Every permission is in the explicit managed policy above; nothing is added behind its back.
+      role: pipelineRole.withoutPolicyUpdates(),
+      timeout: Duration.hours(48),
+      tracingEnabled: true,
+      logs: { destination: logGroup, level: sfn.LogLevel.ALL, includeExecutionData: false },
+      comment: `Training pipeline of ${qualifiedName}`,
+    });
+    // SageMaker and Step Functions check the roles' policies on first use: they must exist first.
+    this.stateMachine.node.addDependency(pipelinePolicy, jobPolicy);
+    this.featureGroup.featureGroup.node.addDependency(jobPolicy);
+  }
+
+  /** The pipeline's permissions, all explicit: run this model's jobs synchronously, register and read packages, read run reports, notify, log, trace. */
+  private pipelinePolicy(role: iam.IRole, modelName: string, platform: IPlatform, runObjectsPattern: string): iam.ManagedPolicy {
+    const stack = Stack.of(this);
+    const jobArns = ['training-job', 'processing-job'].map((type) => stack.formatArn({ service: 'sagemaker', resource: type, resourceName: `${modelName}-*` }));
+    const runObjects = platform.lakeBuckets.artifacts.arnForObjects(runObjectsPattern);
+    const policy = new iam.ManagedPolicy(this, 'PipelinePolicy', {
+      roles: [role],
+      description: `Training pipeline of ${this.registry.groupName}`,
+      statements: [
+        new iam.PolicyStatement({
+          actions: ['sagemaker:CreateTrainingJob', 'sagemaker:DescribeTrainingJob', 'sagemaker:StopTrainingJob',
+            'sagemaker:CreateProcessingJob', 'sagemaker:DescribeProcessingJob', 'sagemaker:StopProcessingJob', 'sagemaker:AddTags'],
+          resources: jobArns,
+        }),
+        // The .sync integration watches jobs through these Step Functions-managed EventBridge rules.
+        new iam.PolicyStatement({
+          actions: ['events:PutTargets', 'events:PutRule', 'events:DescribeRule'],
+          resources: ['Training', 'Processing'].map((kind) => stack.formatArn({ service: 'events', resource: 'rule', resourceName: `StepFunctionsGetEventsForSageMaker${kind}JobsRule` })),
+        }),
+        new iam.PolicyStatement({
+          actions: ['iam:PassRole'],
+          resources: [this.jobRole.roleArn],
+          conditions: { StringEquals: { 'iam:PassedToService': 'sagemaker.amazonaws.com' } },
+        }),
+        new iam.PolicyStatement({ actions: ['sagemaker:CreateModelPackage', 'sagemaker:AddTags'], resources: [this.registry.groupArn, this.registry.packageArnPattern] }),
+        new iam.PolicyStatement({ actions: ['sagemaker:DescribeModelPackage'], resources: [this.registry.packageArnPattern] }),
+        new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [runObjects] }),
+        new iam.PolicyStatement({ actions: ['kms:Decrypt', 'kms:GenerateDataKey', 'kms:DescribeKey'], resources: [platform.dataKey.keyArn] }),
+        createGrantForAwsResources(platform.dataKey.keyArn),
+        new iam.PolicyStatement({ actions: ['sns:Publish'], resources: [platform.pipelineTopic.topicArn] }),
+        // Publishing to the encrypted topic: SNS uses the key on the publisher's behalf.
+        new iam.PolicyStatement({ actions: ['kms:GenerateDataKey', 'kms:Decrypt'], resources: [platform.notificationKey.keyArn] }),
+        // ListModelPackages, CloudWatch Logs delivery and X-Ray have no resource-level permissions.
+        new iam.PolicyStatement({
+          actions: ['sagemaker:ListModelPackages',
+            'logs:CreateLogDelivery', 'logs:GetLogDelivery', 'logs:UpdateLogDelivery', 'logs:DeleteLogDelivery', 'logs:ListLogDeliveries',
+            'logs:PutResourcePolicy', 'logs:DescribeResourcePolicies', 'logs:DescribeLogGroups',
+            'xray:PutTraceSegments', 'xray:PutTelemetryRecords', 'xray:GetSamplingRules', 'xray:GetSamplingTargets'],
+          resources: ['*'],
+        }),
+      ],
+    });
+    const resource = policy.node.defaultChild as iam.CfnManagedPolicy;
+    acknowledgeWildcardResources(resource, ['*'],
+      'Only sagemaker:ListModelPackages, CloudWatch Logs delivery and X-Ray tracing actions are granted on "*": none of them supports resource-level permissions.');
+    acknowledgeWildcardResources(resource, [...jobArns, this.registry.packageArnPattern],
+      'Job and model package names are generated per run; the patterns are limited to this model\'s job-name prefix and its own model package group.');
+    acknowledgeWildcardResources(resource, [runObjects],
+      'The pipeline reads evaluation reports written under this model\'s run prefix, one folder per execution.');
+    return policy;
+  }
+}
+
+function listPrefix(bucketArn: string, prefix: string): iam.PolicyStatement {
+  return new iam.PolicyStatement({ actions: ['s3:ListBucket'], resources: [bucketArn], conditions: { StringLike: { 's3:prefix': `${prefix}*` } } });
+}
+
+/** kms:CreateGrant only for grants that AWS services create on the caller's behalf (job volumes). */
+function createGrantForAwsResources(keyArn: string): iam.PolicyStatement {
+  return new iam.PolicyStatement({ actions: ['kms:CreateGrant'], resources: [keyArn], conditions: { Bool: { 'kms:GrantIsForAWSResource': 'true' } } });
+}

@@ -1,0 +1,370 @@
+import { Aws, Duration } from 'aws-cdk-lib';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
+import { Construct } from 'constructs';
+
+/** Settings of the training job, with defaults already applied. */
+export interface TrainingJobSettings {
+  readonly image: string;
+  readonly instanceType: string;
+  readonly instanceCount: number;
+  readonly volumeSizeGb: number;
+  readonly maxRuntimeSeconds: number;
+  /** Spot only: maximum wait for capacity plus training. */
+  readonly maxWaitSeconds?: number;
+  readonly spot: boolean;
+  /** Whether the volume may carry a KMS key (instance types with local NVMe storage reject one). */
+  readonly volumeKmsAllowed: boolean;
+  readonly hyperparameters: Record<string, string>;
+  /** Content type of the training channel, e.g. `text/csv` for XGBoost. @default - none */
+  readonly contentType?: string;
+  /**
+   * S3 URI of one Python file run as the container's entrypoint (framework containers); it is
+   * delivered as the `code` input channel.
+   *
+   * @default - the image's own entrypoint (built-in algorithms)
+   */
+  readonly entrypointScriptUri?: string;
+}
+
+/** A processing job (preprocessing or evaluation). */
+export interface ProcessingJobSettings {
+  readonly image: string;
+  readonly instanceType: string;
+  readonly maxRuntimeSeconds: number;
+  /** S3 URI of the one Python file the job runs. */
+  readonly scriptUri: string;
+  /** Environment variables of the job. @default - none */
+  readonly environment?: Record<string, string>;
+  /** Whether the volume may carry a KMS key (instance types with local NVMe storage reject one). */
+  readonly volumeKmsAllowed: boolean;
+}
+
+/** Properties of {@link TrainingPipeline}. */
+export interface TrainingPipelineProps {
+  /** Model name (validated: lower-case, digits, hyphens, at most 24 characters); prefixes job names. */
+  readonly modelName: string;
+  /** ARN of the role SageMaker jobs run as. */
+  readonly jobRoleArn: string;
+  /** Key of job volumes and outputs. */
+  readonly kmsKeyArn: string;
+  /** Bucket every run writes to. */
+  readonly artifactsBucketName: string;
+  /** Key prefix of runs, without a trailing slash: a run writes under `<prefix>/<execution name>/`. */
+  readonly runsPrefix: string;
+  /** Default training data prefix when the input names none. */
+  readonly defaultTrainingDataUri: string;
+  readonly training: TrainingJobSettings;
+  readonly evaluation: ProcessingJobSettings & {
+    readonly metric: string;
+    readonly direction: 'maximize' | 'minimize';
+    readonly threshold: number;
+  };
+  /** @default - no preprocessing step */
+  readonly preprocessing?: ProcessingJobSettings;
+  /** Model package group the candidate is registered in. */
+  readonly modelPackageGroupName: string;
+  /** Topic of success and failure notifications. */
+  readonly topic: sns.ITopic;
+  /** Subnets and security groups of the jobs. @default - no VPC */
+  readonly vpc?: { readonly subnetIds: string[]; readonly securityGroupIds: string[] };
+}
+
+const SAGEMAKER_TRANSIENT = ['ThrottlingException', 'SageMaker.ThrottlingException', 'SageMaker.AmazonSageMakerException', 'SageMaker.InternalFailure'];
+
+/**
+ * The training pipeline of one model, as a Step Functions fragment.
+ *
+ * **Input**: `{ "trainingDataUri"?: "s3://...", "trigger"?: { "type": "manual" | "schedule" | "drift", ... } }`.
+ * Without `trainingDataUri` the model's default curated prefix is used.
+ *
+ * **Output** (success): the input plus `training` (job name, model artifact URI), `evaluation`
+ * (`metrics`), `approved` (the currently approved package, if any) and `registration`
+ * (`ModelPackageArn`), after the `ApprovalHandOff` state.
+ *
+ * **Errors**: every failure is caught into `$.error` (`Error`, `Cause`), published to the topic and
+ * ends in a Fail state: `InvalidInput`, `PipelineFailed` (a job or API call failed after retries),
+ * `QualityGateFailed` (below the threshold or worse than the approved model).
+ *
+ * Job names are `<model>-<p|t|e><uuid>`: unique per attempt (a retry never collides with
+ * `ResourceInUse`), at most 63 characters, and independent of the execution name (which may hold
+ * underscores and be longer than SageMaker allows). Deterministic execution names make a repeated
+ * trigger idempotent: Step Functions refuses a second execution with the same name.
+ */
+export class TrainingPipeline extends sfn.StateMachineFragment {
+  public readonly startState: sfn.State;
+  public readonly endStates: sfn.INextable[];
+
+  constructor(scope: Construct, id: string, props: TrainingPipelineProps) {
+    super(scope, id);
+    const runUri = (suffix: string) => sfn.JsonPath.format(`s3://${props.artifactsBucketName}/${props.runsPrefix}/{}/${suffix}`, sfn.JsonPath.executionName);
+    const jobName = (letter: string) => sfn.JsonPath.format(`${props.modelName}-${letter}{}`, sfn.JsonPath.uuid());
+
+    const notifyFailure = new tasks.SnsPublish(this, 'NotifyFailure', {
+      topic: props.topic,
+      subject: `MLOps ${props.modelName}: pipeline failed`,
+      message: sfn.TaskInput.fromObject({
+        model: props.modelName,
+        execution: sfn.JsonPath.executionId,
+        error: sfn.JsonPath.stringAt('$.error.Error'),
+        cause: sfn.JsonPath.stringAt('$.error.Cause'),
+      }),
+      resultPath: sfn.JsonPath.DISCARD,
+    });
+    const failed = new sfn.Fail(this, 'PipelineFailed', {
+      error: 'PipelineFailed',
+      causePath: sfn.JsonPath.format('{}: {}', sfn.JsonPath.stringAt('$.error.Error'), sfn.JsonPath.stringAt('$.error.Cause')),
+    });
+    notifyFailure.next(failed);
+    const onError = { resultPath: '$.error' };
+
+    // 1. Input
+    const invalidInput = new sfn.Fail(this, 'InvalidInput', {
+      error: 'InvalidInput',
+      cause: 'trainingDataUri must be an s3:// URI',
+    });
+    const useDefaultData = new sfn.Pass(this, 'UseDefaultTrainingData', {
+      result: sfn.Result.fromString(props.defaultTrainingDataUri),
+      resultPath: '$.trainingDataUri',
+    });
+    const validateInput = new sfn.Choice(this, 'ValidateInput');
+
+    // 2. Optional preprocessing, 3. training, 4. evaluation
+    const trainingInputUri = props.preprocessing ? runUri('prepared/') : sfn.JsonPath.stringAt('$.trainingDataUri');
+    const train = sagemakerTask(this, 'Train', 'createTrainingJob', {
+      'TrainingJobName.$': jobName('t'),
+      RoleArn: props.jobRoleArn,
+      AlgorithmSpecification: {
+        TrainingImage: props.training.image,
+        TrainingInputMode: 'File',
+        // The code channel holds exactly one file, the script (its name is the asset's hash).
+        ...(props.training.entrypointScriptUri ? { ContainerEntrypoint: ['/bin/sh', '-c', 'exec python3 /opt/ml/input/data/code/*.py'] } : {}),
+      },
+      HyperParameters: props.training.hyperparameters,
+      InputDataConfig: [
+        {
+          ChannelName: 'train',
+          ...(props.training.contentType ? { ContentType: props.training.contentType } : {}),
+          DataSource: { S3DataSource: { S3DataType: 'S3Prefix', S3DataDistributionType: 'FullyReplicated', ...uriParam('S3Uri', trainingInputUri) } },
+        },
+        ...(props.training.entrypointScriptUri ? [{
+          ChannelName: 'code',
+          DataSource: { S3DataSource: { S3DataType: 'S3Prefix', S3DataDistributionType: 'FullyReplicated', S3Uri: props.training.entrypointScriptUri } },
+        }] : []),
+      ],
+      OutputDataConfig: { KmsKeyId: props.kmsKeyArn, ...uriParam('S3OutputPath', runUri('model/')) },
+      ResourceConfig: {
+        InstanceType: props.training.instanceType,
+        InstanceCount: props.training.instanceCount,
+        VolumeSizeInGB: props.training.volumeSizeGb,
+        ...(props.training.volumeKmsAllowed ? { VolumeKmsKeyId: props.kmsKeyArn } : {}),
+      },
+      StoppingCondition: {
+        MaxRuntimeInSeconds: props.training.maxRuntimeSeconds,
+        ...(props.training.spot ? { MaxWaitTimeInSeconds: props.training.maxWaitSeconds } : {}),
+      },
+      EnableManagedSpotTraining: props.training.spot,
+      ...(props.training.spot ? { CheckpointConfig: uriParam('S3Uri', runUri('checkpoints/')) } : {}),
+      EnableInterContainerTrafficEncryption: props.training.instanceCount > 1,
+      ...(props.vpc ? { VpcConfig: { Subnets: props.vpc.subnetIds, SecurityGroupIds: props.vpc.securityGroupIds } } : {}),
+      Tags: [{ Key: 'mlops:model', Value: props.modelName }],
+    }, {
+      resultSelector: {
+        'jobName.$': '$.TrainingJobName',
+        'jobArn.$': '$.TrainingJobArn',
+        'modelArtifactUri.$': '$.ModelArtifacts.S3ModelArtifacts',
+      },
+      resultPath: '$.training',
+    });
+
+    const evaluate = sagemakerTask(this, 'Evaluate', 'createProcessingJob', processingJob(props, props.evaluation, jobName('e'), [
+      { InputName: 'model', S3Input: { LocalPath: '/opt/ml/processing/model', S3DataType: 'S3Prefix', S3InputMode: 'File', 'S3Uri.$': '$.training.modelArtifactUri' } },
+      { InputName: 'data', S3Input: { LocalPath: '/opt/ml/processing/data', S3DataType: 'S3Prefix', S3InputMode: 'File', ...uriParam('S3Uri', trainingInputUri) } },
+    ], runUri('evaluation/')), { resultPath: sfn.JsonPath.DISCARD });
+
+    const readMetrics = new sfn.CustomState(this, 'ReadMetrics', {
+      stateJson: {
+        Type: 'Task',
+        Resource: `arn:${Aws.PARTITION}:states:::aws-sdk:s3:getObject`,
+        Parameters: { Bucket: props.artifactsBucketName, 'Key.$': sfn.JsonPath.format(`${props.runsPrefix}/{}/evaluation/evaluation.json`, sfn.JsonPath.executionName) },
+        ResultSelector: { 'report.$': 'States.StringToJson($.Body)' },
+        ResultPath: '$.evaluation',
+      },
+    });
+
+    // 5. Quality gate
+    const metricPath = `$.evaluation.report.metrics.${props.evaluation.metric}`;
+    const better = props.evaluation.direction === 'maximize';
+    const gateFailed = new sfn.Pass(this, 'QualityGateFailed', {
+      parameters: {
+        Error: 'QualityGateFailed',
+        'Cause.$': sfn.JsonPath.format(
+          `${props.evaluation.metric} = {} does not pass the gate (${better ? 'at least' : 'at most'} ${props.evaluation.threshold}, and ${better ? 'at least' : 'at most'} the approved model's {})`,
+          sfn.JsonPath.jsonToString(sfn.JsonPath.objectAt(metricPath)),
+          sfn.JsonPath.jsonToString(sfn.JsonPath.objectAt('$.approved.metric')),
+        ),
+      },
+      resultPath: '$.error',
+    });
+    gateFailed.next(notifyFailure);
+    const meetsThreshold = new sfn.Choice(this, 'MeetsThreshold');
+    const findApproved = new sfn.CustomState(this, 'FindApprovedModel', {
+      stateJson: {
+        Type: 'Task',
+        Resource: `arn:${Aws.PARTITION}:states:::aws-sdk:sagemaker:listModelPackages`,
+        Parameters: {
+          ModelPackageGroupName: props.modelPackageGroupName,
+          ModelApprovalStatus: 'Approved',
+          SortBy: 'CreationTime',
+          SortOrder: 'Descending',
+          MaxResults: 1,
+        },
+        ResultSelector: { 'packages.$': '$.ModelPackageSummaryList' },
+        ResultPath: '$.approved',
+      },
+    });
+    const describeApproved = new sfn.CustomState(this, 'DescribeApprovedModel', {
+      stateJson: {
+        Type: 'Task',
+        Resource: `arn:${Aws.PARTITION}:states:::aws-sdk:sagemaker:describeModelPackage`,
+        Parameters: { 'ModelPackageName.$': '$.approved.packages[0].ModelPackageArn' },
+        ResultSelector: {
+          'arn.$': '$.ModelPackageArn',
+          'metric.$': `States.StringToJson($.CustomerMetadataProperties.${props.evaluation.metric})`,
+        },
+        ResultPath: '$.approved',
+      },
+    });
+    const hasApproved = new sfn.Choice(this, 'HasApprovedModel');
+    const beatsApproved = new sfn.Choice(this, 'BeatsApprovedModel');
+
+    // 6. Registration, hand-off, notification
+    const register = new sfn.CustomState(this, 'RegisterModel', {
+      stateJson: {
+        Type: 'Task',
+        Resource: `arn:${Aws.PARTITION}:states:::aws-sdk:sagemaker:createModelPackage`,
+        Parameters: {
+          ModelPackageGroupName: props.modelPackageGroupName,
+          'ModelPackageDescription.$': sfn.JsonPath.format('Trained by {} on {}', sfn.JsonPath.stringAt('$.training.jobName'), sfn.JsonPath.stringAt('$.trainingDataUri')),
+          ModelApprovalStatus: 'PendingManualApproval',
+          InferenceSpecification: {
+            Containers: [{ Image: props.training.image, 'ModelDataUrl.$': '$.training.modelArtifactUri' }],
+            SupportedContentTypes: ['text/csv', 'application/json'],
+            SupportedResponseMIMETypes: ['text/csv', 'application/json'],
+          },
+          ModelMetrics: {
+            ModelQuality: { Statistics: { ContentType: 'application/json', 'S3Uri.$': sfn.JsonPath.format('{}evaluation.json', runUri('evaluation/')) } },
+          },
+          CustomerMetadataProperties: {
+            [`${props.evaluation.metric}.$`]: sfn.JsonPath.jsonToString(sfn.JsonPath.objectAt(metricPath)),
+            'trainingJobArn.$': '$.training.jobArn',
+            'trainingDataUri.$': '$.trainingDataUri',
+            'executionArn.$': '$$.Execution.Id',
+          },
+          Tags: [{ Key: 'mlops:model', Value: props.modelName }],
+        },
+        ResultSelector: { 'modelPackageArn.$': '$.ModelPackageArn' },
+        ResultPath: '$.registration',
+      },
+    });
+    const handOff = new sfn.Pass(this, 'ApprovalHandOff', { comment: 'The approval gate continues from here.' });
+    const notifySuccess = new tasks.SnsPublish(this, 'NotifySuccess', {
+      topic: props.topic,
+      subject: `MLOps ${props.modelName}: candidate registered`,
+      message: sfn.TaskInput.fromObject({
+        model: props.modelName,
+        execution: sfn.JsonPath.executionId,
+        modelPackageArn: sfn.JsonPath.stringAt('$.registration.modelPackageArn'),
+        metric: sfn.JsonPath.objectAt(metricPath),
+      }),
+      resultPath: sfn.JsonPath.DISCARD,
+    });
+    const succeeded = new sfn.Succeed(this, 'Succeeded');
+
+    for (const state of [train, evaluate, readMetrics, findApproved, describeApproved, register, notifySuccess]) {
+      state.addRetry({ errors: SAGEMAKER_TRANSIENT.concat(['S3.SdkClientException', 'SNS.ThrottledException']), interval: Duration.seconds(5), backoffRate: 2, maxAttempts: 5, jitterStrategy: sfn.JitterType.FULL });
+      state.addCatch(notifyFailure, { errors: ['States.ALL'], ...onError });
+    }
+
+    const preprocessOrTrain: sfn.IChainable = (() => {
+      if (!props.preprocessing) return train;
+      const preprocess = sagemakerTask(this, 'Preprocess', 'createProcessingJob', processingJob(props, props.preprocessing, jobName('p'), [
+        { InputName: 'raw', S3Input: { LocalPath: '/opt/ml/processing/input', S3DataType: 'S3Prefix', S3InputMode: 'File', 'S3Uri.$': '$.trainingDataUri' } },
+      ], runUri('prepared/')), { resultPath: sfn.JsonPath.DISCARD });
+      preprocess.addRetry({ errors: SAGEMAKER_TRANSIENT, interval: Duration.seconds(5), backoffRate: 2, maxAttempts: 5, jitterStrategy: sfn.JitterType.FULL });
+      preprocess.addCatch(notifyFailure, { errors: ['States.ALL'], ...onError });
+      return preprocess.next(train);
+    })();
+
+    const thresholdCondition = better
+      ? sfn.Condition.numberGreaterThanEquals(metricPath, props.evaluation.threshold)
+      : sfn.Condition.numberLessThanEquals(metricPath, props.evaluation.threshold);
+    const beatsCondition = better
+      ? sfn.Condition.numberGreaterThanEqualsJsonPath(metricPath, '$.approved.metric')
+      : sfn.Condition.numberLessThanEqualsJsonPath(metricPath, '$.approved.metric');
+
+    const registerChain = register.next(handOff).next(notifySuccess).next(succeeded);
+    validateInput
+      .when(sfn.Condition.not(sfn.Condition.isPresent('$.trainingDataUri')), useDefaultData.next(preprocessOrTrain))
+      .when(sfn.Condition.stringMatches('$.trainingDataUri', 's3://*'), preprocessOrTrain)
+      .otherwise(invalidInput);
+    train.next(evaluate).next(readMetrics).next(meetsThreshold);
+    meetsThreshold
+      .when(sfn.Condition.and(sfn.Condition.isNumeric(metricPath), thresholdCondition), findApproved)
+      .otherwise(gateFailed);
+    findApproved.next(hasApproved);
+    hasApproved
+      .when(sfn.Condition.isPresent('$.approved.packages[0]'), describeApproved)
+      .otherwise(registerChain);
+    describeApproved.next(beatsApproved);
+    beatsApproved
+      .when(beatsCondition, registerChain)
+      .otherwise(gateFailed);
+
+    this.startState = validateInput;
+    this.endStates = [];
+  }
+}
+
+function uriParam(key: string, value: string): Record<string, string> {
+  // JsonPath.format/stringAt return "$..."/"States.Format(...)" tokens that need the ".$" suffix.
+  return sfn.JsonPath.isEncodedJsonPath(value) || value.startsWith('$') ? { [`${key}.$`]: value } : { [key]: value };
+}
+
+function sagemakerTask(scope: Construct, id: string, action: 'createTrainingJob' | 'createProcessingJob', parameters: object, extra: { resultSelector?: object; resultPath?: string }): sfn.CustomState {
+  return new sfn.CustomState(scope, id, {
+    stateJson: {
+      Type: 'Task',
+      Resource: `arn:${Aws.PARTITION}:states:::sagemaker:${action}.sync`,
+      Parameters: parameters,
+      ...(extra.resultSelector ? { ResultSelector: extra.resultSelector } : {}),
+      ...(extra.resultPath !== undefined ? { ResultPath: extra.resultPath } : {}),
+    },
+  });
+}
+
+function processingJob(props: TrainingPipelineProps, job: ProcessingJobSettings, name: string, inputs: object[], outputUri: string): object {
+  return {
+    'ProcessingJobName.$': name,
+    RoleArn: props.jobRoleArn,
+    AppSpecification: {
+      ImageUri: job.image,
+      // The code folder holds exactly one file, the script (its name is the asset's hash).
+      ContainerEntrypoint: ['/bin/sh', '-c', 'exec python3 /opt/ml/processing/code/*.py'],
+    },
+    Environment: job.environment ?? {},
+    ProcessingInputs: [
+      { InputName: 'code', S3Input: { LocalPath: '/opt/ml/processing/code', S3DataType: 'S3Prefix', S3InputMode: 'File', S3Uri: job.scriptUri } },
+      ...inputs,
+    ],
+    ProcessingOutputConfig: {
+      KmsKeyId: props.kmsKeyArn,
+      Outputs: [{ OutputName: 'output', S3Output: { LocalPath: '/opt/ml/processing/output', S3UploadMode: 'EndOfJob', ...uriParam('S3Uri', outputUri) } }],
+    },
+    ProcessingResources: { ClusterConfig: { InstanceType: job.instanceType, InstanceCount: 1, VolumeSizeInGB: 30, ...(job.volumeKmsAllowed ? { VolumeKmsKeyId: props.kmsKeyArn } : {}) } },
+    StoppingCondition: { MaxRuntimeInSeconds: job.maxRuntimeSeconds },
+    ...(props.vpc ? { NetworkConfig: { VpcConfig: { Subnets: props.vpc.subnetIds, SecurityGroupIds: props.vpc.securityGroupIds } } } : {}),
+    Tags: [{ Key: 'mlops:model', Value: props.modelName }],
+  };
+}

@@ -1,0 +1,200 @@
+import { Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { models } from '../config/models';
+import { ModelDeclaration } from '../lib/config/model';
+import { ConfigError } from '../lib/config/schema';
+import { buildTestApp } from './helpers';
+
+type Resource = { Type: string; Properties: any; DependsOn?: string[]; DeletionPolicy?: string; UpdateReplacePolicy?: string }; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+const { stacks } = buildTestApp({ env: 'dev' }, { models, modelsSource: 'config/models.ts' });
+const churn = Template.fromStack(stacks.models.churn);
+const fraud = Template.fromStack(stacks.models['fraud-dl']);
+
+function only(template: Template, type: string): [string, Resource] {
+  const found = Object.entries(template.findResources(type) as Record<string, Resource>);
+  expect(found).toHaveLength(1);
+  return found[0];
+}
+
+function definitionText(template: Template): string {
+  const [, machine] = only(template, 'AWS::StepFunctions::StateMachine');
+  return JSON.stringify(machine.Properties.DefinitionString);
+}
+
+function statementsOf(template: Template, description: RegExp): any[] { // eslint-disable-line @typescript-eslint/no-explicit-any
+  const policies = Object.values(template.findResources('AWS::IAM::ManagedPolicy') as Record<string, Resource>)
+    .filter((p) => description.test(p.Properties.Description));
+  expect(policies).toHaveLength(1);
+  return policies[0].Properties.PolicyDocument.Statement;
+}
+
+describe('ModelStack', () => {
+  test('one stack per declared model, after the platform, reading it from SSM (no exports)', () => {
+    expect(Object.keys(stacks.models)).toEqual(['churn', 'fraud-dl']);
+    expect(stacks.models.churn.stackName).toBe('mlops-dev-model-churn');
+    expect(stacks.models.churn.dependencies).toContain(stacks.platform);
+    for (const t of [churn, fraud]) {
+      expect(JSON.stringify(t.toJSON())).not.toContain('Fn::ImportValue');
+      const params = Object.values(t.toJSON().Parameters as Record<string, { Type: string; Default?: string }>)
+        .filter((p) => p.Type.startsWith('AWS::SSM'));
+      expect(params.map((p) => p.Default)).toEqual(expect.arrayContaining(['/mlops/dev/platform/data-key-arn', '/mlops/dev/platform/artifacts-bucket-arn']));
+    }
+  });
+
+  describe('feature group', () => {
+    const [id, group] = only(churn, 'AWS::SageMaker::FeatureGroup');
+
+    test('declared features, offline store in the lake (PascalCase keys, KMS), retained', () => {
+      expect(group.Properties.RecordIdentifierFeatureName).toBe('customer_id');
+      expect(group.Properties.EventTimeFeatureName).toBe('event_time');
+      expect(group.Properties.FeatureDefinitions).toContainEqual({ FeatureName: 'tenure_months', FeatureType: 'Integral' });
+      expect(group.Properties.FeatureDefinitions).toHaveLength(6);
+      expect(Object.keys(group.Properties.OfflineStoreConfig).sort()).toEqual(['DisableGlueTableCreation', 'S3StorageConfig']);
+      expect(JSON.stringify(group.Properties.OfflineStoreConfig.S3StorageConfig.KmsKeyId)).toContain('datakeyarn');
+      expect(JSON.stringify(group.Properties.OfflineStoreConfig.S3StorageConfig.S3Uri)).toContain('/churn/');
+      expect(group.Properties.OnlineStoreConfig).toBeUndefined();
+      expect(group.DeletionPolicy).toBe('Retain');
+      expect(group.UpdateReplacePolicy).toBe('Retain');
+      expect(group.Properties.FeatureGroupName).toBe('mlops-dev-churn');
+      void id;
+    });
+
+    test('waits for its role policy; the role may write only its prefix, with the key (CreateGrant) and Glue', () => {
+      const statements = statementsOf(churn, /Feature Store offline store access/);
+      const actions = statements.flatMap((s) => s.Action);
+      expect(actions).toEqual(expect.arrayContaining(['s3:PutObject', 'kms:CreateGrant', 'kms:GenerateDataKey', 'glue:CreateTable']));
+      const policyId = Object.entries(churn.findResources('AWS::IAM::ManagedPolicy') as Record<string, Resource>)
+        .find(([, p]) => /Feature Store offline store access/.test(p.Properties.Description))![0];
+      expect(group.DependsOn).toEqual(expect.arrayContaining([policyId]));
+    });
+  });
+
+  test('model package group per model, retained, private unless cross-account readers are declared', () => {
+    const [, group] = only(churn, 'AWS::SageMaker::ModelPackageGroup');
+    expect(group.Properties.ModelPackageGroupName).toBe('mlops-dev-churn');
+    expect(group.Properties.ModelPackageGroupPolicy).toBeUndefined();
+    expect(group.DeletionPolicy).toBe('Retain');
+
+    const declaration: ModelDeclaration = { ...models[0], registry: { crossAccountReaders: ['210987654321'] } };
+    const { stacks: withReaders } = buildTestApp({ env: 'dev' }, { models: [declaration] });
+    const [, shared] = only(Template.fromStack(withReaders.models.churn), 'AWS::SageMaker::ModelPackageGroup');
+    const statement = shared.Properties.ModelPackageGroupPolicy.Statement[0];
+    expect(JSON.stringify(statement.Principal)).toContain(':iam::210987654321:root');
+    expect(statement.Action).toEqual(['sagemaker:DescribeModelPackageGroup', 'sagemaker:DescribeModelPackage', 'sagemaker:ListModelPackages']);
+  });
+
+  describe('IAM', () => {
+    test('no AmazonSageMakerFullAccess, no inline policies anywhere', () => {
+      for (const t of [churn, fraud]) {
+        expect(JSON.stringify(t.toJSON())).not.toContain('AmazonSageMakerFullAccess');
+        expect(t.findResources('AWS::IAM::Policy')).toEqual({});
+      }
+    });
+
+    test('pipeline role: PassRole only to SageMaker, .sync rules, AddTags, job names scoped to the model', () => {
+      const statements = statementsOf(churn, /^Training pipeline of/);
+      const passRole = statements.find((s) => s.Action === 'iam:PassRole');
+      expect(passRole.Condition).toEqual({ StringEquals: { 'iam:PassedToService': 'sagemaker.amazonaws.com' } });
+      const rules = statements.find((s) => Array.isArray(s.Action) && s.Action.includes('events:PutRule'));
+      expect(JSON.stringify(rules.Resource)).toContain('rule/StepFunctionsGetEventsForSageMakerTrainingJobsRule');
+      expect(JSON.stringify(rules.Resource)).toContain('rule/StepFunctionsGetEventsForSageMakerProcessingJobsRule');
+      const jobs = statements.find((s) => Array.isArray(s.Action) && s.Action.includes('sagemaker:CreateTrainingJob'));
+      expect(jobs.Action).toEqual(expect.arrayContaining(['sagemaker:AddTags', 'sagemaker:DescribeTrainingJob', 'sagemaker:StopTrainingJob', 'sagemaker:CreateProcessingJob']));
+      expect(JSON.stringify(jobs.Resource)).toContain(':training-job/churn-*');
+      const grant = statements.find((s) => s.Action === 'kms:CreateGrant');
+      expect(grant.Condition).toEqual({ Bool: { 'kms:GrantIsForAWSResource': 'true' } });
+      // Publishing to the encrypted pipeline topic needs the notification key.
+      const snsKey = statements.find((s) => JSON.stringify(s.Resource).includes('notificationkeyarn'));
+      expect([...snsKey.Action].sort()).toEqual(['kms:Decrypt', 'kms:GenerateDataKey']);
+    });
+
+    test('job role: reads its data prefix, writes its artifacts, pulls exactly its framework repositories', () => {
+      const statements = statementsOf(churn, /^SageMaker jobs of/);
+      const ecr = statements.find((s) => Array.isArray(s.Action) && s.Action.includes('ecr:BatchGetImage'));
+      expect(JSON.stringify(ecr.Resource)).toContain('repository/sagemaker-xgboost');
+      const list = statements.filter((s) => s.Action === 's3:ListBucket').map((s) => s.Condition.StringLike['s3:prefix']);
+      expect(list.sort()).toEqual(['churn/*', 'models/churn/*']);
+      const fraudEcr = statementsOf(fraud, /^SageMaker jobs of/).find((s) => Array.isArray(s.Action) && s.Action.includes('ecr:BatchGetImage'));
+      expect(JSON.stringify(fraudEcr.Resource)).toContain('repository/pytorch-training');
+    });
+
+    test('the state machine and the feature group wait for every policy their roles need', () => {
+      const [, machine] = only(churn, 'AWS::StepFunctions::StateMachine');
+      const policyIds = Object.keys(churn.findResources('AWS::IAM::ManagedPolicy'));
+      const needed = policyIds.filter((id) => !/Features/.test(id));
+      expect(machine.DependsOn).toEqual(expect.arrayContaining(needed));
+    });
+  });
+
+  describe('training pipeline', () => {
+    test('standard workflow, logged (encrypted, retained) and traced', () => {
+      const [, machine] = only(churn, 'AWS::StepFunctions::StateMachine');
+      expect(machine.Properties.StateMachineType).toBe('STANDARD');
+      expect(machine.Properties.TracingConfiguration).toEqual({ Enabled: true });
+      expect(machine.Properties.LoggingConfiguration.Level).toBe('ALL');
+      const [, logGroup] = only(churn, 'AWS::Logs::LogGroup');
+      // A dynamic reference: a plain string for the Control Tower check, the platform's data key at deployment.
+      expect(logGroup.Properties.KmsKeyId).toBe('{{resolve:ssm:/mlops/dev/platform/data-key-arn}}');
+      expect(logGroup.DeletionPolicy).toBe('Retain');
+    });
+
+    test('CPU training: spot with checkpoints and max wait, volume KMS, CSV channel, built-in image', () => {
+      const text = definitionText(churn);
+      expect(text).toContain('\\"EnableManagedSpotTraining\\":true');
+      expect(text).toContain('\\"MaxWaitTimeInSeconds\\":7200');
+      expect(text).toContain('checkpoints/');
+      expect(text).toContain('\\"VolumeKmsKeyId\\"');
+      expect(text).toContain('\\"ContentType\\":\\"text/csv\\"');
+      expect(text).toContain('/sagemaker-xgboost:1.7-1');
+      expect(text).not.toContain('ContainerEntrypoint\\":[\\"/bin/sh\\",\\"-c\\",\\"exec python3 /opt/ml/input');
+    });
+
+    test('GPU training on ml.g5 (local NVMe): no volume KMS key, the PyTorch GPU image and the blueprint script', () => {
+      const text = definitionText(fraud);
+      const train = text.slice(text.indexOf('\\"Train\\":'), text.indexOf('\\"Evaluate\\":'));
+      expect(train).toContain('\\"InstanceType\\":\\"ml.g5.xlarge\\"');
+      expect(train).not.toContain('VolumeKmsKeyId');
+      expect(train).toContain('pytorch-training:2.6.0-gpu-py312-cu126-ubuntu22.04-sagemaker');
+      expect(train).toContain('exec python3 /opt/ml/input/data/code/*.py');
+      expect(train).toContain('\\"ChannelName\\":\\"code\\"');
+      // Evaluation runs on CPU: the CPU image, with its volume encrypted.
+      const evaluate = text.slice(text.indexOf('\\"Evaluate\\":'), text.indexOf('\\"ReadMetrics\\":'));
+      expect(evaluate).toContain('pytorch-training:2.6.0-cpu-py312-ubuntu22.04-sagemaker');
+      expect(evaluate).toContain('VolumeKmsKeyId');
+      expect(evaluate).toContain('\\"MLOPS_FRAMEWORK\\":\\"pytorch\\"');
+    });
+
+    test('no hard-coded partition in task resources', () => {
+      expect(definitionText(churn)).not.toContain('arn:aws:');
+    });
+  });
+
+  test('a third model is one declaration', () => {
+    const third: ModelDeclaration = {
+      name: 'upsell',
+      framework: 'xgboost',
+      features: { recordIdentifier: 'id', eventTime: 'ts', definitions: [{ name: 'id', type: 'string' }, { name: 'ts', type: 'string' }, { name: 'spend', type: 'fractional' }] },
+      training: { instanceType: 'ml.m5.large', spot: false },
+      evaluation: { metric: 'auc', direction: 'maximize', threshold: 0.7 },
+    };
+    const { stacks: three } = buildTestApp({ env: 'dev' }, { models: [...models, third] });
+    expect(Object.keys(three.models)).toEqual(['churn', 'fraud-dl', 'upsell']);
+    const t = Template.fromStack(three.models.upsell);
+    t.hasResourceProperties('AWS::SageMaker::FeatureGroup', { FeatureGroupName: 'mlops-dev-upsell' });
+    t.resourceCountIs('AWS::StepFunctions::StateMachine', 1);
+    const text = definitionText(t);
+    expect(text).toContain('\\"EnableManagedSpotTraining\\":false');
+    expect(text).not.toContain('MaxWaitTimeInSeconds');
+  });
+
+  test('bad declarations fail before any stack exists, naming the model, the field and the value', () => {
+    const bad = [{ ...models[0], training: { instanceType: 'ml.m5.xlarge' } }, { ...models[1], name: 'churn' }];
+    expect(() => buildTestApp({ env: 'dev' }, { models: bad, modelsSource: 'config/models.ts' })).toThrow(ConfigError);
+    expect(() => buildTestApp({ env: 'dev' }, { models: bad, modelsSource: 'config/models.ts' })).toThrow(/config\/models\.ts.*models\[1\] "churn"\.name/s);
+    const gpuOnCpu = [{ ...models[1], training: { instanceType: 'ml.m5.xlarge' } }];
+    expect(() => buildTestApp({ env: 'dev' }, { models: gpuOnCpu })).toThrow(/models\[0\] "fraud-dl"\.training\.instanceType: got "ml\.m5\.xlarge"; expected a GPU instance type/);
+    void Stack;
+    void Match;
+  });
+});
