@@ -101,6 +101,11 @@ export class TrainingPipeline extends sfn.StateMachineFragment {
     const runUri = (suffix: string) => sfn.JsonPath.format(`s3://${props.artifactsBucketName}/${props.runsPrefix}/{}/${suffix}`, sfn.JsonPath.executionName);
     const jobName = (letter: string) => sfn.JsonPath.format(`${props.modelName}-${letter}{}`, sfn.JsonPath.uuid());
 
+    // Every failure path: describe it once, notify, end in a Fail state whose cause a person can read.
+    const describeFailure = new sfn.Pass(this, 'DescribeFailure', {
+      parameters: { cause: sfn.JsonPath.format('{}: {}', sfn.JsonPath.stringAt('$.error.Error'), sfn.JsonPath.stringAt('$.error.Cause')) },
+      resultPath: '$.failure',
+    });
     const notifyFailure = new tasks.SnsPublish(this, 'NotifyFailure', {
       topic: props.topic,
       subject: `MLOps ${props.modelName}: pipeline failed`,
@@ -108,15 +113,12 @@ export class TrainingPipeline extends sfn.StateMachineFragment {
         model: props.modelName,
         execution: sfn.JsonPath.executionId,
         error: sfn.JsonPath.stringAt('$.error.Error'),
-        cause: sfn.JsonPath.stringAt('$.error.Cause'),
+        cause: sfn.JsonPath.stringAt('$.failure.cause'),
       }),
       resultPath: sfn.JsonPath.DISCARD,
     });
-    const failed = new sfn.Fail(this, 'PipelineFailed', {
-      error: 'PipelineFailed',
-      causePath: sfn.JsonPath.format('{}: {}', sfn.JsonPath.stringAt('$.error.Error'), sfn.JsonPath.stringAt('$.error.Cause')),
-    });
-    notifyFailure.next(failed);
+    const failed = new sfn.Fail(this, 'PipelineFailed', { error: 'PipelineFailed', causePath: '$.failure.cause' });
+    describeFailure.next(notifyFailure).next(failed);
     const onError = { resultPath: '$.error' };
 
     // 1. Input
@@ -196,18 +198,26 @@ export class TrainingPipeline extends sfn.StateMachineFragment {
     // 5. Quality gate
     const metricPath = `$.evaluation.report.metrics.${props.evaluation.metric}`;
     const better = props.evaluation.direction === 'maximize';
-    const gateFailed = new sfn.Pass(this, 'QualityGateFailed', {
+    const metricText = sfn.JsonPath.jsonToString(sfn.JsonPath.objectAt(metricPath));
+    const belowThreshold = new sfn.Pass(this, 'BelowThreshold', {
       parameters: {
         Error: 'QualityGateFailed',
-        'Cause.$': sfn.JsonPath.format(
-          `${props.evaluation.metric} = {} does not pass the gate (${better ? 'at least' : 'at most'} ${props.evaluation.threshold}, and ${better ? 'at least' : 'at most'} the approved model's {})`,
-          sfn.JsonPath.jsonToString(sfn.JsonPath.objectAt(metricPath)),
-          sfn.JsonPath.jsonToString(sfn.JsonPath.objectAt('$.approved.metric')),
-        ),
+        Cause: sfn.JsonPath.format(
+          `${props.evaluation.metric} = {} is ${better ? 'below' : 'above'} the threshold ${props.evaluation.threshold}`, metricText),
       },
       resultPath: '$.error',
     });
-    gateFailed.next(notifyFailure);
+    const worseThanApproved = new sfn.Pass(this, 'WorseThanApproved', {
+      parameters: {
+        Error: 'QualityGateFailed',
+        Cause: sfn.JsonPath.format(
+          `${props.evaluation.metric} = {} is worse than the approved model's {} ({})`,
+          metricText, sfn.JsonPath.jsonToString(sfn.JsonPath.objectAt('$.approved.metric')), sfn.JsonPath.stringAt('$.approved.arn')),
+      },
+      resultPath: '$.error',
+    });
+    belowThreshold.next(describeFailure);
+    worseThanApproved.next(describeFailure);
     const meetsThreshold = new sfn.Choice(this, 'MeetsThreshold');
     const findApproved = new sfn.CustomState(this, 'FindApprovedModel', {
       stateJson: {
@@ -284,7 +294,7 @@ export class TrainingPipeline extends sfn.StateMachineFragment {
 
     for (const state of [train, evaluate, readMetrics, findApproved, describeApproved, register, notifySuccess]) {
       state.addRetry({ errors: SAGEMAKER_TRANSIENT.concat(['S3.SdkClientException', 'SNS.ThrottledException']), interval: Duration.seconds(5), backoffRate: 2, maxAttempts: 5, jitterStrategy: sfn.JitterType.FULL });
-      state.addCatch(notifyFailure, { errors: ['States.ALL'], ...onError });
+      state.addCatch(describeFailure, { errors: ['States.ALL'], ...onError });
     }
 
     const preprocessOrTrain: sfn.IChainable = (() => {
@@ -293,7 +303,7 @@ export class TrainingPipeline extends sfn.StateMachineFragment {
         { InputName: 'raw', S3Input: { LocalPath: '/opt/ml/processing/input', S3DataType: 'S3Prefix', S3InputMode: 'File', 'S3Uri.$': '$.trainingDataUri' } },
       ], runUri('prepared/')), { resultPath: sfn.JsonPath.DISCARD });
       preprocess.addRetry({ errors: SAGEMAKER_TRANSIENT, interval: Duration.seconds(5), backoffRate: 2, maxAttempts: 5, jitterStrategy: sfn.JitterType.FULL });
-      preprocess.addCatch(notifyFailure, { errors: ['States.ALL'], ...onError });
+      preprocess.addCatch(describeFailure, { errors: ['States.ALL'], ...onError });
       return preprocess.next(train);
     })();
 
@@ -312,7 +322,7 @@ export class TrainingPipeline extends sfn.StateMachineFragment {
     train.next(evaluate).next(readMetrics).next(meetsThreshold);
     meetsThreshold
       .when(sfn.Condition.and(sfn.Condition.isNumeric(metricPath), thresholdCondition), findApproved)
-      .otherwise(gateFailed);
+      .otherwise(belowThreshold);
     findApproved.next(hasApproved);
     hasApproved
       .when(sfn.Condition.isPresent('$.approved.packages[0]'), describeApproved)
@@ -320,7 +330,7 @@ export class TrainingPipeline extends sfn.StateMachineFragment {
     describeApproved.next(beatsApproved);
     beatsApproved
       .when(beatsCondition, registerChain)
-      .otherwise(gateFailed);
+      .otherwise(worseThanApproved);
 
     this.startState = validateInput;
     this.endStates = [];

@@ -1,0 +1,173 @@
+import { Template } from 'aws-cdk-lib/assertions';
+import { models } from '../../config/models';
+import { buildTestApp } from '../helpers';
+import { AslDefinition, JsonValue, resolveDefinition, runLocally, RunLocallyOptions, TaskOverride, validateAsl } from '../helpers/sfn';
+
+/** The platform's SSM parameters as the deployed values would look: bucket, key and topic ARNs. */
+function platformRefs(template: Template): Record<string, string> {
+  const refs: Record<string, string> = {};
+  for (const [id, p] of Object.entries(template.toJSON().Parameters as Record<string, { Default?: string }>)) {
+    const name = /\/platform\/(.+)-arn$/.exec(p.Default ?? '')?.[1];
+    if (!name) continue;
+    refs[id] = name.endsWith('-bucket') ? `arn:aws:s3:::${name}`
+      : name.endsWith('-key') ? `arn:aws:kms:eu-west-1:111122223333:key/${name}`
+        : `arn:aws:sns:eu-west-1:111122223333:${name}`;
+  }
+  return refs;
+}
+
+function definitionOf(stack: Parameters<typeof Template.fromStack>[0]): AslDefinition {
+  const template = Template.fromStack(stack);
+  return resolveDefinition(template, undefined, { refs: platformRefs(template) });
+}
+
+// GIVEN the synthesized training pipelines of the two sample models, with test account/region/partition.
+const { stacks } = buildTestApp({ env: 'dev' }, { models, modelsSource: 'config/models.ts' });
+const churn = definitionOf(stacks.models.churn);
+const fraud = definitionOf(stacks.models['fraud-dl']);
+
+const PACKAGE_ARN = 'arn:aws:sagemaker:eu-west-1:111122223333:model-package/mlops-dev-churn/7';
+const APPROVED_ARN = 'arn:aws:sagemaker:eu-west-1:111122223333:model-package/mlops-dev-churn/6';
+
+/** SageMaker and SDK results of a run whose candidate scores `auc`, with an optional approved model. */
+function overrides(auc: number, approvedAuc?: number): Record<string, TaskOverride> {
+  return {
+    Train: (input) => ({
+      TrainingJobName: (input as { TrainingJobName: string }).TrainingJobName,
+      TrainingJobArn: 'arn:aws:sagemaker:eu-west-1:111122223333:training-job/churn-t1',
+      ModelArtifacts: { S3ModelArtifacts: 's3://artifacts/models/churn/runs/exec-1/model/churn-t1/output/model.tar.gz' },
+    }),
+    Evaluate: { ProcessingJobStatus: 'Completed' },
+    ReadMetrics: { Body: JSON.stringify({ metrics: { auc, accuracy: 0.8, rmse: 0.3, samples: 1000 } }) },
+    FindApprovedModel: { ModelPackageSummaryList: approvedAuc === undefined ? [] : [{ ModelPackageArn: APPROVED_ARN }] },
+    DescribeApprovedModel: { ModelPackageArn: APPROVED_ARN, CustomerMetadataProperties: { auc: JSON.stringify(approvedAuc ?? 0) } },
+    RegisterModel: { ModelPackageArn: PACKAGE_ARN },
+    NotifySuccess: { MessageId: 'm-1' },
+    NotifyFailure: { MessageId: 'm-2' },
+  };
+}
+
+function run(definition: AslDefinition, input: JsonValue, options: RunLocallyOptions) {
+  return runLocally(definition, input, { context: { Execution: { Name: 'exec-1', Id: 'arn:aws:states:eu-west-1:111122223333:execution:churn:exec-1' } }, ...options });
+}
+
+const INPUT = { trainingDataUri: 's3://curated/churn/2026-11-22/', trigger: { type: 'manual' } };
+
+describe('training pipeline (Amazon States Language)', () => {
+  test.each([['churn', churn], ['fraud-dl', fraud]])('%s: the definition passes asl-validator', (_name, definition) => {
+    expect(() => validateAsl(definition)).not.toThrow();
+  });
+});
+
+describe('training pipeline, executed locally', () => {
+  test('happy path, no approved model yet: trains, evaluates, registers PendingManualApproval, hands off, notifies', async () => {
+    const result = await run(churn, INPUT, { overrides: overrides(0.91) });
+
+    expect(result.status).toBe('SUCCEEDED');
+    expect(result.visitedStates).toEqual(['ValidateInput', 'Train', 'Evaluate', 'ReadMetrics', 'MeetsThreshold', 'FindApprovedModel',
+      'HasApprovedModel', 'RegisterModel', 'ApprovalHandOff', 'NotifySuccess', 'Succeeded']);
+    const output = result.output as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+    expect(output.registration).toEqual({ modelPackageArn: PACKAGE_ARN });
+    expect(output.evaluation.report.metrics.auc).toBe(0.91);
+    expect(output.training.modelArtifactUri).toMatch(/model\.tar\.gz$/);
+
+    const train = result.taskInputs.Train[0] as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+    expect(train.TrainingJobName).toMatch(/^churn-t[0-9a-f-]{36}$/);
+    expect(train.TrainingJobName.length).toBeLessThanOrEqual(63);
+    expect(train.InputDataConfig[0].DataSource.S3DataSource.S3Uri).toBe(INPUT.trainingDataUri);
+    expect(train.OutputDataConfig.S3OutputPath).toMatch(/\/models\/churn\/runs\/exec-1\/model\/$/);
+
+    const register = result.taskInputs.RegisterModel[0] as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+    expect(register.ModelApprovalStatus).toBe('PendingManualApproval');
+    expect(register.CustomerMetadataProperties).toEqual(expect.objectContaining({ auc: '0.91', trainingDataUri: INPUT.trainingDataUri }));
+    expect(register.ModelMetrics.ModelQuality.Statistics.S3Uri).toMatch(/runs\/exec-1\/evaluation\/evaluation\.json$/);
+  });
+
+  test('without trainingDataUri the model\'s curated prefix is used', async () => {
+    const result = await run(churn, {}, { overrides: overrides(0.91) });
+    expect(result.status).toBe('SUCCEEDED');
+    const train = result.taskInputs.Train[0] as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+    expect(train.InputDataConfig[0].DataSource.S3DataSource.S3Uri).toMatch(/^s3:\/\/.+\/churn\/train\/$/);
+  });
+
+  test('a training failure is caught, notified, and ends in PipelineFailed with a readable cause', async () => {
+    const result = await run(churn, INPUT, {
+      overrides: overrides(0.91),
+      errors: { Train: { error: 'States.TaskFailed', cause: 'AlgorithmError: ValueError: could not convert string to float' } },
+    });
+    expect(result.status).toBe('FAILED');
+    expect(result.error).toBe('PipelineFailed');
+    expect(result.cause).toBe('States.TaskFailed: AlgorithmError: ValueError: could not convert string to float');
+    expect(result.visitedStates).toEqual(['ValidateInput', 'Train', 'DescribeFailure', 'NotifyFailure', 'PipelineFailed']);
+    // Step Functions serializes an object Message for SNS.
+    expect((result.taskInputs.NotifyFailure[0] as { Message: object }).Message).toEqual(expect.objectContaining({
+      model: 'churn', error: 'States.TaskFailed', cause: 'States.TaskFailed: AlgorithmError: ValueError: could not convert string to float',
+    }));
+    expect(result.attempts.Train).toBe(1);
+  });
+
+  test('quality gate: below the threshold fails, is notified, registers nothing', async () => {
+    const result = await run(churn, INPUT, { overrides: overrides(0.7) });
+    expect(result.status).toBe('FAILED');
+    expect(result.error).toBe('PipelineFailed');
+    expect(result.cause).toBe('QualityGateFailed: auc = 0.7 is below the threshold 0.75');
+    expect(result.visitedStates).toContain('BelowThreshold');
+    expect(result.visitedStates).not.toContain('RegisterModel');
+    expect(result.attempts.NotifyFailure).toBe(1);
+  });
+
+  test('quality gate: worse than the approved model fails', async () => {
+    const result = await run(churn, INPUT, { overrides: overrides(0.9, 0.95) });
+    expect(result.status).toBe('FAILED');
+    expect(result.cause).toBe(`QualityGateFailed: auc = 0.9 is worse than the approved model's 0.95 (${APPROVED_ARN})`);
+    expect(result.visitedStates).toEqual(expect.arrayContaining(['DescribeApprovedModel', 'BeatsApprovedModel', 'WorseThanApproved']));
+    expect(result.visitedStates).not.toContain('RegisterModel');
+  });
+
+  test('quality gate: at least as good as the approved model passes', async () => {
+    const result = await run(churn, INPUT, { overrides: overrides(0.95, 0.95) });
+    expect(result.status).toBe('SUCCEEDED');
+    expect(result.visitedStates).toEqual(expect.arrayContaining(['DescribeApprovedModel', 'BeatsApprovedModel', 'RegisterModel']));
+  });
+
+  test('throttling then success: retried with backoff, each attempt with a fresh job name', async () => {
+    const result = await run(churn, INPUT, { overrides: overrides(0.91), errors: { Train: { error: 'ThrottlingException', times: 2 } } });
+    expect(result.status).toBe('SUCCEEDED');
+    expect(result.attempts.Train).toBe(3);
+    const names = result.taskInputs.Train.map((i) => (i as { TrainingJobName: string }).TrainingJobName);
+    expect(new Set(names).size).toBe(3);
+  });
+
+  test('persistent throttling exhausts the retries and fails cleanly', async () => {
+    const result = await run(churn, INPUT, { overrides: overrides(0.91), errors: { RegisterModel: { error: 'SageMaker.AmazonSageMakerException', cause: 'Rate exceeded' } } });
+    expect(result.status).toBe('FAILED');
+    // The first call and five retries.
+    expect(result.attempts.RegisterModel).toBe(6);
+    expect(result.cause).toBe('SageMaker.AmazonSageMakerException: Rate exceeded');
+  });
+
+  test('an input that is not an S3 URI is refused before any job starts', async () => {
+    const result = await run(churn, { trainingDataUri: 'https://example.com/data.csv' }, { overrides: overrides(0.91) });
+    expect(result.status).toBe('FAILED');
+    expect(result.error).toBe('InvalidInput');
+    expect(result.attempts.Train ?? 0).toBe(0);
+  });
+
+  test('job names stay valid whatever the execution name (underscores, 80 characters)', async () => {
+    const executionName = 'drift_alarm_churn_feature_psi_2026-11-22T10_00_00Z_' + 'x'.repeat(30);
+    const result = await runLocally(churn, INPUT, { overrides: overrides(0.91), context: { Execution: { Name: executionName, Id: `arn:aws:states:eu-west-1:111122223333:execution:churn:${executionName}` } } });
+    expect(result.status).toBe('SUCCEEDED');
+    for (const state of ['Train', 'Evaluate']) {
+      const input = result.taskInputs[state][0] as Record<string, string>;
+      const name = input.TrainingJobName ?? input.ProcessingJobName;
+      expect(name).toMatch(/^[a-zA-Z0-9](-*[a-zA-Z0-9])*$/);
+      expect(name.length).toBeLessThanOrEqual(63);
+    }
+  });
+
+  test('the GPU model runs the same path with its own gate', async () => {
+    const result = await run(fraud, { trainingDataUri: 's3://curated/fraud-dl/x/' }, { overrides: overrides(0.85) });
+    expect(result.status).toBe('FAILED');
+    expect(result.cause).toBe('QualityGateFailed: auc = 0.85 is below the threshold 0.9');
+  });
+});
