@@ -1,4 +1,5 @@
 import { Aws, Duration } from 'aws-cdk-lib';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
@@ -67,6 +68,8 @@ export interface TrainingPipelineProps {
   readonly modelPackageGroupName: string;
   /** Topic of success and failure notifications. */
   readonly topic: sns.ITopic;
+  /** Function that records the exact object versions of the training data (`lambda/snapshot-training-data`). */
+  readonly snapshotFunction: lambda.IFunction;
   /** Subnets and security groups of the jobs. @default - no VPC */
   readonly vpc?: { readonly subnetIds: string[]; readonly securityGroupIds: string[] };
 }
@@ -79,7 +82,8 @@ const SAGEMAKER_TRANSIENT = ['ThrottlingException', 'SageMaker.ThrottlingExcepti
  * **Input**: `{ "trainingDataUri"?: "s3://...", "trigger"?: { "type": "manual" | "schedule" | "drift", ... } }`.
  * Without `trainingDataUri` the model's default curated prefix is used.
  *
- * **Output** (success): the input plus `training` (job name, model artifact URI), `evaluation`
+ * **Output** (success): the input plus `dataSnapshot` (manifest of the exact training data object
+ * versions), `training` (job name, model artifact URI), `evaluation`
  * (`metrics`), `approved` (the currently approved package, if any) and `registration`
  * (`ModelPackageArn`), after the `ApprovalHandOff` state.
  *
@@ -132,7 +136,21 @@ export class TrainingPipeline extends sfn.StateMachineFragment {
     });
     const validateInput = new sfn.Choice(this, 'ValidateInput');
 
-    // 2. Optional preprocessing, 3. training, 4. evaluation
+    // 2. Snapshot of the training data: every object version, in a manifest next to the run.
+    const snapshot = new tasks.LambdaInvoke(this, 'SnapshotTrainingData', {
+      lambdaFunction: props.snapshotFunction,
+      payload: sfn.TaskInput.fromObject({
+        dataUri: sfn.JsonPath.stringAt('$.trainingDataUri'),
+        manifestUri: runUri('data-manifest.json'),
+      }),
+      payloadResponseOnly: true,
+      resultPath: '$.dataSnapshot',
+      taskTimeout: sfn.Timeout.duration(Duration.minutes(15)),
+    });
+    snapshot.addRetry({ errors: ['Lambda.TooManyRequestsException'], interval: Duration.seconds(2), backoffRate: 2, maxAttempts: 5, jitterStrategy: sfn.JitterType.FULL });
+    snapshot.addCatch(describeFailure, { errors: ['States.ALL'], ...onError });
+
+    // 3. Optional preprocessing, 4. training, 5. evaluation
     const trainingInputUri = props.preprocessing ? runUri('prepared/') : sfn.JsonPath.stringAt('$.trainingDataUri');
     const train = sagemakerTask(this, 'Train', 'createTrainingJob', {
       'TrainingJobName.$': jobName('t'),
@@ -270,6 +288,8 @@ export class TrainingPipeline extends sfn.StateMachineFragment {
             [`${props.evaluation.metric}.$`]: sfn.JsonPath.jsonToString(sfn.JsonPath.objectAt(metricPath)),
             'trainingJobArn.$': '$.training.jobArn',
             'trainingDataUri.$': '$.trainingDataUri',
+            'trainingDataManifestUri.$': '$.dataSnapshot.manifestUri',
+            'trainingDataObjectCount.$': 'States.JsonToString($.dataSnapshot.objectCount)',
             'executionArn.$': '$$.Execution.Id',
           },
           Tags: [{ Key: 'mlops:model', Value: props.modelName }],
@@ -315,9 +335,10 @@ export class TrainingPipeline extends sfn.StateMachineFragment {
       : sfn.Condition.numberLessThanEqualsJsonPath(metricPath, '$.approved.metric');
 
     const registerChain = register.next(handOff).next(notifySuccess).next(succeeded);
+    snapshot.next(preprocessOrTrain);
     validateInput
-      .when(sfn.Condition.not(sfn.Condition.isPresent('$.trainingDataUri')), useDefaultData.next(preprocessOrTrain))
-      .when(sfn.Condition.stringMatches('$.trainingDataUri', 's3://*'), preprocessOrTrain)
+      .when(sfn.Condition.not(sfn.Condition.isPresent('$.trainingDataUri')), useDefaultData.next(snapshot))
+      .when(sfn.Condition.stringMatches('$.trainingDataUri', 's3://*'), snapshot)
       .otherwise(invalidInput);
     train.next(evaluate).next(readMetrics).next(meetsThreshold);
     meetsThreshold

@@ -9,12 +9,16 @@ import { buildMlopsApp, MlopsAppOptions, MlopsStacks } from '../lib/mlops-app';
 /** The context of cdk.json (feature flags, strict validation), as the CLI would pass it. */
 export const CDK_JSON_CONTEXT: Record<string, unknown> = JSON.parse(readFileSync(join(__dirname, '..', 'cdk.json'), 'utf8')).context;
 
-/** A new app with cdk.json's context plus `context`, writing to a fresh temporary folder. */
+/**
+ * A new app with cdk.json's context plus `context`, writing to a fresh temporary folder. Lambda
+ * code is not bundled (`aws:cdk:bundling-stacks: []`) unless `context` says otherwise: template
+ * tests do not need esbuild runs; test/bin/app.test.ts bundles for real.
+ */
 export function newApp(context: Record<string, unknown> = {}): App {
   return new App({
     autoSynth: false,
     outdir: mkdtempSync(join(tmpdir(), 'mlops-test-')),
-    context: { ...CDK_JSON_CONTEXT, ...context },
+    context: { ...CDK_JSON_CONTEXT, 'aws:cdk:bundling-stacks': [], ...context },
   });
 }
 

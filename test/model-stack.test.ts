@@ -122,9 +122,31 @@ describe('ModelStack', () => {
     test('the state machine and the feature group wait for every policy their roles need', () => {
       const [, machine] = only(churn, 'AWS::StepFunctions::StateMachine');
       const policyIds = Object.keys(churn.findResources('AWS::IAM::ManagedPolicy'));
-      const needed = policyIds.filter((id) => !/Features/.test(id));
+      const needed = policyIds.filter((id) => /JobPolicy|PipelinePolicy/.test(id));
+      expect(needed).toHaveLength(2);
       expect(machine.DependsOn).toEqual(expect.arrayContaining(needed));
     });
+  });
+
+  test('snapshot function: Node.js 24 on ARM, traced, no reserved concurrency, encrypted retained logs, explicit managed policy', () => {
+    const [, fn] = only(churn, 'AWS::Lambda::Function');
+    expect(fn.Properties.Runtime).toBe('nodejs24.x');
+    expect(fn.Properties.Architectures).toEqual(['arm64']);
+    expect(fn.Properties.TracingConfig).toEqual({ Mode: 'Active' });
+    expect(fn.Properties.ReservedConcurrentExecutions).toBeUndefined();
+    expect(fn.Properties.LoggingConfig.LogGroup).toBeDefined();
+    const groups = Object.values(churn.findResources('AWS::Logs::LogGroup') as Record<string, Resource>);
+    for (const g of groups) {
+      expect(g.Properties.KmsKeyId).toBe('{{resolve:ssm:/mlops/dev/platform/data-key-arn}}');
+      expect(g.DeletionPolicy).toBe('Retain');
+    }
+    const statements = statementsOf(churn, /^Records the training data object versions/);
+    const list = statements.find((s) => Array.isArray(s.Action) && s.Action.includes('s3:ListBucketVersions'));
+    expect(list.Condition).toEqual({ StringLike: { 's3:prefix': 'churn/*' } });
+    expect(JSON.stringify(statements)).not.toContain('"s3:*"');
+    // The pipeline may invoke exactly this function.
+    const invoke = statementsOf(churn, /^Training pipeline of/).find((s) => s.Action === 'lambda:InvokeFunction');
+    expect(JSON.stringify(invoke.Resource)).toContain('ModelSnapshotTrainingDataFunction');
   });
 
   describe('training pipeline', () => {
@@ -133,7 +155,8 @@ describe('ModelStack', () => {
       expect(machine.Properties.StateMachineType).toBe('STANDARD');
       expect(machine.Properties.TracingConfiguration).toEqual({ Enabled: true });
       expect(machine.Properties.LoggingConfiguration.Level).toBe('ALL');
-      const [, logGroup] = only(churn, 'AWS::Logs::LogGroup');
+      const logGroupId = machine.Properties.LoggingConfiguration.Destinations[0].CloudWatchLogsLogGroup.LogGroupArn['Fn::GetAtt'][0];
+      const logGroup = churn.toJSON().Resources[logGroupId] as Resource;
       // A dynamic reference: a plain string for the Control Tower check, the platform's data key at deployment.
       expect(logGroup.Properties.KmsKeyId).toBe('{{resolve:ssm:/mlops/dev/platform/data-key-arn}}');
       expect(logGroup.DeletionPolicy).toBe('Retain');

@@ -1,5 +1,6 @@
 import { ArnFormat, Aws, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
@@ -10,6 +11,7 @@ import { acknowledgeWildcardResources } from '../compliance';
 import { ModelDeclaration } from '../config/model';
 import { hasLocalNvme, isGpuInstanceType } from '../config/instance-types';
 import { IPlatform } from '../platform/platform-reference';
+import { MlopsFunction } from '../private/mlops-function';
 import { containerImage } from './container-images';
 import { ModelFeatureGroup } from './model-feature-group';
 import { ModelRegistry } from './model-registry';
@@ -31,6 +33,8 @@ export class MlopsModel extends Construct {
   public readonly registry: ModelRegistry;
   public readonly jobRole: iam.Role;
   public readonly stateMachine: sfn.StateMachine;
+  /** The function that snapshots training data versions. */
+  public readonly snapshotFunction: lambda.IFunction;
 
   constructor(scope: Construct, id: string, props: MlopsModelProps) {
     super(scope, id);
@@ -117,6 +121,23 @@ export class MlopsModel extends Construct {
     acknowledgeWildcardResources(jobPolicyResource, jobLogStreams,
       'SageMaker names each job\'s log stream after the job, which is unique per run; the pattern is this model\'s job-name prefix.');
 
+    const snapshot = new MlopsFunction(this, 'SnapshotTrainingData', {
+      handler: 'snapshot-training-data',
+      description: `Records the training data object versions of ${qualifiedName}`,
+      logsKeyArn: platform.logsKeyArn,
+      invokedBy: 'the training pipeline',
+      timeout: Duration.minutes(10),
+      memorySize: 1024,
+      statements: [
+        new iam.PolicyStatement({ actions: ['s3:ListBucketVersions', 's3:ListBucket'], resources: [lake.curated.bucketArn], conditions: { StringLike: { 's3:prefix': `${model.name}/*` } } }),
+        new iam.PolicyStatement({ actions: ['s3:PutObject'], resources: [lake.artifacts.arnForObjects(`${runsPrefix}/*`)] }),
+        new iam.PolicyStatement({ actions: ['kms:GenerateDataKey', 'kms:Decrypt'], resources: [platform.dataKey.keyArn] }),
+      ],
+    });
+    acknowledgeWildcardResources(snapshot.policy.node.defaultChild as iam.CfnManagedPolicy, [lake.artifacts.arnForObjects(`${runsPrefix}/*`)],
+      'The function writes one manifest per run under this model\'s run prefix; run folders are named after executions.');
+    this.snapshotFunction = snapshot.function;
+
     const spot = t.spot ?? true;
     const maxRuntimeSeconds = (t.maxRuntimeMinutes ?? 60) * 60;
     const pipeline = new TrainingPipeline(this, 'Pipeline', {
@@ -160,6 +181,7 @@ export class MlopsModel extends Construct {
       } : undefined,
       modelPackageGroupName: qualifiedName,
       topic: platform.pipelineTopic,
+      snapshotFunction: snapshot.function,
     });
 
     const logGroup = new logs.LogGroup(this, 'PipelineLogs', {
@@ -217,6 +239,7 @@ export class MlopsModel extends Construct {
         new iam.PolicyStatement({ actions: ['kms:Decrypt', 'kms:GenerateDataKey', 'kms:DescribeKey'], resources: [platform.dataKey.keyArn] }),
         createGrantForAwsResources(platform.dataKey.keyArn),
         new iam.PolicyStatement({ actions: ['sns:Publish'], resources: [platform.pipelineTopic.topicArn] }),
+        new iam.PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [this.snapshotFunction.functionArn] }),
         // Publishing to the encrypted topic: SNS uses the key on the publisher's behalf.
         new iam.PolicyStatement({ actions: ['kms:GenerateDataKey', 'kms:Decrypt'], resources: [platform.notificationKey.keyArn] }),
         // ListModelPackages, CloudWatch Logs delivery and X-Ray have no resource-level permissions.

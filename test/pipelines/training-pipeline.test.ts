@@ -37,6 +37,9 @@ function overrides(auc: number, approvedAuc?: number): Record<string, TaskOverri
       TrainingJobArn: 'arn:aws:sagemaker:eu-west-1:111122223333:training-job/churn-t1',
       ModelArtifacts: { S3ModelArtifacts: 's3://artifacts/models/churn/runs/exec-1/model/churn-t1/output/model.tar.gz' },
     }),
+    SnapshotTrainingData: (input) => ({
+      manifestUri: (input as { manifestUri: string }).manifestUri, manifestVersionId: 'mv-1', objectCount: 12, totalBytes: 4096,
+    }),
     Evaluate: { ProcessingJobStatus: 'Completed' },
     ReadMetrics: { Body: JSON.stringify({ metrics: { auc, accuracy: 0.8, rmse: 0.3, samples: 1000 } }) },
     FindApprovedModel: { ModelPackageSummaryList: approvedAuc === undefined ? [] : [{ ModelPackageArn: APPROVED_ARN }] },
@@ -64,7 +67,7 @@ describe('training pipeline, executed locally', () => {
     const result = await run(churn, INPUT, { overrides: overrides(0.91) });
 
     expect(result.status).toBe('SUCCEEDED');
-    expect(result.visitedStates).toEqual(['ValidateInput', 'Train', 'Evaluate', 'ReadMetrics', 'MeetsThreshold', 'FindApprovedModel',
+    expect(result.visitedStates).toEqual(['ValidateInput', 'SnapshotTrainingData', 'Train', 'Evaluate', 'ReadMetrics', 'MeetsThreshold', 'FindApprovedModel',
       'HasApprovedModel', 'RegisterModel', 'ApprovalHandOff', 'NotifySuccess', 'Succeeded']);
     const output = result.output as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
     expect(output.registration).toEqual({ modelPackageArn: PACKAGE_ARN });
@@ -79,7 +82,15 @@ describe('training pipeline, executed locally', () => {
 
     const register = result.taskInputs.RegisterModel[0] as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
     expect(register.ModelApprovalStatus).toBe('PendingManualApproval');
-    expect(register.CustomerMetadataProperties).toEqual(expect.objectContaining({ auc: '0.91', trainingDataUri: INPUT.trainingDataUri }));
+    expect(register.CustomerMetadataProperties).toEqual(expect.objectContaining({
+      auc: '0.91',
+      trainingDataUri: INPUT.trainingDataUri,
+      trainingDataManifestUri: expect.stringMatching(/\/models\/churn\/runs\/exec-1\/data-manifest\.json$/),
+      trainingDataObjectCount: '12',
+    }));
+    expect(result.taskInputs.SnapshotTrainingData[0]).toEqual({
+      dataUri: INPUT.trainingDataUri, manifestUri: expect.stringMatching(/^s3:\/\/.+\/models\/churn\/runs\/exec-1\/data-manifest\.json$/),
+    });
     expect(register.ModelMetrics.ModelQuality.Statistics.S3Uri).toMatch(/runs\/exec-1\/evaluation\/evaluation\.json$/);
   });
 
@@ -98,7 +109,7 @@ describe('training pipeline, executed locally', () => {
     expect(result.status).toBe('FAILED');
     expect(result.error).toBe('PipelineFailed');
     expect(result.cause).toBe('States.TaskFailed: AlgorithmError: ValueError: could not convert string to float');
-    expect(result.visitedStates).toEqual(['ValidateInput', 'Train', 'DescribeFailure', 'NotifyFailure', 'PipelineFailed']);
+    expect(result.visitedStates).toEqual(['ValidateInput', 'SnapshotTrainingData', 'Train', 'DescribeFailure', 'NotifyFailure', 'PipelineFailed']);
     // Step Functions serializes an object Message for SNS.
     expect((result.taskInputs.NotifyFailure[0] as { Message: object }).Message).toEqual(expect.objectContaining({
       model: 'churn', error: 'States.TaskFailed', cause: 'States.TaskFailed: AlgorithmError: ValueError: could not convert string to float',
@@ -144,6 +155,13 @@ describe('training pipeline, executed locally', () => {
     // The first call and five retries.
     expect(result.attempts.RegisterModel).toBe(6);
     expect(result.cause).toBe('SageMaker.AmazonSageMakerException: Rate exceeded');
+  });
+
+  test('no training data under the prefix fails before any job starts', async () => {
+    const result = await run(churn, INPUT, { overrides: overrides(0.91), errors: { SnapshotTrainingData: { error: 'NoTrainingData', cause: 'No training data: there is no object under s3://curated/churn/2026-11-22/' } } });
+    expect(result.status).toBe('FAILED');
+    expect(result.cause).toBe('NoTrainingData: No training data: there is no object under s3://curated/churn/2026-11-22/');
+    expect(result.attempts.Train ?? 0).toBe(0);
   });
 
   test('an input that is not an S3 URI is refused before any job starts', async () => {

@@ -1,0 +1,95 @@
+import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { join } from 'path';
+import { acknowledge, acknowledgeWildcardResources } from '../compliance';
+
+/** Properties of {@link MlopsFunction}. */
+export interface MlopsFunctionProps {
+  /** The handler's folder under `lambda/` (its `index.ts` exports `handler`). */
+  readonly handler: string;
+  /** What the function does, for people. */
+  readonly description: string;
+  /** Key ARN of the function's log group (a plain string, see `IPlatform.logsKeyArn`). */
+  readonly logsKeyArn: string;
+  /** Everything the function may do besides writing its own logs and traces. */
+  readonly statements: iam.PolicyStatement[];
+  /** Environment variables. @default - only POWERTOOLS_SERVICE_NAME */
+  readonly environment?: Record<string, string>;
+  /** @default Duration.minutes(1) */
+  readonly timeout?: Duration;
+  /** @default 256 */
+  readonly memorySize?: number;
+  /** How the function is invoked, for the reason of the DLQ acknowledgement. */
+  readonly invokedBy: string;
+}
+
+/**
+ * A blueprint Lambda function: TypeScript bundled locally by esbuild (never Docker), minified with
+ * source maps, with the AWS SDK v3 clients it uses bundled at the versions this repository pins
+ * (the runtime's own SDK can lag behind); Node.js 24 on ARM; X-Ray tracing; a KMS-encrypted,
+ * retained log group; and a role whose every permission is in one explicit managed policy.
+ * No reserved concurrency: new accounts cannot spare it.
+ */
+export class MlopsFunction extends Construct {
+  public readonly function: nodejs.NodejsFunction;
+  public readonly role: iam.Role;
+  public readonly policy: iam.ManagedPolicy;
+
+  constructor(scope: Construct, id: string, props: MlopsFunctionProps) {
+    super(scope, id);
+    const logGroup = new logs.LogGroup(this, 'Logs', { retention: logs.RetentionDays.ONE_YEAR, removalPolicy: RemovalPolicy.RETAIN });
+    (logGroup.node.defaultChild as logs.CfnLogGroup).kmsKeyId = props.logsKeyArn;
+
+    this.role = new iam.Role(this, 'Role', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com', { conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } } }),
+      description: props.description,
+    });
+    this.policy = new iam.ManagedPolicy(this, 'Policy', {
+      roles: [this.role],
+      description: props.description,
+      statements: [
+        new iam.PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [logGroup.logGroupArn] }),
+        // X-Ray has no resource-level permissions.
+        new iam.PolicyStatement({ actions: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'], resources: ['*'] }),
+        ...props.statements,
+      ],
+    });
+
+    this.function = new nodejs.NodejsFunction(this, 'Function', {
+      entry: join(__dirname, '..', '..', 'lambda', props.handler, 'index.ts'),
+      handler: 'handler',
+      description: props.description,
+      runtime: lambda.Runtime.NODEJS_24_X,
+      architecture: lambda.Architecture.ARM_64,
+      memorySize: props.memorySize ?? 256,
+      timeout: props.timeout ?? Duration.minutes(1),
+      tracing: lambda.Tracing.ACTIVE,
+      logGroup,
+      role: this.role.withoutPolicyUpdates(),
+      environment: { POWERTOOLS_SERVICE_NAME: props.handler, ...props.environment },
+      bundling: {
+        minify: true,
+        sourceMap: true,
+        target: 'node24',
+        // Bundle the SDK clients: their versions are the ones tested here.
+        externalModules: [],
+        forceDockerBundling: false,
+      },
+    });
+    this.function.node.addDependency(this.policy);
+
+    const fn = this.function.node.defaultChild as lambda.CfnFunction;
+    acknowledge(fn, ['NIST.800.53.R5-LambdaConcurrency', 'HIPAA.Security-LambdaConcurrency'],
+      'Reserved concurrency is left unset on purpose: new accounts often have a total limit of 10-50 and must keep 100 unreserved, so reserving any fails the deployment.');
+    acknowledge(fn, ['NIST.800.53.R5-LambdaDLQ', 'HIPAA.Security-LambdaDLQ'],
+      `The function is invoked synchronously by ${props.invokedBy}, which retries and catches its errors; a dead-letter queue only receives failed asynchronous invocations.`);
+    acknowledge(fn, ['NIST.800.53.R5-LambdaInsideVPC', 'HIPAA.Security-LambdaInsideVPC', 'cdk-validator-cfnguard::lambda_inside_vpc_check'],
+      'The function only calls AWS APIs over TLS with IAM authorisation; a VPC would add NAT gateways or interface endpoints that cost money while idle.');
+    acknowledgeWildcardResources(this.policy.node.defaultChild as iam.CfnManagedPolicy, ['*'],
+      'Only the X-Ray tracing actions are granted on "*": X-Ray has no resource-level permissions.');
+  }
+}
