@@ -74,6 +74,7 @@ export function buildMlopsApp(app: App, options: MlopsAppOptions): MlopsStacks {
       namespace: config.namespace,
       environmentName: name,
       declaration,
+      sagemakerVpc: environment.sagemakerVpc,
       description: `MLOps model ${declaration.name} (${name}): feature group, registry, training pipeline`,
       terminationProtection: environment.production === true,
     });

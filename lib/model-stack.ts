@@ -1,5 +1,6 @@
 import { Stack, StackProps, Tags } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
+import { SageMakerVpcSettings } from './config/environment';
 import { ModelDeclaration } from './config/model';
 import { MlopsModel } from './model/mlops-model';
 import { PlatformReference } from './platform/platform-reference';
@@ -12,6 +13,8 @@ export interface ModelStackProps extends StackProps {
   readonly environmentName: string;
   /** The model's validated declaration. */
   readonly declaration: ModelDeclaration;
+  /** Subnets and security groups of the SageMaker jobs. @default - no VPC */
+  readonly sagemakerVpc?: SageMakerVpcSettings;
 }
 
 /**
@@ -30,6 +33,6 @@ export class ModelStack extends Stack {
     Tags.of(this).add('mlops:environment', props.environmentName);
     Tags.of(this).add('mlops:model', props.declaration.name);
     this.platform = new PlatformReference(this, 'Platform', { namespace: props.namespace, environmentName: props.environmentName });
-    this.model = new MlopsModel(this, 'Model', { declaration: props.declaration, platform: this.platform });
+    this.model = new MlopsModel(this, 'Model', { declaration: props.declaration, platform: this.platform, sagemakerVpc: props.sagemakerVpc });
   }
 }

@@ -3,6 +3,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { models } from '../config/models';
 import { ModelDeclaration } from '../lib/config/model';
 import { ConfigError } from '../lib/config/schema';
+import { platformConfig } from '../config/platform';
 import { buildTestApp } from './helpers';
 
 type Resource = { Type: string; Properties: any; DependsOn?: string[]; DeletionPolicy?: string; UpdateReplacePolicy?: string }; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -191,6 +192,24 @@ describe('ModelStack', () => {
     test('no hard-coded partition in task resources', () => {
       expect(definitionText(churn)).not.toContain('arn:aws:');
     });
+  });
+
+  test('with a VPC configured for the environment, every job runs in it and the job role may manage its network interfaces there', () => {
+    const config = JSON.parse(JSON.stringify(platformConfig));
+    config.environments.dev.sagemakerVpc = { subnetIds: ['subnet-0123456789abcdef0', 'subnet-0fedcba9876543210'], securityGroupIds: ['sg-0123456789abcdef0'] };
+    const { app, stacks: withVpc } = buildTestApp({ env: 'dev' }, { config, models, complianceChecks: true });
+    expect(() => app.synth()).not.toThrow();
+    const t = Template.fromStack(withVpc.models.churn);
+    const text = definitionText(t);
+    expect(text).toContain('\\"VpcConfig\\":{\\"Subnets\\":[\\"subnet-0123456789abcdef0\\",\\"subnet-0fedcba9876543210\\"],\\"SecurityGroupIds\\":[\\"sg-0123456789abcdef0\\"]}');
+    expect(text).toContain('\\"NetworkConfig\\":{\\"VpcConfig\\"');
+    const statements = statementsOf(t, /^SageMaker jobs of/);
+    const eni = statements.find((s) => Array.isArray(s.Action) && s.Action.includes('ec2:CreateNetworkInterface'));
+    expect(JSON.stringify(eni.Resource)).toContain(':subnet/subnet-0123456789abcdef0');
+    expect(JSON.stringify(eni.Resource)).toContain(':security-group/sg-0123456789abcdef0');
+    // Without a VPC there is no EC2 permission at all.
+    expect(JSON.stringify(statementsOf(churn, /^SageMaker jobs of/))).not.toContain('ec2:');
+    expect(definitionText(churn)).not.toContain('VpcConfig');
   });
 
   test('a third model is one declaration', () => {

@@ -61,6 +61,14 @@ export interface NotificationSettings {
   readonly alarmEmails?: string[];
 }
 
+/** Existing subnets and security groups that SageMaker jobs run in. */
+export interface SageMakerVpcSettings {
+  /** Private subnets (1-16), e.g. `subnet-0123456789abcdef0`. They need a route to S3 (a gateway endpoint) and to ECR, CloudWatch Logs and SageMaker (interface endpoints or NAT). */
+  readonly subnetIds: string[];
+  /** Security groups (1-5), e.g. `sg-0123456789abcdef0`. */
+  readonly securityGroupIds: string[];
+}
+
 /** One deployment environment (dev, prod, ...). */
 export interface EnvironmentConfig {
   /**
@@ -88,6 +96,12 @@ export interface EnvironmentConfig {
   readonly audit: AuditSettings;
   /** Notification subscriptions. @default - topics without subscriptions */
   readonly notifications?: NotificationSettings;
+  /**
+   * Run SageMaker jobs (processing, training) inside these existing subnets.
+   *
+   * @default - jobs run in SageMaker's own network, without a VPC (nothing costs money while idle)
+   */
+  readonly sagemakerVpc?: SageMakerVpcSettings;
   /**
    * Tags applied to every resource of the environment.
    *
@@ -126,6 +140,11 @@ export const notificationSchema: Schema<NotificationSettings> = obj<Notification
   alarmEmails: optional(arrayOf(email, { unique: true })),
 });
 
+export const sagemakerVpcSchema: Schema<SageMakerVpcSettings> = obj<SageMakerVpcSettings>({
+  subnetIds: arrayOf(str({ pattern: /^subnet-[0-9a-f]{8,17}$/, expected: 'a subnet ID such as "subnet-0123456789abcdef0"' }), { minItems: 1, maxItems: 16, unique: true }),
+  securityGroupIds: arrayOf(str({ pattern: /^sg-[0-9a-f]{8,17}$/, expected: 'a security group ID such as "sg-0123456789abcdef0"' }), { minItems: 1, maxItems: 5, unique: true }),
+});
+
 const tagKey = str({ pattern: /^(?!aws:)[\p{L}\p{Z}\p{N}_.:/=+\-@]+$/u, maxLength: 128, expected: 'a tag key (not starting with "aws:")' });
 const tagValue = str({ pattern: /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u, minLength: 0, maxLength: 256, expected: 'a tag value' });
 
@@ -136,6 +155,7 @@ export const environmentSchema: Schema<EnvironmentConfig> = obj<EnvironmentConfi
   dataLake: optional(dataLakeSchema),
   audit: auditSchema,
   notifications: optional(notificationSchema),
+  sagemakerVpc: optional(sagemakerVpcSchema),
   tags: optional(recordOf(tagKey, tagValue)),
 });
 

@@ -8,6 +8,7 @@ import { Construct } from 'constructs';
 import { join } from 'path';
 import { TrainingPipeline } from '../../pipelines/training-pipeline';
 import { acknowledgeWildcardResources } from '../compliance';
+import { SageMakerVpcSettings } from '../config/environment';
 import { ModelDeclaration } from '../config/model';
 import { hasLocalNvme, isGpuInstanceType } from '../config/instance-types';
 import { IPlatform } from '../platform/platform-reference';
@@ -22,6 +23,12 @@ export interface MlopsModelProps {
   readonly declaration: ModelDeclaration;
   /** The environment's platform (keys, lake, topics). */
   readonly platform: IPlatform;
+  /**
+   * Subnets and security groups the SageMaker jobs run in.
+   *
+   * @default - no VPC
+   */
+  readonly sagemakerVpc?: SageMakerVpcSettings;
 }
 
 /**
@@ -113,9 +120,32 @@ export class MlopsModel extends Construct {
         new iam.PolicyStatement({ actions: ['cloudwatch:PutMetricData'], resources: ['*'], conditions: { StringLike: { 'cloudwatch:namespace': '/aws/sagemaker/*' } } }),
       ],
     });
+    const networkInterfaces = stack.formatArn({ service: 'ec2', resource: 'network-interface', resourceName: '*' });
+    if (props.sagemakerVpc) {
+      const vpc = props.sagemakerVpc;
+      jobPolicy.addStatements(
+        new iam.PolicyStatement({
+          actions: ['ec2:CreateNetworkInterface', 'ec2:CreateNetworkInterfacePermission', 'ec2:DeleteNetworkInterface', 'ec2:DeleteNetworkInterfacePermission'],
+          resources: [
+            networkInterfaces,
+            ...vpc.subnetIds.map((id) => stack.formatArn({ service: 'ec2', resource: 'subnet', resourceName: id })),
+            ...vpc.securityGroupIds.map((id) => stack.formatArn({ service: 'ec2', resource: 'security-group', resourceName: id })),
+          ],
+        }),
+        // EC2 Describe actions have no resource-level permissions.
+        new iam.PolicyStatement({
+          actions: ['ec2:DescribeNetworkInterfaces', 'ec2:DescribeVpcs', 'ec2:DescribeDhcpOptions', 'ec2:DescribeSubnets', 'ec2:DescribeSecurityGroups'],
+          resources: ['*'],
+        }),
+      );
+    }
     const jobPolicyResource = jobPolicy.node.defaultChild as iam.CfnManagedPolicy;
+    if (props.sagemakerVpc) {
+      acknowledgeWildcardResources(jobPolicyResource, [networkInterfaces],
+        'SageMaker creates the jobs\' network interfaces at run time, so their IDs cannot be known; creation is limited to the configured subnets and security groups.');
+    }
     acknowledgeWildcardResources(jobPolicyResource, ['*'],
-      'Only ecr:GetAuthorizationToken and cloudwatch:PutMetricData are granted on "*": neither has a resource type, and PutMetricData is limited to SageMaker namespaces by condition.');
+      'Only ecr:GetAuthorizationToken, cloudwatch:PutMetricData and (with a VPC) EC2 Describe actions are granted on "*": none has a resource type; PutMetricData is limited to SageMaker namespaces by condition.');
     acknowledgeWildcardResources(jobPolicyResource, [dataObjects, artifactObjects],
       'Object access is scoped to this model\'s own key prefix; the objects under it are created per run, so they cannot be listed in advance.');
     acknowledgeWildcardResources(jobPolicyResource, jobLogStreams,
@@ -179,6 +209,7 @@ export class MlopsModel extends Construct {
         scriptUri: `s3://${lake.curated.bucketName}/${model.name}/code/preprocess.py`,
         volumeKmsAllowed: !hasLocalNvme(model.preprocessing.instanceType),
       } : undefined,
+      vpc: props.sagemakerVpc,
       modelPackageGroupName: qualifiedName,
       topic: platform.pipelineTopic,
       snapshotFunction: snapshot.function,

@@ -42,6 +42,7 @@ describe('selectEnvironment', () => {
     ['reserved tag key', (c) => { c.environments.dev.tags = { 'aws:owner': 'x' }; }, /environments\.dev\.tags\.aws:owner \(key\): got "aws:owner"; expected a tag key/],
     ['noncurrent expiration too long', (c) => { c.environments.dev.dataLake.noncurrentVersionExpirationDays = 5000; }, /noncurrentVersionExpirationDays: got 5000; expected an integer from 1 to 3650/],
     ['production not a boolean', (c) => { c.environments.prod.production = 'yes'; }, /environments\.prod\.production: got "yes"; expected true or false/],
+    ['bad subnet ID', (c) => { c.environments.dev.sagemakerVpc = { subnetIds: ['subnet-xyz'], securityGroupIds: ['sg-0123456789abcdef0'] }; }, /environments\.dev\.sagemakerVpc\.subnetIds\[0\]: got "subnet-xyz"; expected a subnet ID/],
     ['no environments', (c) => { c.environments = {}; }, /environments: got \{\}; expected an object with at least 1 keys/],
   ];
   test.each(cases)('%s', (_name, mutate, message) => {

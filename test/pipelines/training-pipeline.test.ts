@@ -183,6 +183,23 @@ describe('training pipeline, executed locally', () => {
     }
   });
 
+  test('with preprocessing declared, a processing job prepares the data and training reads its output', async () => {
+    const declaration = { ...models[0], preprocessing: { instanceType: 'ml.m5.xlarge' } };
+    const { stacks: withPrep } = buildTestApp({ env: 'dev' }, { models: [declaration] });
+    const definition = definitionOf(withPrep.models.churn);
+    validateAsl(definition);
+    const result = await run(definition, INPUT, { overrides: { ...overrides(0.91), Preprocess: { ProcessingJobStatus: 'Completed' } } });
+    expect(result.status).toBe('SUCCEEDED');
+    expect(result.visitedStates.slice(0, 4)).toEqual(['ValidateInput', 'SnapshotTrainingData', 'Preprocess', 'Train']);
+    const preprocess = result.taskInputs.Preprocess[0] as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+    expect(preprocess.ProcessingJobName).toMatch(/^churn-p[0-9a-f-]{36}$/);
+    expect(preprocess.ProcessingInputs[1].S3Input.S3Uri).toBe(INPUT.trainingDataUri);
+    const prepared = preprocess.ProcessingOutputConfig.Outputs[0].S3Output.S3Uri;
+    expect(prepared).toMatch(/\/runs\/exec-1\/prepared\/$/);
+    const train = result.taskInputs.Train[0] as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+    expect(train.InputDataConfig[0].DataSource.S3DataSource.S3Uri).toBe(prepared);
+  });
+
   test('the GPU model runs the same path with its own gate', async () => {
     const result = await run(fraud, { trainingDataUri: 's3://curated/fraud-dl/x/' }, { overrides: overrides(0.85) });
     expect(result.status).toBe('FAILED');
