@@ -114,6 +114,8 @@ describe('ModelStack', () => {
       const statements = statementsOf(churn, /^SageMaker jobs of/);
       const ecr = statements.find((s) => Array.isArray(s.Action) && s.Action.includes('ecr:BatchGetImage'));
       expect(JSON.stringify(ecr.Resource)).toContain('repository/sagemaker-xgboost');
+      const actions = statements.flatMap((s) => s.Action);
+      expect(actions).toEqual(expect.arrayContaining(['s3:GetObject', 's3:PutObject', 'kms:Decrypt', 'kms:GenerateDataKey', 'ecr:GetAuthorizationToken', 'logs:PutLogEvents']));
       const list = statements.filter((s) => s.Action === 's3:ListBucket').map((s) => s.Condition.StringLike['s3:prefix']);
       expect(list.sort()).toEqual(['churn/*', 'models/churn/*']);
       const fraudEcr = statementsOf(fraud, /^SageMaker jobs of/).find((s) => Array.isArray(s.Action) && s.Action.includes('ecr:BatchGetImage'));
@@ -210,6 +212,31 @@ describe('ModelStack', () => {
     // Without a VPC there is no EC2 permission at all.
     expect(JSON.stringify(statementsOf(churn, /^SageMaker jobs of/))).not.toContain('ec2:');
     expect(definitionText(churn)).not.toContain('VpcConfig');
+  });
+
+  test('every training and feature option reaches the template', () => {
+    const declaration: ModelDeclaration = {
+      ...models[1],
+      features: { ...models[1].features, onlineStore: true },
+      training: { instanceType: 'ml.p4d.24xlarge', instanceCount: 2, spot: true, maxRuntimeMinutes: 300, maxWaitMinutes: 900, volumeSizeGb: 500, hyperparameters: { epochs: '3' } },
+      evaluation: { metric: 'rmse', direction: 'minimize', threshold: 0.2, instanceType: 'ml.c5.2xlarge' },
+    };
+    const { stacks: custom } = buildTestApp({ env: 'dev' }, { models: [declaration] });
+    const t = Template.fromStack(custom.models['fraud-dl']);
+    const [, group] = only(t, 'AWS::SageMaker::FeatureGroup');
+    expect(group.Properties.OnlineStoreConfig).toEqual({ EnableOnlineStore: true, SecurityConfig: { KmsKeyId: expect.anything() } });
+    const text = definitionText(t);
+    const train = text.slice(text.indexOf('\\"Train\\":'), text.indexOf('\\"Evaluate\\":'));
+    for (const fragment of ['"InstanceType\\":\\"ml.p4d.24xlarge', '"InstanceCount\\":2', '"VolumeSizeInGB\\":500', '"MaxRuntimeInSeconds\\":18000',
+      '"MaxWaitTimeInSeconds\\":54000', '"EnableInterContainerTrafficEncryption\\":true', '"HyperParameters\\":{\\"epochs\\":\\"3\\"}']) {
+      expect(train).toContain(fragment);
+    }
+    expect(train).not.toContain('VolumeKmsKeyId');
+    const evaluate = text.slice(text.indexOf('\\"Evaluate\\":'), text.indexOf('\\"ReadMetrics\\":'));
+    expect(evaluate).toContain('"InstanceType\\":\\"ml.c5.2xlarge');
+    // Lower is better for rmse: the gate compares with <=.
+    expect(text).toContain('NumericLessThanEquals\\":0.2');
+    expect(text).toContain('NumericLessThanEqualsPath');
   });
 
   test('a third model is one declaration', () => {
