@@ -23,6 +23,7 @@ export const models: ModelDeclaration[] = [
     },
     training: { instanceType: 'ml.m5.xlarge', hyperparameters: { objective: 'binary:logistic', num_round: '200', eval_metric: 'auc' } },
     evaluation: { metric: 'auc', direction: 'maximize', threshold: 0.75 },
+    approvers: { prod: ['ml-lead@example.com', 'risk-officer@example.com'] },
   },
   {
     name: 'fraud-dl',
@@ -43,5 +44,6 @@ export const models: ModelDeclaration[] = [
     },
     training: { instanceType: 'ml.g5.xlarge', maxRuntimeMinutes: 120, hyperparameters: { epochs: '20', batch_size: '512' } },
     evaluation: { metric: 'auc', direction: 'maximize', threshold: 0.9 },
+    approvers: { prod: ['fraud-lead@example.com'] },
   },
 ];

@@ -2,7 +2,7 @@ import { App } from 'aws-cdk-lib';
 import { addComplianceChecks } from './compliance';
 import { readJsonConfig, selectEnvironment, SelectedEnvironment } from './config/load';
 import { ModelDeclaration } from './config/model';
-import { parseModels } from './config/model-schema';
+import { checkModelsAgainstEnvironments, parseModels } from './config/model-schema';
 import { ModelStack } from './model-stack';
 import { PlatformStack } from './platform-stack';
 
@@ -56,6 +56,7 @@ export function buildMlopsApp(app: App, options: MlopsAppOptions): MlopsStacks {
   const selected = selectEnvironment(raw, source, app.node.tryGetContext('env') ?? 'dev');
   const declarations: ModelDeclaration[] = options.models === undefined ? [] : parseModels(options.models, options.modelsSource ?? 'models');
   const { platform: config, name, environment } = selected;
+  checkModelsAgainstEnvironments(declarations, config.environments, options.modelsSource ?? 'models');
 
   const env = environment.account || environment.region ? { account: environment.account, region: environment.region } : undefined;
   const platform = new PlatformStack(app, `${config.namespace}-${name}-platform`, {
@@ -75,6 +76,7 @@ export function buildMlopsApp(app: App, options: MlopsAppOptions): MlopsStacks {
       environmentName: name,
       declaration,
       sagemakerVpc: environment.sagemakerVpc,
+      approval: environment.approval,
       description: `MLOps model ${declaration.name} (${name}): feature group, registry, training pipeline`,
       terminationProtection: environment.production === true,
     });

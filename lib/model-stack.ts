@@ -1,6 +1,6 @@
 import { Stack, StackProps, Tags } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { SageMakerVpcSettings } from './config/environment';
+import { ApprovalSettings, SageMakerVpcSettings } from './config/environment';
 import { ModelDeclaration } from './config/model';
 import { MlopsModel } from './model/mlops-model';
 import { PlatformReference } from './platform/platform-reference';
@@ -15,6 +15,8 @@ export interface ModelStackProps extends StackProps {
   readonly declaration: ModelDeclaration;
   /** Subnets and security groups of the SageMaker jobs. @default - no VPC */
   readonly sagemakerVpc?: SageMakerVpcSettings;
+  /** The environment's approval gate. @default - human approval within 72 hours */
+  readonly approval?: ApprovalSettings;
 }
 
 /**
@@ -33,6 +35,6 @@ export class ModelStack extends Stack {
     Tags.of(this).add('mlops:environment', props.environmentName);
     Tags.of(this).add('mlops:model', props.declaration.name);
     this.platform = new PlatformReference(this, 'Platform', { namespace: props.namespace, environmentName: props.environmentName });
-    this.model = new MlopsModel(this, 'Model', { declaration: props.declaration, platform: this.platform, sagemakerVpc: props.sagemakerVpc });
+    this.model = new MlopsModel(this, 'Model', { declaration: props.declaration, platform: this.platform, sagemakerVpc: props.sagemakerVpc, approval: props.approval, environmentName: props.environmentName });
   }
 }

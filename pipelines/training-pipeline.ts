@@ -70,9 +70,22 @@ export interface TrainingPipelineProps {
   readonly topic: sns.ITopic;
   /** Function that records the exact object versions of the training data (`lambda/snapshot-training-data`). */
   readonly snapshotFunction: lambda.IFunction;
+  /** The environment's name (recorded with approvals). */
+  readonly environmentName: string;
+  /** Default evaluation data when the input names none (a held-out set, never the training data). */
+  readonly defaultEvaluationDataUri: string;
+  /** Image of the registered model (inference image of the framework). */
+  readonly inferenceImage: string;
+  /** The approval gate after registration. */
+  readonly approval: PipelineApproval;
   /** Subnets and security groups of the jobs. @default - no VPC */
   readonly vpc?: { readonly subnetIds: string[]; readonly securityGroupIds: string[] };
 }
+
+/** The approval gate: automatic (recorded) or by a person within a timeout. */
+export type PipelineApproval =
+  | { readonly mode: 'auto'; readonly recordFunction: lambda.IFunction }
+  | { readonly mode: 'human'; readonly requestFunction: lambda.IFunction; readonly approvers: string[]; readonly timeout: Duration };
 
 const SAGEMAKER_TRANSIENT = ['ThrottlingException', 'SageMaker.ThrottlingException', 'SageMaker.AmazonSageMakerException', 'SageMaker.InternalFailure'];
 
@@ -103,7 +116,9 @@ export class TrainingPipeline extends sfn.StateMachineFragment {
   constructor(scope: Construct, id: string, props: TrainingPipelineProps) {
     super(scope, id);
     const runUri = (suffix: string) => sfn.JsonPath.format(`s3://${props.artifactsBucketName}/${props.runsPrefix}/{}/${suffix}`, sfn.JsonPath.executionName);
-    const jobName = (letter: string) => sfn.JsonPath.format(`${props.modelName}-${letter}{}`, sfn.JsonPath.uuid());
+    // `<model>--<letter><uuid>`: model names never contain "--", so one model's job-name pattern
+    // (`<model>--*`) can never match another model's jobs.
+    const jobName = (letter: string) => sfn.JsonPath.format(`${props.modelName}--${letter}{}`, sfn.JsonPath.uuid());
 
     // Every failure path: describe it once, notify, end in a Fail state whose cause a person can read.
     const describeFailure = new sfn.Pass(this, 'DescribeFailure', {
@@ -122,6 +137,9 @@ export class TrainingPipeline extends sfn.StateMachineFragment {
       resultPath: sfn.JsonPath.DISCARD,
     });
     const failed = new sfn.Fail(this, 'PipelineFailed', { error: 'PipelineFailed', causePath: '$.failure.cause' });
+    // A failed notification must not hide the failure it was about: retry, then fail anyway.
+    notifyFailure.addRetry({ errors: ['States.ALL'], interval: Duration.seconds(2), backoffRate: 2, maxAttempts: 3, jitterStrategy: sfn.JitterType.FULL });
+    notifyFailure.addCatch(failed, { errors: ['States.ALL'], resultPath: '$.notificationError' });
     describeFailure.next(notifyFailure).next(failed);
     const onError = { resultPath: '$.error' };
 
@@ -135,6 +153,15 @@ export class TrainingPipeline extends sfn.StateMachineFragment {
       resultPath: '$.trainingDataUri',
     });
     const validateInput = new sfn.Choice(this, 'ValidateInput');
+    const useDefaultEvaluationData = new sfn.Pass(this, 'UseDefaultEvaluationData', {
+      result: sfn.Result.fromString(props.defaultEvaluationDataUri),
+      resultPath: '$.evaluationDataUri',
+    });
+    const invalidEvaluationInput = new sfn.Fail(this, 'InvalidEvaluationInput', {
+      error: 'InvalidInput',
+      cause: 'evaluationDataUri must be an s3:// URI',
+    });
+    const validateEvaluationInput = new sfn.Choice(this, 'ValidateEvaluationInput');
 
     // 2. Snapshot of the training data: every object version, in a manifest next to the run.
     const snapshot = new tasks.LambdaInvoke(this, 'SnapshotTrainingData', {
@@ -200,7 +227,7 @@ export class TrainingPipeline extends sfn.StateMachineFragment {
 
     const evaluate = sagemakerTask(this, 'Evaluate', 'createProcessingJob', processingJob(props, props.evaluation, jobName('e'), [
       { InputName: 'model', S3Input: { LocalPath: '/opt/ml/processing/model', S3DataType: 'S3Prefix', S3InputMode: 'File', 'S3Uri.$': '$.training.modelArtifactUri' } },
-      { InputName: 'data', S3Input: { LocalPath: '/opt/ml/processing/data', S3DataType: 'S3Prefix', S3InputMode: 'File', ...uriParam('S3Uri', trainingInputUri) } },
+      { InputName: 'data', S3Input: { LocalPath: '/opt/ml/processing/data', S3DataType: 'S3Prefix', S3InputMode: 'File', 'S3Uri.$': '$.evaluationDataUri' } },
     ], runUri('evaluation/')), { resultPath: sfn.JsonPath.DISCARD });
 
     const readMetrics = new sfn.CustomState(this, 'ReadMetrics', {
@@ -237,6 +264,11 @@ export class TrainingPipeline extends sfn.StateMachineFragment {
     belowThreshold.next(describeFailure);
     worseThanApproved.next(describeFailure);
     const meetsThreshold = new sfn.Choice(this, 'MeetsThreshold');
+    const metricMissing = new sfn.Pass(this, 'MetricMissing', {
+      parameters: { Error: 'QualityGateFailed', Cause: `the evaluation report has no numeric ${props.evaluation.metric} (metrics.${props.evaluation.metric})` },
+      resultPath: '$.error',
+    });
+    metricMissing.next(describeFailure);
     const findApproved = new sfn.CustomState(this, 'FindApprovedModel', {
       stateJson: {
         Type: 'Task',
@@ -277,7 +309,7 @@ export class TrainingPipeline extends sfn.StateMachineFragment {
           'ModelPackageDescription.$': sfn.JsonPath.format('Trained by {} on {}', sfn.JsonPath.stringAt('$.training.jobName'), sfn.JsonPath.stringAt('$.trainingDataUri')),
           ModelApprovalStatus: 'PendingManualApproval',
           InferenceSpecification: {
-            Containers: [{ Image: props.training.image, 'ModelDataUrl.$': '$.training.modelArtifactUri' }],
+            Containers: [{ Image: props.inferenceImage, 'ModelDataUrl.$': '$.training.modelArtifactUri' }],
             SupportedContentTypes: ['text/csv', 'application/json'],
             SupportedResponseMIMETypes: ['text/csv', 'application/json'],
           },
@@ -298,7 +330,21 @@ export class TrainingPipeline extends sfn.StateMachineFragment {
         ResultPath: '$.registration',
       },
     });
-    const handOff = new sfn.Pass(this, 'ApprovalHandOff', { comment: 'The approval gate continues from here.' });
+    // Evidence for the approval gate, built on each branch (the approved model's metric exists on one only).
+    const evidenceBase = {
+      metric: props.evaluation.metric,
+      candidateValue: sfn.JsonPath.numberAt(metricPath),
+      metrics: sfn.JsonPath.objectAt('$.evaluation.report.metrics'),
+      trainingDataUri: sfn.JsonPath.stringAt('$.trainingDataUri'),
+      trainingDataManifestUri: sfn.JsonPath.stringAt('$.dataSnapshot.manifestUri'),
+      trainingJobArn: sfn.JsonPath.stringAt('$.training.jobArn'),
+    };
+    const evidenceFirstModel = new sfn.Pass(this, 'EvidenceFirstModel', { parameters: evidenceBase, resultPath: '$.evidence' });
+    const evidenceAgainstApproved = new sfn.Pass(this, 'EvidenceAgainstApproved', {
+      parameters: { ...evidenceBase, approvedValue: sfn.JsonPath.numberAt('$.approved.metric'), approvedModelPackageArn: sfn.JsonPath.stringAt('$.approved.arn') },
+      resultPath: '$.evidence',
+    });
+    const gate = approvalGate(this, props, describeFailure);
     const notifySuccess = new tasks.SnsPublish(this, 'NotifySuccess', {
       topic: props.topic,
       subject: `MLOps ${props.modelName}: candidate registered`,
@@ -312,7 +358,7 @@ export class TrainingPipeline extends sfn.StateMachineFragment {
     });
     const succeeded = new sfn.Succeed(this, 'Succeeded');
 
-    for (const state of [train, evaluate, readMetrics, findApproved, describeApproved, register, notifySuccess]) {
+    for (const state of [train, evaluate, readMetrics, findApproved, describeApproved, register, notifySuccess, ...gate.tasks]) {
       state.addRetry({ errors: SAGEMAKER_TRANSIENT.concat(['S3.SdkClientException', 'SNS.ThrottledException']), interval: Duration.seconds(5), backoffRate: 2, maxAttempts: 5, jitterStrategy: sfn.JitterType.FULL });
       state.addCatch(describeFailure, { errors: ['States.ALL'], ...onError });
     }
@@ -334,23 +380,29 @@ export class TrainingPipeline extends sfn.StateMachineFragment {
       ? sfn.Condition.numberGreaterThanEqualsJsonPath(metricPath, '$.approved.metric')
       : sfn.Condition.numberLessThanEqualsJsonPath(metricPath, '$.approved.metric');
 
-    const registerChain = register.next(handOff).next(notifySuccess).next(succeeded);
+    register.next(gate.start);
+    gate.approved.next(notifySuccess).next(succeeded);
     snapshot.next(preprocessOrTrain);
     validateInput
-      .when(sfn.Condition.not(sfn.Condition.isPresent('$.trainingDataUri')), useDefaultData.next(snapshot))
-      .when(sfn.Condition.stringMatches('$.trainingDataUri', 's3://*'), snapshot)
+      .when(sfn.Condition.not(sfn.Condition.isPresent('$.trainingDataUri')), useDefaultData.next(validateEvaluationInput))
+      .when(sfn.Condition.stringMatches('$.trainingDataUri', 's3://*'), validateEvaluationInput)
       .otherwise(invalidInput);
+    validateEvaluationInput
+      .when(sfn.Condition.not(sfn.Condition.isPresent('$.evaluationDataUri')), useDefaultEvaluationData.next(snapshot))
+      .when(sfn.Condition.stringMatches('$.evaluationDataUri', 's3://*'), snapshot)
+      .otherwise(invalidEvaluationInput);
     train.next(evaluate).next(readMetrics).next(meetsThreshold);
     meetsThreshold
-      .when(sfn.Condition.and(sfn.Condition.isNumeric(metricPath), thresholdCondition), findApproved)
+      .when(sfn.Condition.or(sfn.Condition.not(sfn.Condition.isPresent(metricPath)), sfn.Condition.not(sfn.Condition.isNumeric(metricPath))), metricMissing)
+      .when(thresholdCondition, findApproved)
       .otherwise(belowThreshold);
     findApproved.next(hasApproved);
     hasApproved
       .when(sfn.Condition.isPresent('$.approved.packages[0]'), describeApproved)
-      .otherwise(registerChain);
+      .otherwise(evidenceFirstModel.next(register));
     describeApproved.next(beatsApproved);
     beatsApproved
-      .when(beatsCondition, registerChain)
+      .when(beatsCondition, evidenceAgainstApproved.next(register))
       .otherwise(worseThanApproved);
 
     this.startState = validateInput;
@@ -398,4 +450,103 @@ function processingJob(props: TrainingPipelineProps, job: ProcessingJobSettings,
     ...(props.vpc ? { NetworkConfig: { VpcConfig: { Subnets: props.vpc.subnetIds, SecurityGroupIds: props.vpc.securityGroupIds } } } : {}),
     Tags: [{ Key: 'mlops:model', Value: props.modelName }],
   };
+}
+
+/**
+ * The approval gate after registration. `auto`: record the automatic approval, then approve.
+ * `human`: wait for a person (`.waitForTaskToken`, with a timeout); the decision arrives as
+ * `$.approval` (`decision`, `approver`, `comment`, `decidedAt`, `recordUri`). Approved: the package
+ * becomes `Approved`, with the approver and comment in its `ApprovalDescription`. Rejected or timed
+ * out: `Rejected`, notified, and the execution ends in `ModelRejected` with the reason.
+ */
+function approvalGate(scope: Construct, props: TrainingPipelineProps, describeFailure: sfn.IChainable) {
+  const approval = props.approval;
+  const updatePackage = (id: string, status: 'Approved' | 'Rejected', verb: string) => new sfn.CustomState(scope, id, {
+    stateJson: {
+      Type: 'Task',
+      Resource: `arn:${Aws.PARTITION}:states:::aws-sdk:sagemaker:updateModelPackage`,
+      Parameters: {
+        'ModelPackageArn.$': '$.registration.modelPackageArn',
+        ModelApprovalStatus: status,
+        'ApprovalDescription.$': `States.Format('${verb} by {} at {}: {} (record {})', $.approval.approver, $.approval.decidedAt, $.approval.comment, $.approval.recordUri)`,
+      },
+      ResultPath: null,
+    },
+  });
+  const markApproved = updatePackage('MarkApproved', 'Approved', 'Approved');
+  const deploymentHandOff = new sfn.Pass(scope, 'DeploymentHandOff', { comment: 'Deployment of the approved model continues from here.' });
+  markApproved.next(deploymentHandOff);
+
+  const request = {
+    executionArn: sfn.JsonPath.executionId,
+    model: props.modelName,
+    environment: props.environmentName,
+    modelPackageArn: sfn.JsonPath.stringAt('$.registration.modelPackageArn'),
+    evidence: sfn.JsonPath.objectAt('$.evidence'),
+  };
+  if (approval.mode === 'auto') {
+    const record = new tasks.LambdaInvoke(scope, 'RecordAutomaticApproval', {
+      lambdaFunction: approval.recordFunction,
+      payload: sfn.TaskInput.fromObject(request),
+      payloadResponseOnly: true,
+      resultPath: '$.approval',
+    });
+    record.addCatch(describeFailure, { errors: ['States.ALL'], resultPath: '$.error' });
+    record.next(markApproved);
+    return { start: record as sfn.IChainable, approved: deploymentHandOff, tasks: [markApproved] };
+  }
+
+  const markRejected = updatePackage('MarkRejected', 'Rejected', 'Rejected');
+  const describeRejection = new sfn.Pass(scope, 'DescribeRejection', {
+    parameters: { cause: sfn.JsonPath.format('Rejected by {}: {}', sfn.JsonPath.stringAt('$.approval.approver'), sfn.JsonPath.stringAt('$.approval.comment')) },
+    resultPath: '$.rejection',
+  });
+  const notifyRejected = new tasks.SnsPublish(scope, 'NotifyRejected', {
+    topic: props.topic,
+    subject: `MLOps ${props.modelName}: candidate rejected`,
+    message: sfn.TaskInput.fromObject({
+      model: props.modelName,
+      environment: props.environmentName,
+      execution: sfn.JsonPath.executionId,
+      modelPackageArn: sfn.JsonPath.stringAt('$.registration.modelPackageArn'),
+      reason: sfn.JsonPath.stringAt('$.rejection.cause'),
+    }),
+    resultPath: sfn.JsonPath.DISCARD,
+  });
+  const rejected = new sfn.Fail(scope, 'ModelRejected', { error: 'ModelRejected', causePath: '$.rejection.cause' });
+  notifyRejected.addCatch(rejected, { errors: ['States.ALL'], resultPath: '$.notificationError' });
+  markRejected.next(describeRejection).next(notifyRejected).next(rejected);
+
+
+  const requestApproval = new tasks.LambdaInvoke(scope, 'RequestApproval', {
+    lambdaFunction: approval.requestFunction,
+    integrationPattern: sfn.IntegrationPattern.WAIT_FOR_TASK_TOKEN,
+    payload: sfn.TaskInput.fromObject({
+      ...request,
+      taskToken: sfn.JsonPath.taskToken,
+      approvers: approval.approvers,
+      timeoutSeconds: approval.timeout.toSeconds(),
+    }),
+    taskTimeout: sfn.Timeout.duration(approval.timeout),
+    resultPath: '$.approval',
+  });
+  const timedOut = new sfn.Pass(scope, 'ApprovalTimedOut', {
+    parameters: {
+      decision: 'rejected',
+      approver: 'nobody',
+      comment: `no decision within ${approval.timeout.toHumanString()}: rejected automatically`,
+      decidedAt: sfn.JsonPath.stateEnteredTime,
+      recordUri: 'none',
+    },
+    resultPath: '$.approval',
+  });
+  timedOut.next(markRejected);
+  requestApproval.addRetry({ errors: ['Lambda.TooManyRequestsException'], interval: Duration.seconds(2), backoffRate: 2, maxAttempts: 5, jitterStrategy: sfn.JitterType.FULL });
+  requestApproval.addCatch(timedOut, { errors: ['States.Timeout'], resultPath: '$.timeout' });
+  requestApproval.addCatch(describeFailure, { errors: ['States.ALL'], resultPath: '$.error' });
+  const decision = new sfn.Choice(scope, 'ApprovalDecision')
+    .when(sfn.Condition.stringEquals('$.approval.decision', 'approved'), markApproved)
+    .otherwise(markRejected);
+  requestApproval.next(decision);
+  return { start: requestApproval as sfn.IChainable, approved: deploymentHandOff, tasks: [markApproved, markRejected] };
 }

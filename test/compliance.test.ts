@@ -65,16 +65,16 @@ describe('compliance gates', () => {
     expect(() => app.synth()).toThrow(/a warning/);
   });
 
-  test('every acknowledgement suppresses a finding that really occurs on its resource', () => {
+  test.each(['dev', 'prod'])('%s: every acknowledgement suppresses a finding that really occurs on its resource', (env) => {
     // WHEN nothing is acknowledged, THEN every acknowledgement must name a finding on its resource:
     // one that matches nothing is dead weight that would hide a future regression.
     dropAcknowledgements(() => true);
-    const { error, report } = synthReport('dev', undefined, true);
+    const { error, report } = synthReport(env, undefined, true);
     expect(error).toMatch(/ValidationFailed/);
     const findings = (report?.pluginReports ?? []).flatMap((p) => (p.violations ?? []).flatMap((v) =>
       v.violatingConstructs.map((c) => ({ path: c.constructPath, rule: v.ruleName }))));
     jest.restoreAllMocks();
-    const { app } = buildTestApp({ env: 'dev' }, { models });
+    const { app } = buildTestApp({ env }, { models });
     const unused = compliance.listAcknowledgements(app)
       .filter((a) => !findings.some((f) => f.path === a.path && (a.id === f.rule || a.id.endsWith(`::${f.rule}`))));
     expect(unused).toEqual([]);

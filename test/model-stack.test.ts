@@ -102,7 +102,8 @@ describe('ModelStack', () => {
       expect(JSON.stringify(rules.Resource)).toContain('rule/StepFunctionsGetEventsForSageMakerProcessingJobsRule');
       const jobs = statements.find((s) => Array.isArray(s.Action) && s.Action.includes('sagemaker:CreateTrainingJob'));
       expect(jobs.Action).toEqual(expect.arrayContaining(['sagemaker:AddTags', 'sagemaker:DescribeTrainingJob', 'sagemaker:StopTrainingJob', 'sagemaker:CreateProcessingJob']));
-      expect(JSON.stringify(jobs.Resource)).toContain(':training-job/churn-*');
+      expect(JSON.stringify(jobs.Resource)).toContain(':training-job/churn--*');
+      expect(JSON.stringify(jobs.Resource)).toContain(':processing-job/churn--*');
       const grant = statements.find((s) => s.Action === 'kms:CreateGrant');
       expect(grant.Condition).toEqual({ Bool: { 'kms:GrantIsForAWSResource': 'true' } });
       // Publishing to the encrypted pipeline topic needs the notification key.
@@ -132,7 +133,8 @@ describe('ModelStack', () => {
   });
 
   test('snapshot function: Node.js 24 on ARM, traced, no reserved concurrency, encrypted retained logs, explicit managed policy', () => {
-    const [, fn] = only(churn, 'AWS::Lambda::Function');
+    const fn = Object.values(churn.findResources('AWS::Lambda::Function') as Record<string, Resource>)
+      .find((f) => /^Records the training data/.test(f.Properties.Description))!;
     expect(fn.Properties.Runtime).toBe('nodejs24.x');
     expect(fn.Properties.Architectures).toEqual(['arm64']);
     expect(fn.Properties.TracingConfig).toEqual({ Mode: 'Active' });
@@ -246,6 +248,7 @@ describe('ModelStack', () => {
       features: { recordIdentifier: 'id', eventTime: 'ts', definitions: [{ name: 'id', type: 'string' }, { name: 'ts', type: 'string' }, { name: 'spend', type: 'fractional' }] },
       training: { instanceType: 'ml.m5.large', spot: false },
       evaluation: { metric: 'auc', direction: 'maximize', threshold: 0.7 },
+      approvers: { prod: ['sales-ml@example.com'] },
     };
     const { stacks: three } = buildTestApp({ env: 'dev' }, { models: [...models, third] });
     expect(Object.keys(three.models)).toEqual(['churn', 'fraud-dl', 'upsell']);

@@ -61,6 +61,21 @@ export interface NotificationSettings {
   readonly alarmEmails?: string[];
 }
 
+/** How the approval gate after model registration works in an environment. */
+export interface ApprovalSettings {
+  /**
+   * `human`: the pipeline waits for one of the model's approvers to decide on the approval page.
+   * `auto`: the pipeline approves by itself and records that it did (for development environments).
+   */
+  readonly mode: 'human' | 'auto';
+  /**
+   * Hours the gate waits for a decision; no decision by then means rejected (and notified).
+   *
+   * @default 72
+   */
+  readonly timeoutHours?: number;
+}
+
 /** Existing subnets and security groups that SageMaker jobs run in. */
 export interface SageMakerVpcSettings {
   /** Private subnets (1-16), e.g. `subnet-0123456789abcdef0`. They need a route to S3 (a gateway endpoint) and to ECR, CloudWatch Logs and SageMaker (interface endpoints or NAT). */
@@ -96,6 +111,12 @@ export interface EnvironmentConfig {
   readonly audit: AuditSettings;
   /** Notification subscriptions. @default - topics without subscriptions */
   readonly notifications?: NotificationSettings;
+  /**
+   * The approval gate.
+   *
+   * @default - human approval, 72 hours
+   */
+  readonly approval?: ApprovalSettings;
   /**
    * Run SageMaker jobs (processing, training) inside these existing subnets.
    *
@@ -145,6 +166,11 @@ export const sagemakerVpcSchema: Schema<SageMakerVpcSettings> = obj<SageMakerVpc
   securityGroupIds: arrayOf(str({ pattern: /^sg-[0-9a-f]{8,17}$/, expected: 'a security group ID such as "sg-0123456789abcdef0"' }), { minItems: 1, maxItems: 5, unique: true }),
 });
 
+export const approvalSchema: Schema<ApprovalSettings> = obj<ApprovalSettings>({
+  mode: oneOf('human', 'auto'),
+  timeoutHours: optional(int(1, 24 * 365)),
+});
+
 const tagKey = str({ pattern: /^(?!aws:)[\p{L}\p{Z}\p{N}_.:/=+\-@]+$/u, maxLength: 128, expected: 'a tag key (not starting with "aws:")' });
 const tagValue = str({ pattern: /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u, minLength: 0, maxLength: 256, expected: 'a tag value' });
 
@@ -155,6 +181,7 @@ export const environmentSchema: Schema<EnvironmentConfig> = obj<EnvironmentConfi
   dataLake: optional(dataLakeSchema),
   audit: auditSchema,
   notifications: optional(notificationSchema),
+  approval: optional(approvalSchema),
   sagemakerVpc: optional(sagemakerVpcSchema),
   tags: optional(recordOf(tagKey, tagValue)),
 });

@@ -16,6 +16,7 @@ import {
   EvaluationDeclaration, FeatureDeclaration, FeaturesDeclaration, ModelDeclaration, PreprocessingDeclaration,
   RegistryDeclaration, TrainingDeclaration,
 } from './model';
+import { EnvironmentConfig } from './environment';
 import { GPU_INSTANCE_FAMILIES, INSTANCE_FAMILIES, KNOWN_INSTANCE_FAMILIES, parseInstanceType } from './instance-types';
 
 /** The defaults documented on the declaration interfaces, for the constructs that apply them. */
@@ -267,6 +268,10 @@ export const modelSchema: Schema<ModelDeclaration> = withRule(obj<ModelDeclarati
   training: trainingSchema,
   evaluation: evaluationSchema,
   registry: optional(registrySchema),
+  approvers: optional(recordOf(
+    str({ pattern: /^[a-z][a-z0-9-]{0,15}$/, expected: 'an environment name' }),
+    arrayOf(str({ pattern: /^[a-z0-9._%+-]+@[a-z0-9.-]+\.[a-z]{2,}$/, expected: 'a lower-case e-mail address' }), { minItems: 1, maxItems: 20, unique: true }),
+  )),
 }, 'a model declaration (an object)'), modelRules);
 
 /** The path prefix naming a model: `models[1] "churn-gpu"`, or `models[1]` when it has no string name. */
@@ -301,4 +306,27 @@ export function parseModels(raw: unknown, source: string): ModelDeclaration[] {
   });
   if (problems.length > 0) throw new ConfigError(source, problems);
   return models as ModelDeclaration[];
+}
+
+/**
+ * Rules between the models and the environments: approvers may only name known environments, and
+ * every environment that requires human approval needs at least one approver per model.
+ *
+ * @throws ConfigError (naming `source`, the models' file) listing every problem
+ */
+export function checkModelsAgainstEnvironments(models: readonly ModelDeclaration[], environments: Record<string, EnvironmentConfig>, source: string): void {
+  const problems: Problem[] = [];
+  const names = Object.keys(environments);
+  models.forEach((model, i) => {
+    const path = `models[${i}] ${show(model.name)}.approvers`;
+    for (const env of Object.keys(model.approvers ?? {})) {
+      if (!names.includes(env)) problems.push({ path: `${path}.${env}`, got: 'an unknown environment', expected: `one of the environments ${names.join(', ')}` });
+    }
+    for (const [env, config] of Object.entries(environments)) {
+      if ((config.approval?.mode ?? 'human') === 'human' && !(model.approvers?.[env]?.length)) {
+        problems.push({ path: `${path}.${env}`, got: 'nothing', expected: `at least one approver e-mail address, because environment "${env}" requires human approval` });
+      }
+    }
+  });
+  if (problems.length > 0) throw new ConfigError(source, problems);
 }

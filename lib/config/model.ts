@@ -141,4 +141,11 @@ export interface ModelDeclaration {
   readonly evaluation: EvaluationDeclaration;
   /** Registry settings. @default - a private model package group */
   readonly registry?: RegistryDeclaration;
+  /**
+   * Who may approve a new version, per environment name: e-mail addresses. Every environment whose
+   * approval mode is `human` (the default) needs at least one.
+   *
+   * @default - none (only environments with `approval.mode: 'auto'` can run the model)
+   */
+  readonly approvers?: Record<string, string[]>;
 }

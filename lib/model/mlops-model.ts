@@ -8,11 +8,13 @@ import { Construct } from 'constructs';
 import { join } from 'path';
 import { TrainingPipeline } from '../../pipelines/training-pipeline';
 import { acknowledgeWildcardResources } from '../compliance';
-import { SageMakerVpcSettings } from '../config/environment';
+import { ApprovalSettings, SageMakerVpcSettings } from '../config/environment';
 import { ModelDeclaration } from '../config/model';
 import { hasLocalNvme, isGpuInstanceType } from '../config/instance-types';
 import { IPlatform } from '../platform/platform-reference';
 import { MlopsFunction } from '../private/mlops-function';
+import { PipelineApproval } from '../../pipelines/training-pipeline';
+import { ApprovalGate } from './approval-gate';
 import { containerImage } from './container-images';
 import { ModelFeatureGroup } from './model-feature-group';
 import { ModelRegistry } from './model-registry';
@@ -29,6 +31,14 @@ export interface MlopsModelProps {
    * @default - no VPC
    */
   readonly sagemakerVpc?: SageMakerVpcSettings;
+  /**
+   * The environment's approval gate.
+   *
+   * @default - human approval within 72 hours
+   */
+  readonly approval?: ApprovalSettings;
+  /** The environment's name (recorded with approvals, selects the model's approvers). */
+  readonly environmentName: string;
 }
 
 /**
@@ -42,6 +52,9 @@ export class MlopsModel extends Construct {
   public readonly stateMachine: sfn.StateMachine;
   /** The function that snapshots training data versions. */
   public readonly snapshotFunction: lambda.IFunction;
+  /** The human approval gate, in environments that require one. */
+  public readonly approvalGate?: ApprovalGate;
+  private readonly pipelineFunctions: lambda.IFunction[];
 
   constructor(scope: Construct, id: string, props: MlopsModelProps) {
     super(scope, id);
@@ -89,7 +102,7 @@ export class MlopsModel extends Construct {
     const dataObjects = lake.curated.arnForObjects(`${model.name}/*`);
     const artifactObjects = lake.artifacts.arnForObjects(`${modelPrefix}*`);
     const jobLogStreams = ['TrainingJobs', 'ProcessingJobs'].map((kind) =>
-      stack.formatArn({ service: 'logs', resource: 'log-group', resourceName: `/aws/sagemaker/${kind}:log-stream:${model.name}-*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME }));
+      stack.formatArn({ service: 'logs', resource: 'log-group', resourceName: `/aws/sagemaker/${kind}:log-stream:${model.name}--*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME }));
     const jobPolicy = new iam.ManagedPolicy(this, 'JobPolicy', {
       roles: [this.jobRole],
       description: `SageMaker jobs of ${qualifiedName}`,
@@ -168,8 +181,37 @@ export class MlopsModel extends Construct {
       'The function writes one manifest per run under this model\'s run prefix; run folders are named after executions.');
     this.snapshotFunction = snapshot.function;
 
+    const recordFunction = new MlopsFunction(this, 'RecordDecision', {
+      handler: 'record-decision',
+      description: `Records automatic approvals of ${qualifiedName}`,
+      logsKeyArn: platform.logsKeyArn,
+      invokedBy: 'the training pipeline',
+      environment: { AUDIT_BUCKET_NAME: platform.auditBucket.bucketName, DECISION_PREFIX: `decisions/${qualifiedName}/` },
+      statements: [
+        new iam.PolicyStatement({ actions: ['s3:PutObject'], resources: [platform.auditBucket.arnForObjects(`decisions/${qualifiedName}/*`)] }),
+        new iam.PolicyStatement({ actions: ['kms:GenerateDataKey', 'kms:Decrypt'], resources: [platform.auditKey.keyArn] }),
+      ],
+    });
+    acknowledgeWildcardResources(recordFunction.policy.node.defaultChild as iam.CfnManagedPolicy, [platform.auditBucket.arnForObjects(`decisions/${qualifiedName}/*`)],
+      'Decision records are written one per execution under this model\'s own prefix of the audit bucket.');
+    const approvalMode = props.approval?.mode ?? 'human';
+    const approvers = model.approvers?.[props.environmentName] ?? [];
+    if (approvalMode === 'human' && approvers.length === 0) {
+      throw new Error(`Model "${model.name}" has no approvers for environment "${props.environmentName}", which requires human approval`);
+    }
+    const gate = approvalMode === 'human'
+      ? new ApprovalGate(this, 'Approval', { qualifiedName, platform, approvers, packageArnPattern: this.registry.packageArnPattern })
+      : undefined;
+    this.approvalGate = gate;
+    const approval: PipelineApproval = gate
+      ? { mode: 'human', requestFunction: gate.requestFunction, approvers, timeout: Duration.hours(props.approval?.timeoutHours ?? 72) }
+      : { mode: 'auto', recordFunction: recordFunction.function };
+    this.pipelineFunctions = [snapshot.function, gate?.requestFunction ?? recordFunction.function];
+
     const spot = t.spot ?? true;
     const maxRuntimeSeconds = (t.maxRuntimeMinutes ?? 60) * 60;
+    // SageMaker caps MaxWaitTimeInSeconds at 28 days.
+    const maxWaitSeconds = spot ? (t.maxWaitMinutes ?? Math.min(2 * (t.maxRuntimeMinutes ?? 60), 40320)) * 60 : undefined;
     const pipeline = new TrainingPipeline(this, 'Pipeline', {
       modelName: model.name,
       jobRoleArn: this.jobRole.roleArn,
@@ -183,8 +225,7 @@ export class MlopsModel extends Construct {
         instanceCount: t.instanceCount ?? 1,
         volumeSizeGb: t.volumeSizeGb ?? 30,
         maxRuntimeSeconds,
-        // SageMaker caps MaxWaitTimeInSeconds at 28 days.
-        maxWaitSeconds: spot ? (t.maxWaitMinutes ?? Math.min(2 * (t.maxRuntimeMinutes ?? 60), 40320)) * 60 : undefined,
+        maxWaitSeconds,
         spot,
         volumeKmsAllowed: !hasLocalNvme(t.instanceType),
         hyperparameters: t.hyperparameters ?? {},
@@ -203,7 +244,7 @@ export class MlopsModel extends Construct {
         threshold: model.evaluation.threshold,
       },
       preprocessing: model.preprocessing ? {
-        image: image.uri,
+        image: containerImage(this, { framework: model.framework, gpu: isGpuInstanceType(model.preprocessing.instanceType), purpose: 'training' }).uri,
         instanceType: model.preprocessing.instanceType,
         maxRuntimeSeconds: (model.preprocessing.maxRuntimeMinutes ?? 30) * 60,
         scriptUri: `s3://${lake.curated.bucketName}/${model.name}/code/preprocess.py`,
@@ -213,6 +254,10 @@ export class MlopsModel extends Construct {
       modelPackageGroupName: qualifiedName,
       topic: platform.pipelineTopic,
       snapshotFunction: snapshot.function,
+      environmentName: props.environmentName,
+      defaultEvaluationDataUri: `s3://${lake.curated.bucketName}/${model.name}/test/`,
+      inferenceImage: containerImage(this, { framework: model.framework, gpu: model.gpu ?? false, purpose: 'inference' }).uri,
+      approval,
     });
 
     const logGroup = new logs.LogGroup(this, 'PipelineLogs', {
@@ -230,7 +275,9 @@ export class MlopsModel extends Construct {
       stateMachineType: sfn.StateMachineType.STANDARD,
       // Every permission is in the explicit managed policy above; nothing is added behind its back.
       role: pipelineRole.withoutPolicyUpdates(),
-      timeout: Duration.hours(48),
+      // Long enough for the slowest path: preprocessing, spot wait plus training, evaluation, the approval wait, an hour of margin.
+      timeout: Duration.seconds((model.preprocessing?.maxRuntimeMinutes ?? 0) * 60 + (spot ? maxWaitSeconds! : maxRuntimeSeconds) + 3600
+        + (approval.mode === 'human' ? approval.timeout.toSeconds() : 0) + 3600),
       tracingEnabled: true,
       logs: { destination: logGroup, level: sfn.LogLevel.ALL, includeExecutionData: false },
       comment: `Training pipeline of ${qualifiedName}`,
@@ -243,7 +290,7 @@ export class MlopsModel extends Construct {
   /** The pipeline's permissions, all explicit: run this model's jobs synchronously, register and read packages, read run reports, notify, log, trace. */
   private pipelinePolicy(role: iam.IRole, modelName: string, platform: IPlatform, runObjectsPattern: string): iam.ManagedPolicy {
     const stack = Stack.of(this);
-    const jobArns = ['training-job', 'processing-job'].map((type) => stack.formatArn({ service: 'sagemaker', resource: type, resourceName: `${modelName}-*` }));
+    const jobArns = ['training-job', 'processing-job'].map((type) => stack.formatArn({ service: 'sagemaker', resource: type, resourceName: `${modelName}--*` }));
     const runObjects = platform.lakeBuckets.artifacts.arnForObjects(runObjectsPattern);
     const policy = new iam.ManagedPolicy(this, 'PipelinePolicy', {
       roles: [role],
@@ -270,7 +317,8 @@ export class MlopsModel extends Construct {
         new iam.PolicyStatement({ actions: ['kms:Decrypt', 'kms:GenerateDataKey', 'kms:DescribeKey'], resources: [platform.dataKey.keyArn] }),
         createGrantForAwsResources(platform.dataKey.keyArn),
         new iam.PolicyStatement({ actions: ['sns:Publish'], resources: [platform.pipelineTopic.topicArn] }),
-        new iam.PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [this.snapshotFunction.functionArn] }),
+        new iam.PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: this.pipelineFunctions.map((f) => f.functionArn) }),
+        new iam.PolicyStatement({ actions: ['sagemaker:UpdateModelPackage'], resources: [this.registry.packageArnPattern] }),
         // Publishing to the encrypted topic: SNS uses the key on the publisher's behalf.
         new iam.PolicyStatement({ actions: ['kms:GenerateDataKey', 'kms:Decrypt'], resources: [platform.notificationKey.keyArn] }),
         // ListModelPackages, CloudWatch Logs delivery and X-Ray have no resource-level permissions.

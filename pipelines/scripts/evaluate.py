@@ -93,6 +93,11 @@ def predict(rows):
     raise SystemExit(f"MLOPS_FRAMEWORK must be xgboost or pytorch, got {framework!r}")
 
 
+def finite_or_none(metrics):
+    """NaN is not JSON: an undefined metric (auc of a one-class set) is written as null, which the gate refuses."""
+    return {name: (value if isinstance(value, int) or math.isfinite(value) else None) for name, value in metrics.items()}
+
+
 def main():
     rows = read_rows(DATA_DIR)
     labels = [row[0] for row in rows]
@@ -104,10 +109,11 @@ def main():
         "rmse": math.sqrt(sum(errors) / len(errors)),
         "samples": len(rows),
     }
+    report = {"metrics": finite_or_none(metrics)}
     os.makedirs(os.path.dirname(OUTPUT), exist_ok=True)
     with open(OUTPUT, "w", encoding="utf-8") as handle:
-        json.dump({"metrics": metrics}, handle)
-    print(json.dumps({"metrics": metrics}))
+        json.dump(report, handle, allow_nan=False)
+    print(json.dumps(report, allow_nan=False))
 
 
 if __name__ == "__main__":

@@ -25,6 +25,8 @@ function definitionOf(stack: Parameters<typeof Template.fromStack>[0]): AslDefin
 const { stacks } = buildTestApp({ env: 'dev' }, { models, modelsSource: 'config/models.ts' });
 const churn = definitionOf(stacks.models.churn);
 const fraud = definitionOf(stacks.models['fraud-dl']);
+// prod requires a human decision.
+const prodChurn = definitionOf(buildTestApp({ env: 'prod' }, { models, modelsSource: 'config/models.ts' }).stacks.models.churn);
 
 const PACKAGE_ARN = 'arn:aws:sagemaker:eu-west-1:111122223333:model-package/mlops-dev-churn/7';
 const APPROVED_ARN = 'arn:aws:sagemaker:eu-west-1:111122223333:model-package/mlops-dev-churn/6';
@@ -45,19 +47,30 @@ function overrides(auc: number, approvedAuc?: number): Record<string, TaskOverri
     FindApprovedModel: { ModelPackageSummaryList: approvedAuc === undefined ? [] : [{ ModelPackageArn: APPROVED_ARN }] },
     DescribeApprovedModel: { ModelPackageArn: APPROVED_ARN, CustomerMetadataProperties: { auc: JSON.stringify(approvedAuc ?? 0) } },
     RegisterModel: { ModelPackageArn: PACKAGE_ARN },
+    RecordAutomaticApproval: { decision: 'approved', approver: 'automatic approval (environment dev)', comment: 'Environment dev approves automatically: the candidate passed the quality gate.', decidedAt: '2026-11-22T10:00:00.000Z', recordUri: 's3://audit/decisions/mlops-dev-churn/auto-exec-1.json' },
+    MarkApproved: {},
+    MarkRejected: {},
+    NotifyRejected: { MessageId: 'm-3' },
     NotifySuccess: { MessageId: 'm-1' },
     NotifyFailure: { MessageId: 'm-2' },
   };
 }
 
+/** Runs with the overrides of the states this definition has (auto and human gates differ). */
 function run(definition: AslDefinition, input: JsonValue, options: RunLocallyOptions) {
-  return runLocally(definition, input, { context: { Execution: { Name: 'exec-1', Id: 'arn:aws:states:eu-west-1:111122223333:execution:churn:exec-1' } }, ...options });
+  const overridesHere = Object.fromEntries(Object.entries(options.overrides ?? {}).filter(([state]) => state in definition.States));
+  return runLocally(definition, input, {
+    // aws-local-stepfunctions does not fill $$.State.EnteredTime (AWS does): a fixed value stands in.
+    context: { Execution: { Name: 'exec-1', Id: 'arn:aws:states:eu-west-1:111122223333:execution:churn:exec-1' }, State: { EnteredTime: '2026-11-25T12:00:00.000Z' } },
+    ...options,
+    overrides: overridesHere,
+  });
 }
 
 const INPUT = { trainingDataUri: 's3://curated/churn/2026-11-22/', trigger: { type: 'manual' } };
 
 describe('training pipeline (Amazon States Language)', () => {
-  test.each([['churn', churn], ['fraud-dl', fraud]])('%s: the definition passes asl-validator', (_name, definition) => {
+  test.each([['churn', churn], ['fraud-dl', fraud], ['churn (prod, human gate)', prodChurn]])('%s: the definition passes asl-validator', (_name, definition) => {
     expect(() => validateAsl(definition)).not.toThrow();
   });
 });
@@ -67,15 +80,16 @@ describe('training pipeline, executed locally', () => {
     const result = await run(churn, INPUT, { overrides: overrides(0.91) });
 
     expect(result.status).toBe('SUCCEEDED');
-    expect(result.visitedStates).toEqual(['ValidateInput', 'SnapshotTrainingData', 'Train', 'Evaluate', 'ReadMetrics', 'MeetsThreshold', 'FindApprovedModel',
-      'HasApprovedModel', 'RegisterModel', 'ApprovalHandOff', 'NotifySuccess', 'Succeeded']);
+    expect(result.visitedStates).toEqual(['ValidateInput', 'ValidateEvaluationInput', 'UseDefaultEvaluationData', 'SnapshotTrainingData', 'Train', 'Evaluate', 'ReadMetrics',
+      'MeetsThreshold', 'FindApprovedModel', 'HasApprovedModel', 'EvidenceFirstModel', 'RegisterModel', 'RecordAutomaticApproval', 'MarkApproved', 'DeploymentHandOff',
+      'NotifySuccess', 'Succeeded']);
     const output = result.output as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
     expect(output.registration).toEqual({ modelPackageArn: PACKAGE_ARN });
     expect(output.evaluation.report.metrics.auc).toBe(0.91);
     expect(output.training.modelArtifactUri).toMatch(/model\.tar\.gz$/);
 
     const train = result.taskInputs.Train[0] as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
-    expect(train.TrainingJobName).toMatch(/^churn-t[0-9a-f-]{36}$/);
+    expect(train.TrainingJobName).toMatch(/^churn--t[0-9a-f-]{36}$/);
     expect(train.TrainingJobName.length).toBeLessThanOrEqual(63);
     expect(train.InputDataConfig[0].DataSource.S3DataSource.S3Uri).toBe(INPUT.trainingDataUri);
     expect(train.OutputDataConfig.S3OutputPath).toMatch(/\/models\/churn\/runs\/exec-1\/model\/$/);
@@ -109,7 +123,7 @@ describe('training pipeline, executed locally', () => {
     expect(result.status).toBe('FAILED');
     expect(result.error).toBe('PipelineFailed');
     expect(result.cause).toBe('States.TaskFailed: AlgorithmError: ValueError: could not convert string to float');
-    expect(result.visitedStates).toEqual(['ValidateInput', 'SnapshotTrainingData', 'Train', 'DescribeFailure', 'NotifyFailure', 'PipelineFailed']);
+    expect(result.visitedStates).toEqual(['ValidateInput', 'ValidateEvaluationInput', 'UseDefaultEvaluationData', 'SnapshotTrainingData', 'Train', 'DescribeFailure', 'NotifyFailure', 'PipelineFailed']);
     // Step Functions serializes an object Message for SNS.
     expect((result.taskInputs.NotifyFailure[0] as { Message: object }).Message).toEqual(expect.objectContaining({
       model: 'churn', error: 'States.TaskFailed', cause: 'States.TaskFailed: AlgorithmError: ValueError: could not convert string to float',
@@ -173,7 +187,7 @@ describe('training pipeline, executed locally', () => {
 
   test('job names stay valid whatever the execution name (underscores, 80 characters)', async () => {
     const executionName = 'drift_alarm_churn_feature_psi_2026-11-22T10_00_00Z_' + 'x'.repeat(30);
-    const result = await runLocally(churn, INPUT, { overrides: overrides(0.91), context: { Execution: { Name: executionName, Id: `arn:aws:states:eu-west-1:111122223333:execution:churn:${executionName}` } } });
+    const result = await run(churn, INPUT, { overrides: overrides(0.91), context: { Execution: { Name: executionName, Id: `arn:aws:states:eu-west-1:111122223333:execution:churn:${executionName}` } } });
     expect(result.status).toBe('SUCCEEDED');
     for (const state of ['Train', 'Evaluate']) {
       const input = result.taskInputs[state][0] as Record<string, string>;
@@ -190,9 +204,9 @@ describe('training pipeline, executed locally', () => {
     validateAsl(definition);
     const result = await run(definition, INPUT, { overrides: { ...overrides(0.91), Preprocess: { ProcessingJobStatus: 'Completed' } } });
     expect(result.status).toBe('SUCCEEDED');
-    expect(result.visitedStates.slice(0, 4)).toEqual(['ValidateInput', 'SnapshotTrainingData', 'Preprocess', 'Train']);
+    expect(result.visitedStates.slice(3, 6)).toEqual(['SnapshotTrainingData', 'Preprocess', 'Train']);
     const preprocess = result.taskInputs.Preprocess[0] as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
-    expect(preprocess.ProcessingJobName).toMatch(/^churn-p[0-9a-f-]{36}$/);
+    expect(preprocess.ProcessingJobName).toMatch(/^churn--p[0-9a-f-]{36}$/);
     expect(preprocess.ProcessingInputs[1].S3Input.S3Uri).toBe(INPUT.trainingDataUri);
     const prepared = preprocess.ProcessingOutputConfig.Outputs[0].S3Output.S3Uri;
     expect(prepared).toMatch(/\/runs\/exec-1\/prepared\/$/);
@@ -200,9 +214,94 @@ describe('training pipeline, executed locally', () => {
     expect(train.InputDataConfig[0].DataSource.S3DataSource.S3Uri).toBe(prepared);
   });
 
+  test('evaluation reads a held-out set, never the training data', async () => {
+    const result = await run(churn, { ...INPUT, evaluationDataUri: 's3://curated/churn/holdout/' }, { overrides: overrides(0.91) });
+    expect(result.status).toBe('SUCCEEDED');
+    const evaluate = result.taskInputs.Evaluate[0] as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+    expect(evaluate.ProcessingInputs.find((i: { InputName: string }) => i.InputName === 'data').S3Input.S3Uri).toBe('s3://curated/churn/holdout/');
+    const byDefault = await run(churn, INPUT, { overrides: overrides(0.91) });
+    const defaultInput = byDefault.taskInputs.Evaluate[0] as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+    expect(defaultInput.ProcessingInputs.find((i: { InputName: string }) => i.InputName === 'data').S3Input.S3Uri).toMatch(/\/churn\/test\/$/);
+  });
+
+  test('a report without the gate metric fails the gate with a readable cause', async () => {
+    const result = await run(churn, INPUT, { overrides: { ...overrides(0.91), ReadMetrics: { Body: JSON.stringify({ metrics: { auc: null } }) } } });
+    expect(result.status).toBe('FAILED');
+    expect(result.cause).toBe('QualityGateFailed: the evaluation report has no numeric auc (metrics.auc)');
+  });
+
+  test('automatic approval (dev): recorded, then the package is approved naming the record', async () => {
+    const result = await run(churn, INPUT, { overrides: overrides(0.91) });
+    expect(result.status).toBe('SUCCEEDED');
+    expect(result.taskInputs.RecordAutomaticApproval[0]).toEqual(expect.objectContaining({
+      model: 'churn', environment: 'dev', modelPackageArn: PACKAGE_ARN,
+      evidence: expect.objectContaining({ metric: 'auc', candidateValue: 0.91, trainingJobArn: expect.any(String) }),
+    }));
+    expect(result.taskInputs.MarkApproved[0]).toEqual({
+      ModelPackageArn: PACKAGE_ARN,
+      ModelApprovalStatus: 'Approved',
+      ApprovalDescription: 'Approved by automatic approval (environment dev) at 2026-11-22T10:00:00.000Z: Environment dev approves automatically: the candidate passed the quality gate. (record s3://audit/decisions/mlops-dev-churn/auto-exec-1.json)',
+    });
+  });
+
   test('the GPU model runs the same path with its own gate', async () => {
     const result = await run(fraud, { trainingDataUri: 's3://curated/fraud-dl/x/' }, { overrides: overrides(0.85) });
     expect(result.status).toBe('FAILED');
     expect(result.cause).toBe('QualityGateFailed: auc = 0.85 is below the threshold 0.9');
+  });
+});
+
+describe('approval gate (prod: human), executed locally', () => {
+  const decision = (d: 'approved' | 'rejected') => ({
+    decision: d, approver: 'ml-lead@example.com', comment: d === 'approved' ? 'AUC up 2 points on the holdout' : 'Feature drift not explained',
+    decidedAt: '2026-11-22T12:00:00.000Z', requestId: 'req-1', recordUri: 's3://audit/decisions/mlops-prod-churn/req-1.json',
+  });
+
+  test('the request carries the task token, the approvers, the timeout and the evidence', async () => {
+    const result = await run(prodChurn, INPUT, { overrides: { ...overrides(0.96, 0.95), RequestApproval: decision('approved') } });
+    expect(result.status).toBe('SUCCEEDED');
+    expect((result.taskInputs.RequestApproval[0] as { Payload: object }).Payload).toEqual(expect.objectContaining({
+      taskToken: expect.any(String),
+      approvers: ['ml-lead@example.com', 'risk-officer@example.com'],
+      timeoutSeconds: 72 * 3600,
+      environment: 'prod',
+      modelPackageArn: PACKAGE_ARN,
+      evidence: expect.objectContaining({ metric: 'auc', candidateValue: 0.96, approvedValue: 0.95, approvedModelPackageArn: APPROVED_ARN }),
+    }));
+  });
+
+  test('approve: the package becomes Approved naming the approver and comment, then deployment is handed off', async () => {
+    const result = await run(prodChurn, INPUT, { overrides: { ...overrides(0.96), RequestApproval: decision('approved') } });
+    expect(result.status).toBe('SUCCEEDED');
+    expect(result.visitedStates.slice(-6)).toEqual(['RequestApproval', 'ApprovalDecision', 'MarkApproved', 'DeploymentHandOff', 'NotifySuccess', 'Succeeded']);
+    expect(result.taskInputs.MarkApproved[0]).toEqual(expect.objectContaining({
+      ModelApprovalStatus: 'Approved',
+      ApprovalDescription: 'Approved by ml-lead@example.com at 2026-11-22T12:00:00.000Z: AUC up 2 points on the holdout (record s3://audit/decisions/mlops-prod-churn/req-1.json)',
+    }));
+  });
+
+  test('reject: the package becomes Rejected, the rejection is notified, the run ends in ModelRejected with the reason', async () => {
+    const result = await run(prodChurn, INPUT, { overrides: { ...overrides(0.96), RequestApproval: decision('rejected') } });
+    expect(result.status).toBe('FAILED');
+    expect(result.error).toBe('ModelRejected');
+    expect(result.cause).toBe('Rejected by ml-lead@example.com: Feature drift not explained');
+    expect(result.taskInputs.MarkRejected[0]).toEqual(expect.objectContaining({ ModelApprovalStatus: 'Rejected' }));
+    expect((result.taskInputs.NotifyRejected[0] as { Message: object }).Message).toEqual(expect.objectContaining({ reason: 'Rejected by ml-lead@example.com: Feature drift not explained' }));
+    expect(result.attempts.MarkApproved ?? 0).toBe(0);
+  });
+
+  test('timeout: no decision means rejected, recorded in the registry and notified', async () => {
+    const result = await run(prodChurn, INPUT, { overrides: overrides(0.96), errors: { RequestApproval: { error: 'States.Timeout' } } });
+    expect(result.status).toBe('FAILED');
+    expect(`${result.error} ${result.cause}`).toBe('ModelRejected Rejected by nobody: no decision within 3 days: rejected automatically');
+    expect(result.visitedStates).toEqual(expect.arrayContaining(['ApprovalTimedOut', 'MarkRejected', 'NotifyRejected']));
+    expect((result.taskInputs.MarkRejected[0] as { ApprovalDescription: string }).ApprovalDescription).toMatch(/^Rejected by nobody at .+: no decision within 3 days/);
+  });
+
+  test('the request function failing (not a timeout) ends the run as a pipeline failure', async () => {
+    const result = await run(prodChurn, INPUT, { overrides: overrides(0.96), errors: { RequestApproval: { error: 'InvalidEventError', cause: 'Invalid event: approvers is []' } } });
+    expect(result.status).toBe('FAILED');
+    expect(result.error).toBe('PipelineFailed');
+    expect(result.cause).toBe('InvalidEventError: Invalid event: approvers is []');
   });
 });

@@ -25,6 +25,12 @@ class AucTest(unittest.TestCase):
         self.assertTrue(math.isnan(evaluate.auc([1, 1], [0.2, 0.3])))
 
 
+class FiniteOrNoneTest(unittest.TestCase):
+    def test_nan_becomes_null_so_the_report_is_valid_json(self):
+        report = evaluate.finite_or_none({"auc": math.nan, "accuracy": 0.5, "samples": 3})
+        self.assertEqual(report, {"auc": None, "accuracy": 0.5, "samples": 3})
+
+
 class ReadRowsTest(unittest.TestCase):
     def test_reads_every_csv_below_and_maps_blanks_to_nan(self):
         with tempfile.TemporaryDirectory() as folder:

@@ -1,0 +1,63 @@
+import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import type { DecisionRecord } from '../shared/approval-contract';
+import { InvalidEventError, logger } from '../shared/logger';
+
+/**
+ * Writes the decision record of an automatic approval (environments whose approval mode is `auto`)
+ * to the audit bucket, so that every model version has a record of how it was approved.
+ *
+ * Input: `{ executionArn, model, environment, modelPackageArn, evidence, requestedAt }` from the
+ * pipeline. Output: `{ recordUri, decidedAt, approver, decision, comment }`. The key is derived from the
+ * execution, so a retry rewrites the same record (a new, equally locked version under Object Lock).
+ */
+export interface RecordDecisionEvent {
+  readonly executionArn: string;
+  readonly model: string;
+  readonly environment: string;
+  readonly modelPackageArn: string;
+  readonly evidence: DecisionRecord['evidence'];
+}
+
+const s3 = new S3Client({});
+
+function requireString(event: Record<string, unknown>, field: string): string {
+  const value = event[field];
+  if (typeof value !== 'string' || value.length === 0) throw new InvalidEventError(field, value, 'a non-empty string');
+  return value;
+}
+
+export async function handler(event: unknown): Promise<Pick<DecisionRecord, 'recordUri' | 'decidedAt' | 'approver' | 'decision' | 'comment'>> {
+  if (typeof event !== 'object' || event === null) throw new InvalidEventError('event', event, 'an object');
+  const e = event as Record<string, unknown>;
+  const executionArn = requireString(e, 'executionArn');
+  const model = requireString(e, 'model');
+  const environment = requireString(e, 'environment');
+  const modelPackageArn = requireString(e, 'modelPackageArn');
+  if (typeof e.evidence !== 'object' || e.evidence === null) throw new InvalidEventError('evidence', e.evidence, 'an object');
+  const bucket = process.env.AUDIT_BUCKET_NAME;
+  const prefix = process.env.DECISION_PREFIX;
+  if (!bucket || !prefix) throw new Error('AUDIT_BUCKET_NAME and DECISION_PREFIX must be set');
+
+  const executionName = executionArn.split(':').pop() ?? executionArn;
+  const requestId = `auto-${executionName}`;
+  const key = `${prefix}${requestId}.json`;
+  const decidedAt = new Date().toISOString();
+  const record: DecisionRecord = {
+    schemaVersion: 1,
+    decision: 'approved',
+    approver: `automatic approval (environment ${environment})`,
+    comment: `Environment ${environment} approves automatically: the candidate passed the quality gate.`,
+    decidedAt,
+    requestId,
+    recordUri: `s3://${bucket}/${key}`,
+    executionArn,
+    model,
+    environment,
+    modelPackageArn,
+    requestedAt: decidedAt,
+    evidence: e.evidence as DecisionRecord['evidence'],
+  };
+  await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, ContentType: 'application/json', Body: JSON.stringify(record) }));
+  logger.info('automatic approval recorded', { model, environment, modelPackageArn, recordUri: record.recordUri });
+  return { recordUri: record.recordUri, decidedAt, approver: record.approver, decision: record.decision, comment: record.comment };
+}

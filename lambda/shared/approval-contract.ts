@@ -1,0 +1,133 @@
+/**
+ * The contract between the approval gate's two functions (request-approval, approval-page), the
+ * training pipeline and the CDK construct that wires them. Types and names only: no I/O here.
+ *
+ * Flow: the pipeline's `RequestApproval` state (`.waitForTaskToken`) invokes request-approval,
+ * which stores an {@link ApprovalRequest} (task token included) in DynamoDB and publishes one
+ * message per approver, each with that approver's own signed link. The approver opens the link
+ * (GET: evidence and a form), decides with a mandatory comment (POST); approval-page verifies the
+ * link, claims the request once (conditional write), writes the decision record to the audit
+ * bucket and sends the task token's result to Step Functions.
+ */
+
+/** Environment variables of both functions. */
+export const ENV = {
+  /** DynamoDB table of approval requests (partition key `requestId`, TTL attribute `ttl`). */
+  TABLE_NAME: 'APPROVAL_TABLE_NAME',
+  /** Secrets Manager secret ARN holding {@link SigningSecret} JSON. */
+  SECRET_ARN: 'APPROVAL_SECRET_ARN',
+  /** SNS topic ARN the approval messages go to (email subscriptions filtered on the `approver` attribute). */
+  TOPIC_ARN: 'APPROVAL_TOPIC_ARN',
+  /** Public base URL of the approval page, without a trailing slash, e.g. `https://abc.execute-api.eu-west-1.amazonaws.com/prod`. */
+  BASE_URL: 'APPROVAL_BASE_URL',
+  /** Bucket of audit records (S3 Object Lock). */
+  AUDIT_BUCKET: 'AUDIT_BUCKET_NAME',
+  /** Key prefix of decision records in the audit bucket, e.g. `decisions/mlops-dev-churn/`. */
+  DECISION_PREFIX: 'DECISION_PREFIX',
+} as const;
+
+/**
+ * The HMAC key material, as JSON in Secrets Manager. Links are signed with `current`; a link signed
+ * with `previous` still verifies, so rotating the secret (current -> previous, new current) does
+ * not break links already sent.
+ */
+export interface SigningSecret {
+  /** Base64 of at least 32 random bytes. */
+  readonly current: string;
+  /** Base64 of the key before the last rotation. */
+  readonly previous?: string;
+}
+
+/** Payload of the pipeline's `RequestApproval` task (Lambda invoke with `$$.Task.Token`). */
+export interface RequestApprovalEvent {
+  readonly taskToken: string;
+  /** `$$.Execution.Id`. */
+  readonly executionArn: string;
+  readonly model: string;
+  readonly environment: string;
+  readonly modelPackageArn: string;
+  /** Approver e-mail addresses (lower-case), at least one. */
+  readonly approvers: string[];
+  /** Seconds until the gate times out (the task's `TimeoutSeconds`); links expire then. */
+  readonly timeoutSeconds: number;
+  /** What the approver is shown. */
+  readonly evidence: ApprovalEvidence;
+}
+
+/** The evidence shown to approvers (and stored in the decision record). */
+export interface ApprovalEvidence {
+  /** The gate metric's name, e.g. `auc`. */
+  readonly metric: string;
+  /** The candidate's value of it. */
+  readonly candidateValue: number;
+  /** The currently approved model's value, when there is one. */
+  readonly approvedValue?: number;
+  /** ARN of the currently approved model package, when there is one. */
+  readonly approvedModelPackageArn?: string;
+  /** All metrics of the candidate's evaluation report. */
+  readonly metrics: Record<string, number>;
+  /** The training data prefix. */
+  readonly trainingDataUri: string;
+  /** Manifest of the exact training data object versions. */
+  readonly trainingDataManifestUri: string;
+  /** Training job ARN. */
+  readonly trainingJobArn: string;
+}
+
+/** Status of a request. */
+export type ApprovalStatus = 'PENDING' | 'APPROVED' | 'REJECTED';
+
+/** One DynamoDB item. The task token never leaves this table (never in a URL, a message or a log). */
+export interface ApprovalRequest {
+  /** 22+ characters of base64url randomness (128 bits at least). */
+  readonly requestId: string;
+  readonly taskToken: string;
+  readonly executionArn: string;
+  readonly model: string;
+  readonly environment: string;
+  readonly modelPackageArn: string;
+  readonly approvers: string[];
+  readonly evidence: ApprovalEvidence;
+  /** ISO time the request was made. */
+  readonly requestedAt: string;
+  /** Epoch seconds after which links are refused. */
+  readonly expiresAt: number;
+  /** DynamoDB TTL: epoch seconds, expiresAt + 30 days. */
+  readonly ttl: number;
+  readonly status: ApprovalStatus;
+  readonly decidedBy?: string;
+  readonly decidedAt?: string;
+  readonly comment?: string;
+}
+
+/** The result the gate's task token receives (`SendTaskSuccess` output). */
+export interface ApprovalDecision {
+  readonly decision: 'approved' | 'rejected';
+  readonly approver: string;
+  readonly comment: string;
+  readonly decidedAt: string;
+  readonly requestId: string;
+  /** S3 URI of the decision record. */
+  readonly recordUri: string;
+}
+
+/** The append-only decision record written to the audit bucket (`<prefix><requestId>.json`). */
+export interface DecisionRecord extends ApprovalDecision {
+  readonly schemaVersion: 1;
+  readonly executionArn: string;
+  readonly model: string;
+  readonly environment: string;
+  readonly modelPackageArn: string;
+  readonly requestedAt: string;
+  readonly evidence: ApprovalEvidence;
+}
+
+/** Query parameters of a link: `/approvals/{requestId}?approver=..&expires=..&sig=..`. */
+export interface LinkParameters {
+  readonly requestId: string;
+  readonly approver: string;
+  /** Epoch seconds. */
+  readonly expires: number;
+  /** Base64url HMAC-SHA256 of `${requestId}\n${approver}\n${expires}`. */
+  readonly sig: string;
+}

@@ -1,0 +1,301 @@
+/**
+ * Serves the REAL approval-page handler over HTTP on 127.0.0.1, translating Node requests into API
+ * Gateway REST proxy events (payload v1), with AWS replaced in-process by aws-sdk-client-mock: an
+ * in-memory approvals table, audit bucket and Step Functions task. Nothing calls AWS.
+ *
+ * Used by test/lambda/approval-page.browser.test.ts. Run on its own to click through the page:
+ *
+ *   npx tsx scripts/approval-page-server.ts [port]
+ *
+ * It prints one signed link per demo approver; decisions are printed as the fake pipeline receives them.
+ */
+import { randomBytes } from 'crypto';
+import http from 'http';
+import { AddressInfo } from 'net';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { PutObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
+import { SendTaskSuccessCommand, SFNClient, TaskTimedOut } from '@aws-sdk/client-sfn';
+import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import { AwsClientStub, mockClient } from 'aws-sdk-client-mock';
+import { ApprovalRequest, ENV } from '../lambda/shared/approval-contract';
+import { buildLink, signLink } from '../lambda/shared/approval-links';
+
+export type ApprovalPageHandler = (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult>;
+
+/** The route the handler is deployed on. */
+const ROUTE = /^\/approvals\/([^/]+)$/;
+
+/** Translates a Node HTTP request into the event API Gateway's REST proxy integration sends. */
+export function toApiGatewayEvent(req: Pick<http.IncomingMessage, 'method' | 'url' | 'headers'>, body: Buffer): APIGatewayProxyEvent {
+  const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+  const headers: Record<string, string> = {};
+  const multiValueHeaders: Record<string, string[]> = {};
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (value === undefined) continue;
+    const values = Array.isArray(value) ? value : [value];
+    headers[name] = values[values.length - 1];
+    multiValueHeaders[name] = values;
+  }
+  const query: Record<string, string> = {};
+  const multiQuery: Record<string, string[]> = {};
+  for (const [name, value] of url.searchParams) {
+    query[name] = value;
+    (multiQuery[name] ??= []).push(value);
+  }
+  const match = ROUTE.exec(url.pathname);
+  let requestId: string | undefined;
+  if (match) {
+    try {
+      requestId = decodeURIComponent(match[1]);
+    } catch {
+      requestId = match[1];
+    }
+  }
+  const hasQuery = Object.keys(query).length > 0;
+  return {
+    resource: match ? '/approvals/{requestId}' : url.pathname,
+    path: url.pathname,
+    httpMethod: req.method ?? 'GET',
+    headers,
+    multiValueHeaders,
+    queryStringParameters: hasQuery ? query : null,
+    multiValueQueryStringParameters: hasQuery ? multiQuery : null,
+    pathParameters: requestId === undefined ? null : { requestId },
+    stageVariables: null,
+    requestContext: {
+      accountId: '123456789012',
+      apiId: 'local',
+      httpMethod: req.method ?? 'GET',
+      path: url.pathname,
+      protocol: 'HTTP/1.1',
+      requestId: randomBytes(8).toString('hex'),
+      requestTimeEpoch: Date.now(),
+      resourceId: 'local',
+      resourcePath: match ? '/approvals/{requestId}' : url.pathname,
+      stage: 'local',
+      identity: { sourceIp: '127.0.0.1', userAgent: headers['user-agent'] ?? null },
+    } as unknown as APIGatewayProxyEvent['requestContext'],
+    body: body.length > 0 ? body.toString('utf8') : null,
+    isBase64Encoded: false,
+  };
+}
+
+export interface RunningServer {
+  /** `http://127.0.0.1:<port>`, no trailing slash: the page's base URL. */
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+/** Serves `handler` on 127.0.0.1 (port 0: an ephemeral port). Paths other than `/approvals/{id}` are 404, as in API Gateway. */
+export async function startApprovalPageServer(handler: ApprovalPageHandler, port = 0): Promise<RunningServer> {
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      const event = toApiGatewayEvent(req, Buffer.concat(chunks));
+      if (!event.pathParameters) {
+        res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' }).end('Not found');
+        return;
+      }
+      handler(event).then(
+        (result) => {
+          const body = result.isBase64Encoded ? Buffer.from(result.body, 'base64') : Buffer.from(result.body, 'utf8');
+          const headers: Record<string, string> = {};
+          for (const [name, value] of Object.entries(result.headers ?? {})) headers[name] = String(value);
+          res.writeHead(result.statusCode, headers).end(body);
+        },
+        (error: unknown) => {
+          // The handler never throws; if it does, Lambda would answer 502 without details.
+          console.error('approval-page handler threw', error instanceof Error ? error.name : typeof error);
+          res.writeHead(502, { 'Content-Type': 'text/plain; charset=utf-8' }).end('Bad gateway');
+        },
+      );
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => resolve());
+  });
+  const { port: actual } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${actual}`,
+    close: () => new Promise<void>((resolve, reject) => {
+      server.closeAllConnections();
+      server.close((error) => (error ? reject(error) : resolve()));
+    }),
+  };
+}
+
+// -------------------------------------------------------------------------------------------------
+// In-memory AWS (aws-sdk-client-mock)
+// -------------------------------------------------------------------------------------------------
+
+/** A fixed, obviously-not-secret key for local runs and tests (32 bytes). */
+export const DEMO_SIGNING_KEY = Buffer.from('approval-page local demo key: not a secret', 'utf8');
+export const DEMO_SECRET_ARN = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:approval-signing-demo';
+export const DEMO_ENV: Readonly<Record<string, string>> = {
+  [ENV.TABLE_NAME]: 'approvals-demo',
+  [ENV.SECRET_ARN]: DEMO_SECRET_ARN,
+  [ENV.AUDIT_BUCKET]: 'audit-demo-bucket',
+  [ENV.DECISION_PREFIX]: 'decisions/mlops-prod-churn/',
+};
+
+/** An approval request as request-approval stores it (times relative to `nowSeconds`). */
+export function demoRequest(nowSeconds: number, overrides: Partial<ApprovalRequest> = {}): ApprovalRequest {
+  const requestedAt = nowSeconds - 15 * 60;
+  const expiresAt = nowSeconds + 3 * 24 * 3600;
+  return {
+    requestId: 'dGhpcy1pcy1hLWRlbW8tcmVxdWVzdC1p',
+    taskToken: 'DEMO-TASK-TOKEN-never-rendered-or-logged-0123456789',
+    executionArn: 'arn:aws:states:eu-west-1:123456789012:execution:mlops-prod-churn-training:run-2026-11-22-0900',
+    model: 'churn',
+    environment: 'prod',
+    modelPackageArn: 'arn:aws:sagemaker:eu-west-1:123456789012:model-package/mlops-churn/14',
+    approvers: ['alice@example.com', 'bob@example.com'],
+    evidence: {
+      metric: 'auc',
+      candidateValue: 0.9134,
+      approvedValue: 0.8971,
+      approvedModelPackageArn: 'arn:aws:sagemaker:eu-west-1:123456789012:model-package/mlops-churn/12',
+      metrics: { auc: 0.9134, accuracy: 0.8712, f1: 0.7943, precision: 0.8125, recall: 0.7769, logloss: 0.2871 },
+      trainingDataUri: 's3://mlops-prod-curated/churn/2026-11-22/',
+      trainingDataManifestUri: 's3://mlops-prod-artifacts/models/churn/runs/run-2026-11-22-0900/data-manifest.json',
+      trainingJobArn: 'arn:aws:sagemaker:eu-west-1:123456789012:training-job/churn-run-2026-11-22-0900',
+    },
+    requestedAt: new Date(requestedAt * 1000).toISOString(),
+    expiresAt,
+    ttl: expiresAt + 30 * 24 * 3600,
+    status: 'PENDING',
+    ...overrides,
+  };
+}
+
+/** `/approvals/<id>?approver=..&expires=..&sig=..` for one approver, signed with `key`. */
+export function signedPath(request: Pick<ApprovalRequest, 'requestId' | 'expiresAt'>, approver: string, key: Buffer = DEMO_SIGNING_KEY, expires = request.expiresAt): string {
+  return buildLink('', { requestId: request.requestId, approver, expires, sig: signLink(key, request.requestId, approver, expires) });
+}
+
+export interface FakeAws {
+  /** The approvals table: requestId -> item. */
+  readonly items: Map<string, Record<string, unknown>>;
+  /** The audit bucket: key -> body. */
+  readonly objects: Map<string, string>;
+  /** Task tokens that received SendTaskSuccess, with their output. */
+  readonly delivered: Map<string, string>;
+  readonly ddb: AwsClientStub<DynamoDBDocumentClient>;
+  readonly s3: AwsClientStub<S3Client>;
+  readonly sfn: AwsClientStub<SFNClient>;
+  readonly secrets: AwsClientStub<SecretsManagerClient>;
+  /**
+   * The in-memory behaviours, to compose overrides: `.on(Command)` replaces a command's behaviour, so
+   * e.g. `aws.s3.on(PutObjectCommand).rejectsOnce(error).callsFake(aws.behaviours.putObject)`.
+   */
+  readonly behaviours: {
+    getItem(input: { Key: { requestId: string } }): { Item?: Record<string, unknown> };
+    updateItem(input: { Key: { requestId: string }; UpdateExpression: string; ExpressionAttributeValues: Record<string, unknown> }): object;
+    putObject(input: { Key: string; Body: string; IfNoneMatch?: string }): object;
+    sendTaskSuccess(input: { taskToken: string; output: string }): object;
+  };
+  /** Clears the data and every mock's calls and behaviours, then installs the in-memory behaviours again. */
+  reset(): void;
+  put(request: ApprovalRequest | Record<string, unknown>): void;
+}
+
+function clone<T>(value: T): T {
+  return value === undefined ? value : structuredClone(value);
+}
+
+/**
+ * Mocks DynamoDB (document client), S3, Step Functions and Secrets Manager with in-memory
+ * behaviour close to AWS's: the claim's condition (`status = PENDING AND expiresAt > now`) throws
+ * ConditionalCheckFailedException, `IfNoneMatch: *` on an existing key throws PreconditionFailed (412),
+ * a second SendTaskSuccess for a task throws TaskTimedOut. Tests may override any behaviour with `.on()`.
+ */
+export function mockApprovalAws(secretString = JSON.stringify({ current: DEMO_SIGNING_KEY.toString('base64') })): FakeAws {
+  const items = new Map<string, Record<string, unknown>>();
+  const objects = new Map<string, string>();
+  const delivered = new Map<string, string>();
+  const ddb = mockClient(DynamoDBDocumentClient);
+  const s3 = mockClient(S3Client);
+  const sfn = mockClient(SFNClient);
+  const secrets = mockClient(SecretsManagerClient);
+
+  const getItem = (input: { Key: { requestId: string } }) => ({ Item: clone(items.get(input.Key.requestId)) });
+  const updateItem = (input: { Key: { requestId: string }; UpdateExpression: string; ExpressionAttributeValues: Record<string, unknown> }) => {
+    const item = items.get(input.Key.requestId);
+    const values = input.ExpressionAttributeValues;
+    const failed = (): never => {
+      throw new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: { httpStatusCode: 400 } });
+    };
+    if (!item) return failed();
+    if (input.UpdateExpression.includes('gateOutcome')) {
+      item.gateOutcome = values[':outcome'];
+      return {};
+    }
+    if (item.status !== values[':pending'] || !((item.expiresAt as number) > (values[':now'] as number))) return failed();
+    Object.assign(item, { status: values[':decided'], decidedBy: values[':approver'], decidedAt: values[':decidedAt'], comment: values[':comment'] });
+    return {};
+  };
+  const putObject = (input: { Key: string; Body: string; IfNoneMatch?: string }) => {
+    if (input.IfNoneMatch === '*' && objects.has(input.Key)) {
+      throw new S3ServiceException({ name: 'PreconditionFailed', $fault: 'client', message: 'At least one of the pre-conditions you specified did not hold', $metadata: { httpStatusCode: 412 } });
+    }
+    objects.set(input.Key, String(input.Body));
+    return { ETag: '"demo"' };
+  };
+  const sendTaskSuccess = (input: { taskToken: string; output: string }) => {
+    // Step Functions answers TaskTimedOut for a task that is no longer waiting (already completed or timed out).
+    if (delivered.has(input.taskToken)) throw new TaskTimedOut({ message: 'Task Timed Out', $metadata: { httpStatusCode: 400 } });
+    delivered.set(input.taskToken, input.output);
+    return {};
+  };
+  const behaviours = { getItem, updateItem, putObject, sendTaskSuccess };
+
+  const install = (): void => {
+    secrets.on(GetSecretValueCommand).resolves({ SecretString: secretString });
+    ddb.on(GetCommand).callsFake(getItem);
+    ddb.on(UpdateCommand).callsFake(updateItem);
+    s3.on(PutObjectCommand).callsFake(putObject);
+    sfn.on(SendTaskSuccessCommand).callsFake(sendTaskSuccess);
+  };
+  install();
+  return {
+    items, objects, delivered, ddb, s3, sfn, secrets, behaviours,
+    reset() {
+      items.clear();
+      objects.clear();
+      delivered.clear();
+      for (const stub of [ddb, s3, sfn, secrets]) stub.reset();
+      install();
+    },
+    put(request) {
+      items.set(String(request.requestId), clone({ ...request }) as Record<string, unknown>);
+    },
+  };
+}
+
+async function main(): Promise<void> {
+  Object.assign(process.env, DEMO_ENV);
+  const { handler } = await import('../lambda/approval-page');
+  const aws = mockApprovalAws();
+  const request = demoRequest(Math.floor(Date.now() / 1000));
+  aws.put(request);
+  aws.sfn.on(SendTaskSuccessCommand).callsFake((input: { taskToken: string; output: string }) => {
+    const result = aws.behaviours.sendTaskSuccess(input);
+    console.log(`pipeline received: ${input.output}`);
+    return result;
+  });
+  const server = await startApprovalPageServer(handler, Number(process.argv[2] ?? 0));
+  console.log(`approval page (AWS mocked in-process) on ${server.url}`);
+  for (const approver of request.approvers) console.log(`  ${approver}: ${server.url}${signedPath(request, approver)}`);
+  console.log('Ctrl-C to stop.');
+}
+
+if (require.main === module) {
+  main().catch((error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,81 @@
+import { Template } from 'aws-cdk-lib/assertions';
+import { models } from '../../config/models';
+import { checkModelsAgainstEnvironments } from '../../lib/config/model-schema';
+import { buildTestApp, defaultConfig } from '../helpers';
+
+type Resource = { Type: string; Properties: any; DeletionPolicy?: string }; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+const prod = Template.fromStack(buildTestApp({ env: 'prod' }, { models }).stacks.models.churn);
+const dev = Template.fromStack(buildTestApp({ env: 'dev' }, { models }).stacks.models.churn);
+const one = (t: Template, type: string): Resource => {
+  const found = Object.values(t.findResources(type) as Record<string, Resource>);
+  expect(found).toHaveLength(1);
+  return found[0];
+};
+
+describe('ApprovalGate (environments requiring a human)', () => {
+  test('only where the environment requires a human', () => {
+    expect(dev.findResources('AWS::ApiGateway::RestApi')).toEqual({});
+    expect(dev.findResources('AWS::DynamoDB::Table')).toEqual({});
+    prod.resourceCountIs('AWS::ApiGateway::RestApi', 1);
+  });
+
+  test('requests table: KMS, point-in-time recovery, TTL, retained, protected against deletion', () => {
+    const table = one(prod, 'AWS::DynamoDB::Table');
+    expect(table.Properties.SSESpecification).toEqual(expect.objectContaining({ SSEEnabled: true, SSEType: 'KMS' }));
+    expect(table.Properties.PointInTimeRecoverySpecification).toEqual({ PointInTimeRecoveryEnabled: true });
+    expect(table.Properties.TimeToLiveSpecification).toEqual({ AttributeName: 'ttl', Enabled: true });
+    expect(table.Properties.DeletionProtectionEnabled).toBe(true);
+    expect(table.DeletionPolicy).toBe('Retain');
+  });
+
+  test('signing key in Secrets Manager, KMS-encrypted, with a generated "current" key', () => {
+    const secret = one(prod, 'AWS::SecretsManager::Secret');
+    expect(secret.Properties.GenerateSecretString).toEqual(expect.objectContaining({ GenerateStringKey: 'current', PasswordLength: 64, SecretStringTemplate: '{}' }));
+    expect(secret.Properties.KmsKeyId).toBeDefined();
+  });
+
+  test('each approver receives only their own link: e-mail subscriptions filtered on the approver attribute', () => {
+    const subs = Object.values(prod.findResources('AWS::SNS::Subscription') as Record<string, Resource>);
+    expect(subs.map((s) => [s.Properties.Endpoint, s.Properties.FilterPolicy]).sort()).toEqual([
+      ['ml-lead@example.com', { approver: ['ml-lead@example.com'] }],
+      ['risk-officer@example.com', { approver: ['risk-officer@example.com'] }],
+    ]);
+  });
+
+  test('the page API: regional, throttled, access-logged, traced, GET and POST only, no console test permission', () => {
+    const stage = one(prod, 'AWS::ApiGateway::Stage');
+    expect(stage.Properties.TracingEnabled).toBe(true);
+    expect(stage.Properties.AccessLogSetting.DestinationArn).toBeDefined();
+    expect(stage.Properties.MethodSettings).toEqual([expect.objectContaining({ ThrottlingRateLimit: 5, ThrottlingBurstLimit: 10, HttpMethod: '*', ResourcePath: '/*' })]);
+    const methods = Object.values(prod.findResources('AWS::ApiGateway::Method') as Record<string, Resource>).map((m) => m.Properties.HttpMethod).sort();
+    expect(methods).toEqual(['GET', 'POST']);
+    const permissions = Object.values(prod.findResources('AWS::Lambda::Permission') as Record<string, Resource>);
+    expect(permissions).toHaveLength(2);
+    for (const p of permissions) expect(JSON.stringify(p.Properties.SourceArn)).not.toContain('test-invoke-stage');
+  });
+
+  test('the page may send task results and write decision records only under its own prefix', () => {
+    const policies = Object.values(prod.findResources('AWS::IAM::ManagedPolicy') as Record<string, Resource>)
+      .filter((p) => /^Approval page of/.test(p.Properties.Description));
+    expect(policies).toHaveLength(1);
+    const statements = policies[0].Properties.PolicyDocument.Statement;
+    expect(statements.flatMap((s: { Action: string | string[] }) => s.Action)).toEqual(expect.arrayContaining(['states:SendTaskSuccess', 'dynamodb:UpdateItem', 's3:PutObject']));
+    const put = statements.find((s: { Action: string }) => s.Action === 's3:PutObject');
+    expect(JSON.stringify(put.Resource)).toContain('/decisions/mlops-prod-churn/*');
+  });
+});
+
+describe('approvers and environments', () => {
+  test('an environment that requires a human needs approvers for every model', () => {
+    const withoutApprovers = models.map(({ approvers: _a, ...m }) => m);
+    expect(() => checkModelsAgainstEnvironments(withoutApprovers, defaultConfig().environments, 'config/models.ts'))
+      .toThrow(/models\[0\] "churn"\.approvers\.prod: got nothing; expected at least one approver e-mail address, because environment "prod" requires human approval/);
+  });
+
+  test('approvers of an unknown environment are a typo', () => {
+    const typo = [{ ...models[0], approvers: { prd: ['a@example.com'], prod: ['a@example.com'] } }];
+    expect(() => checkModelsAgainstEnvironments(typo, defaultConfig().environments, 'config/models.ts'))
+      .toThrow(/models\[0\] "churn"\.approvers\.prd: got an unknown environment; expected one of the environments dev, prod/);
+  });
+});
