@@ -1,4 +1,4 @@
-import { ArnFormat, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -6,11 +6,15 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
 import { acknowledge, acknowledgeWildcardResources } from '../compliance';
 import { IPlatform } from '../platform/platform-reference';
 import { MlopsFunction } from '../private/mlops-function';
+
+/** The API's one stage. */
+const STAGE_NAME = 'approvals';
 
 /** Properties of {@link ApprovalGate}. */
 export interface ApprovalGateProps {
@@ -47,6 +51,15 @@ export class ApprovalGate extends Construct {
   public readonly secret: secretsmanager.Secret;
   /** Approval messages, one per approver (filtered subscriptions). */
   public readonly topic: sns.Topic;
+  private readonly pagePolicy: iam.ManagedPolicy;
+
+  /** Lets the approval page answer the gate of exactly this state machine (SendTaskSuccess/Failure). */
+  public allowDecisionsFor(stateMachine: sfn.IStateMachine): void {
+    this.pagePolicy.addStatements(new iam.PolicyStatement({
+      actions: ['states:SendTaskSuccess', 'states:SendTaskFailure'],
+      resources: [stateMachine.stateMachineArn],
+    }));
+  }
 
   constructor(scope: Construct, id: string, props: ApprovalGateProps) {
     super(scope, id);
@@ -100,7 +113,6 @@ export class ApprovalGate extends Construct {
         new iam.PolicyStatement({ actions: ['kms:Decrypt', 'kms:GenerateDataKey'], resources: [platform.dataKey.keyArn] }),
         new iam.PolicyStatement({ actions: ['s3:PutObject'], resources: [platform.auditBucket.arnForObjects(`${decisionPrefix}*`)] }),
         new iam.PolicyStatement({ actions: ['kms:GenerateDataKey', 'kms:Decrypt'], resources: [platform.auditKey.keyArn] }),
-        new iam.PolicyStatement({ actions: ['states:SendTaskSuccess', 'states:SendTaskFailure'], resources: [stack.formatArn({ service: 'states', resource: 'stateMachine', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME })] }),
       ],
     });
 
@@ -112,7 +124,7 @@ export class ApprovalGate extends Construct {
       endpointConfiguration: { types: [apigateway.EndpointType.REGIONAL] },
       cloudWatchRole: false,
       deployOptions: {
-        stageName: 'approvals',
+        stageName: STAGE_NAME,
         throttlingRateLimit: rate,
         throttlingBurstLimit: rate * 2,
         tracingEnabled: true,
@@ -156,8 +168,10 @@ export class ApprovalGate extends Construct {
         APPROVAL_TABLE_NAME: this.table.tableName,
         APPROVAL_SECRET_ARN: this.secret.secretArn,
         APPROVAL_TOPIC_ARN: this.topic.topicArn,
-        // The stage URL without a trailing slash (links append /approvals/<id>).
-        APPROVAL_BASE_URL: `https://${this.api.restApiId}.execute-api.${stack.region}.${stack.urlSuffix}/${this.api.deploymentStage.stageName}`,
+        // The stage URL without a trailing slash (links append /approvals/<id>). Built from the
+        // literal stage name: a reference to the stage would make the pipeline, the page's policy
+        // (which names the pipeline) and the API depend on each other in a cycle.
+        APPROVAL_BASE_URL: `https://${this.api.restApiId}.execute-api.${stack.region}.${stack.urlSuffix}/${STAGE_NAME}`,
       },
       statements: [
         new iam.PolicyStatement({ actions: ['dynamodb:PutItem', 'dynamodb:GetItem', 'dynamodb:UpdateItem'], resources: [this.table.tableArn] }),
@@ -170,7 +184,6 @@ export class ApprovalGate extends Construct {
     this.requestFunction = request.function;
     acknowledgeWildcardResources(page.policy.node.defaultChild as iam.CfnManagedPolicy, [platform.auditBucket.arnForObjects(`${decisionPrefix}*`)],
       'Decision records are written one per request under this model\'s own prefix; request ids are random.');
-    acknowledgeWildcardResources(page.policy.node.defaultChild as iam.CfnManagedPolicy, [stack.formatArn({ service: 'states', resource: 'stateMachine', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME })],
-      'SendTaskSuccess and SendTaskFailure take a task token, not a state machine ARN: IAM cannot scope them further.');
+    this.pagePolicy = page.policy;
   }
 }

@@ -282,6 +282,7 @@ export class MlopsModel extends Construct {
       logs: { destination: logGroup, level: sfn.LogLevel.ALL, includeExecutionData: false },
       comment: `Training pipeline of ${qualifiedName}`,
     });
+    gate?.allowDecisionsFor(this.stateMachine);
     // SageMaker and Step Functions check the roles' policies on first use: they must exist first.
     this.stateMachine.node.addDependency(pipelinePolicy, jobPolicy);
     this.featureGroup.featureGroup.node.addDependency(jobPolicy);
