@@ -85,26 +85,29 @@ export interface TrainingPipelineProps {
 /** The approval gate: automatic (recorded) or by a person within a timeout. */
 export type PipelineApproval =
   | { readonly mode: 'auto'; readonly recordFunction: lambda.IFunction }
-  | { readonly mode: 'human'; readonly requestFunction: lambda.IFunction; readonly approvers: string[]; readonly timeout: Duration };
+  | { readonly mode: 'human'; readonly requestFunction: lambda.IFunction; readonly recordFunction: lambda.IFunction; readonly approvers: string[]; readonly timeout: Duration };
 
 const SAGEMAKER_TRANSIENT = ['ThrottlingException', 'SageMaker.ThrottlingException', 'SageMaker.AmazonSageMakerException', 'SageMaker.InternalFailure'];
 
 /**
  * The training pipeline of one model, as a Step Functions fragment.
  *
- * **Input**: `{ "trainingDataUri"?: "s3://...", "trigger"?: { "type": "manual" | "schedule" | "drift", ... } }`.
- * Without `trainingDataUri` the model's default curated prefix is used.
+ * **Input**: `{ "trainingDataUri"?: "s3://...", "evaluationDataUri"?: "s3://...", "trigger"?: { "type": "manual" | "schedule" | "drift", ... } }`.
+ * Without `trainingDataUri` the model's default curated prefix is used; without `evaluationDataUri`
+ * its held-out `test/` prefix.
  *
  * **Output** (success): the input plus `dataSnapshot` (manifest of the exact training data object
- * versions), `training` (job name, model artifact URI), `evaluation`
- * (`metrics`), `approved` (the currently approved package, if any) and `registration`
- * (`ModelPackageArn`), after the `ApprovalHandOff` state.
+ * versions), `training` (job name, ARN, model artifact URI), `evaluation.report.metrics`,
+ * `approved` (the currently approved package, if any), `evidence`, `registration`
+ * (`modelPackageArn`) and `approval` (decision, approver, comment, time, record URI), after the
+ * `DeploymentHandOff` state.
  *
  * **Errors**: every failure is caught into `$.error` (`Error`, `Cause`), published to the topic and
- * ends in a Fail state: `InvalidInput`, `PipelineFailed` (a job or API call failed after retries),
- * `QualityGateFailed` (below the threshold or worse than the approved model).
+ * ends in a Fail state: `InvalidInput` (bad input, before any job), `PipelineFailed` (a job or API
+ * call failed after retries, or the quality gate failed: cause `QualityGateFailed: ...`), and
+ * `ModelRejected` (an approver rejected the candidate, or nobody decided in time).
  *
- * Job names are `<model>-<p|t|e><uuid>`: unique per attempt (a retry never collides with
+ * Job names are `<model>--<p|t|e><uuid>`: unique per attempt (a retry never collides with
  * `ResourceInUse`), at most 63 characters, and independent of the execution name (which may hold
  * underscores and be longer than SageMaker allows). Deterministic execution names make a repeated
  * trigger idempotent: Step Functions refuses a second execution with the same name.
@@ -530,16 +533,14 @@ function approvalGate(scope: Construct, props: TrainingPipelineProps, describeFa
     taskTimeout: sfn.Timeout.duration(approval.timeout),
     resultPath: '$.approval',
   });
-  const timedOut = new sfn.Pass(scope, 'ApprovalTimedOut', {
-    parameters: {
-      decision: 'rejected',
-      approver: 'nobody',
-      comment: `no decision within ${approval.timeout.toHumanString()}: rejected automatically`,
-      decidedAt: sfn.JsonPath.stateEnteredTime,
-      recordUri: 'none',
-    },
+  // No decision in time: rejected, and recorded like any decision.
+  const timedOut = new tasks.LambdaInvoke(scope, 'ApprovalTimedOut', {
+    lambdaFunction: approval.recordFunction,
+    payload: sfn.TaskInput.fromObject({ ...request, kind: 'timeout', comment: `no decision within ${approval.timeout.toHumanString()}: rejected automatically` }),
+    payloadResponseOnly: true,
     resultPath: '$.approval',
   });
+  timedOut.addCatch(describeFailure, { errors: ['States.ALL'], resultPath: '$.error' });
   timedOut.next(markRejected);
   requestApproval.addRetry({ errors: ['Lambda.TooManyRequestsException'], interval: Duration.seconds(2), backoffRate: 2, maxAttempts: 5, jitterStrategy: sfn.JitterType.FULL });
   requestApproval.addCatch(timedOut, { errors: ['States.Timeout'], resultPath: '$.timeout' });

@@ -193,6 +193,27 @@ describe('ModelStack', () => {
       expect(evaluate).toContain('\\"MLOPS_FRAMEWORK\\":\\"pytorch\\"');
     });
 
+    test('the package is registered with the framework\'s inference image; the run may last as long as its slowest path', () => {
+      const text = definitionText(fraud);
+      const register = text.slice(text.indexOf('\\"RegisterModel\\":'));
+      expect(register).toContain('pytorch-inference:2.6.0-gpu-py312-cu124-ubuntu22.04-sagemaker');
+      // fraud-dl: spot wait 2 x 120 min, + 1 h evaluation + 1 h margin, no human wait in dev.
+      const [, machine] = only(fraud, 'AWS::StepFunctions::StateMachine');
+      expect(machine.Properties.DefinitionString).toBeDefined();
+      expect(stacks.models['fraud-dl'].model.stateMachine).toBeDefined();
+      expect(JSON.stringify(machine.Properties.DefinitionString)).toContain('\\"TimeoutSeconds\\":21600');
+    });
+
+    test('the pipeline may approve its packages and invoke exactly its own functions (prod: the approval request too)', () => {
+      const prodT = Template.fromStack(buildTestApp({ env: 'prod' }, { models }).stacks.models.churn);
+      const statements = statementsOf(prodT, /^Training pipeline of/);
+      const update = statements.find((s) => [s.Action].flat().includes('sagemaker:UpdateModelPackage'));
+      expect(JSON.stringify(update.Resource)).toContain(':model-package/mlops-prod-churn/*');
+      const invoke = statements.find((s) => [s.Action].flat().includes('lambda:InvokeFunction'));
+      const ids = (invoke.Resource as Array<{ 'Fn::GetAtt': [string, string] }>).map((r) => r['Fn::GetAtt'][0]).sort();
+      expect(ids).toEqual([expect.stringMatching(/^ModelApprovalRequestFunction/), expect.stringMatching(/^ModelRecordDecisionFunction/), expect.stringMatching(/^ModelSnapshotTrainingDataFunction/)]);
+    });
+
     test('no hard-coded partition in task resources', () => {
       expect(definitionText(churn)).not.toContain('arn:aws:');
     });

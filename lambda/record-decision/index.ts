@@ -3,12 +3,17 @@ import type { DecisionRecord } from '../shared/approval-contract';
 import { InvalidEventError, logger } from '../shared/logger';
 
 /**
- * Writes the decision record of an automatic approval (environments whose approval mode is `auto`)
- * to the audit bucket, so that every model version has a record of how it was approved.
+ * Writes the decision records that no person writes, to the audit bucket, so that every model
+ * version has a record of how it was approved or why it was not:
  *
- * Input: `{ executionArn, model, environment, modelPackageArn, evidence, requestedAt }` from the
- * pipeline. Output: `{ recordUri, decidedAt, approver, decision, comment }`. The key is derived from the
- * execution, so a retry rewrites the same record (a new, equally locked version under Object Lock).
+ * - `kind: 'automatic'` (default): an environment whose approval mode is `auto` approved it;
+ * - `kind: 'timeout'`: nobody decided before the gate timed out, so it was rejected
+ *   (`comment` says after how long).
+ *
+ * Input: `{ executionArn, model, environment, modelPackageArn, evidence, kind?, comment? }` from the
+ * pipeline. Output: `{ recordUri, decidedAt, approver, decision, comment }`. The key is derived from
+ * the execution and the kind, so a retry rewrites the same record (a new, equally locked version
+ * under Object Lock).
  */
 export interface RecordDecisionEvent {
   readonly executionArn: string;
@@ -16,6 +21,10 @@ export interface RecordDecisionEvent {
   readonly environment: string;
   readonly modelPackageArn: string;
   readonly evidence: DecisionRecord['evidence'];
+  /** @default 'automatic' */
+  readonly kind?: 'automatic' | 'timeout';
+  /** Required for `timeout`: why the candidate was rejected. */
+  readonly comment?: string;
 }
 
 const s3 = new S3Client({});
@@ -38,15 +47,18 @@ export async function handler(event: unknown): Promise<Pick<DecisionRecord, 'rec
   const prefix = process.env.DECISION_PREFIX;
   if (!bucket || !prefix) throw new Error('AUDIT_BUCKET_NAME and DECISION_PREFIX must be set');
 
+  const kind = e.kind ?? 'automatic';
+  if (kind !== 'automatic' && kind !== 'timeout') throw new InvalidEventError('kind', kind, '"automatic" or "timeout"');
+  const timeoutComment = kind === 'timeout' ? requireString(e, 'comment') : undefined;
   const executionName = executionArn.split(':').pop() ?? executionArn;
-  const requestId = `auto-${executionName}`;
+  const requestId = `${kind === 'timeout' ? 'timeout' : 'auto'}-${executionName}`;
   const key = `${prefix}${requestId}.json`;
   const decidedAt = new Date().toISOString();
   const record: DecisionRecord = {
     schemaVersion: 1,
-    decision: 'approved',
-    approver: `automatic approval (environment ${environment})`,
-    comment: `Environment ${environment} approves automatically: the candidate passed the quality gate.`,
+    decision: kind === 'timeout' ? 'rejected' : 'approved',
+    approver: kind === 'timeout' ? 'nobody' : `automatic approval (environment ${environment})`,
+    comment: timeoutComment ?? `Environment ${environment} approves automatically: the candidate passed the quality gate.`,
     decidedAt,
     requestId,
     recordUri: `s3://${bucket}/${key}`,
@@ -58,6 +70,6 @@ export async function handler(event: unknown): Promise<Pick<DecisionRecord, 'rec
     evidence: e.evidence as DecisionRecord['evidence'],
   };
   await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, ContentType: 'application/json', Body: JSON.stringify(record) }));
-  logger.info('automatic approval recorded', { model, environment, modelPackageArn, recordUri: record.recordUri });
+  logger.info('decision recorded', { kind, decision: record.decision, model, environment, modelPackageArn, recordUri: record.recordUri });
   return { recordUri: record.recordUri, decidedAt, approver: record.approver, decision: record.decision, comment: record.comment };
 }

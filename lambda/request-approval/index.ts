@@ -115,6 +115,8 @@ function validateEvidence(value: unknown): ApprovalEvidence {
   const validMetrics: Record<string, number> = {};
   for (const [name, metricValue] of Object.entries(metrics)) {
     matching('evidence.metrics key', name, METRIC_NAME, 'a metric name: a letter, then up to 63 letters, digits or _ . : -');
+    // An undefined metric (evaluate.py writes null, e.g. auc of a one-class set) is left out of the evidence.
+    if (metricValue === null) continue;
     validMetrics[name] = finite(`evidence.metrics.${name}`, metricValue);
   }
   return {

@@ -99,8 +99,7 @@ export interface EnvironmentConfig {
    */
   readonly region?: string;
   /**
-   * Whether this is a production environment. Production environments get stricter defaults
-   * in later features (human approval, no scale-to-zero).
+   * Whether this is a production environment: its stacks get termination protection.
    *
    * @default false
    */

@@ -24,8 +24,6 @@ export interface ApprovalGateProps {
   readonly platform: IPlatform;
   /** Approver e-mail addresses (lower-case); each gets only their own signed link. */
   readonly approvers: string[];
-  /** ARN pattern of the model's packages (the page reads nothing else). */
-  readonly packageArnPattern: string;
   /**
    * Requests per second the approval page accepts (burst twice that).
    *
@@ -53,10 +51,10 @@ export class ApprovalGate extends Construct {
   public readonly topic: sns.Topic;
   private readonly pagePolicy: iam.ManagedPolicy;
 
-  /** Lets the approval page answer the gate of exactly this state machine (SendTaskSuccess/Failure). */
+  /** Lets the approval page answer the gate of exactly this state machine (SendTaskSuccess). */
   public allowDecisionsFor(stateMachine: sfn.IStateMachine): void {
     this.pagePolicy.addStatements(new iam.PolicyStatement({
-      actions: ['states:SendTaskSuccess', 'states:SendTaskFailure'],
+      actions: ['states:SendTaskSuccess'],
       resources: [stateMachine.stateMachineArn],
     }));
   }

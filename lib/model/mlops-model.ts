@@ -183,7 +183,7 @@ export class MlopsModel extends Construct {
 
     const recordFunction = new MlopsFunction(this, 'RecordDecision', {
       handler: 'record-decision',
-      description: `Records automatic approvals of ${qualifiedName}`,
+      description: `Records automatic approvals and approval timeouts of ${qualifiedName}`,
       logsKeyArn: platform.logsKeyArn,
       invokedBy: 'the training pipeline',
       environment: { AUDIT_BUCKET_NAME: platform.auditBucket.bucketName, DECISION_PREFIX: `decisions/${qualifiedName}/` },
@@ -200,13 +200,13 @@ export class MlopsModel extends Construct {
       throw new Error(`Model "${model.name}" has no approvers for environment "${props.environmentName}", which requires human approval`);
     }
     const gate = approvalMode === 'human'
-      ? new ApprovalGate(this, 'Approval', { qualifiedName, platform, approvers, packageArnPattern: this.registry.packageArnPattern })
+      ? new ApprovalGate(this, 'Approval', { qualifiedName, platform, approvers })
       : undefined;
     this.approvalGate = gate;
     const approval: PipelineApproval = gate
-      ? { mode: 'human', requestFunction: gate.requestFunction, approvers, timeout: Duration.hours(props.approval?.timeoutHours ?? 72) }
+      ? { mode: 'human', requestFunction: gate.requestFunction, recordFunction: recordFunction.function, approvers, timeout: Duration.hours(props.approval?.timeoutHours ?? 72) }
       : { mode: 'auto', recordFunction: recordFunction.function };
-    this.pipelineFunctions = [snapshot.function, gate?.requestFunction ?? recordFunction.function];
+    this.pipelineFunctions = [snapshot.function, recordFunction.function, ...(gate ? [gate.requestFunction] : [])];
 
     const spot = t.spot ?? true;
     const maxRuntimeSeconds = (t.maxRuntimeMinutes ?? 60) * 60;

@@ -163,7 +163,7 @@ describe('pure helpers', () => {
     expect(formatTime(NOW_S)).toBe('2026-11-22 10:00:00 UTC');
   });
 
-  test('validateComment trims and accepts 1 to 2000 characters', () => {
+  test('validateComment trims and accepts 1 to 500 characters', () => {
     expect(validateComment('  ok \n')).toBe('ok');
     expect(validateComment('x'.repeat(MAX_COMMENT_LENGTH))).toHaveLength(MAX_COMMENT_LENGTH);
     expect(() => validateComment('x'.repeat(MAX_COMMENT_LENGTH + 1))).toThrow(/501 characters long; the limit is 500/);

@@ -25,7 +25,14 @@ test('writes an automatic approval record keyed by the execution, and returns th
   expect(s3).toHaveReceivedCommandWith(PutObjectCommand, { Bucket: 'audit-bucket', Key: 'decisions/mlops-dev-churn/auto-exec-1.json', ContentType: 'application/json' });
 });
 
+test('a gate timeout is recorded as a rejection by nobody, with the reason', async () => {
+  const result = await handler({ ...EVENT, kind: 'timeout', comment: 'no decision within 3 days: rejected automatically' });
+  expect(result).toEqual(expect.objectContaining({ decision: 'rejected', approver: 'nobody', comment: 'no decision within 3 days: rejected automatically', recordUri: 's3://audit-bucket/decisions/mlops-dev-churn/timeout-exec-1.json' }));
+});
+
 test.each([
+  [{ ...EVENT, kind: 'manual' }, /kind is "manual"; expected "automatic" or "timeout"/],
+  [{ ...EVENT, kind: 'timeout' }, /comment is missing; expected a non-empty string/],
   [null, /event is null; expected an object/],
   [{ ...EVENT, model: '' }, /model is ""; expected a non-empty string/],
   [{ ...EVENT, evidence: undefined }, /evidence is missing; expected an object/],

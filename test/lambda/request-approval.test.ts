@@ -189,6 +189,12 @@ describe('request-approval', () => {
     expect(ddb.commandCalls(PutCommand)[0].args[0].input.Item?.evidence).toEqual(firstTime);
   });
 
+  test('an undefined (null) metric of the report is left out of the evidence, not refused', async () => {
+    const result = await handler({ ...EVENT, evidence: { ...EVIDENCE, metrics: { ...EVIDENCE.metrics, rmse: null } } });
+    expect(result.notified).toBe(2);
+    expect(Object.keys(ddb.commandCalls(PutCommand)[0].args[0].input.Item?.evidence.metrics)).not.toContain('rmse');
+  });
+
   test('a long subject (longest valid model, environment and metric names) is cut to fewer than 100 characters', async () => {
     const metric = `m${'a'.repeat(63)}`;
     await handler({
@@ -286,7 +292,7 @@ describe('request-approval', () => {
     ['an approved value as a string', { ...EVENT, evidence: { ...EVIDENCE, approvedValue: '0.89' } }, /evidence\.approvedValue is "0.89"; expected a finite number/],
     ['a bad approved package ARN', { ...EVENT, evidence: { ...EVIDENCE, approvedModelPackageArn: 'model-6' } }, /evidence\.approvedModelPackageArn is "model-6"; expected a SageMaker model package ARN/],
     ['metrics as an array', { ...EVENT, evidence: { ...EVIDENCE, metrics: [0.9] } }, /evidence\.metrics is \[0.9\]; expected an object of at most 100 metric names to finite numbers/],
-    ['a non-numeric metric', { ...EVENT, evidence: { ...EVIDENCE, metrics: { auc: 0.9, f1: null } } }, /evidence\.metrics\.f1 is null; expected a finite number/],
+    ['a non-numeric metric', { ...EVENT, evidence: { ...EVIDENCE, metrics: { auc: 0.9, f1: 'high' } } }, /evidence\.metrics\.f1 is "high"; expected a finite number/],
     ['a bad metric name', { ...EVENT, evidence: { ...EVIDENCE, metrics: { 'a b': 1 } } }, /evidence\.metrics key is "a b"; expected a metric name/],
     ['a training data URL', { ...EVENT, evidence: { ...EVIDENCE, trainingDataUri: 'https://example.com/data' } }, /evidence\.trainingDataUri is "https:\/\/example.com\/data"; expected an s3:\/\/bucket\/key URI/],
     ['no manifest URI', { ...EVENT, evidence: { ...EVIDENCE, trainingDataManifestUri: undefined } }, /evidence\.trainingDataManifestUri is missing; expected an s3:\/\/bucket\/key URI/],

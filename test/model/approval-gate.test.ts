@@ -64,7 +64,7 @@ describe('ApprovalGate (environments requiring a human)', () => {
     const put = statements.find((s: { Action: string }) => s.Action === 's3:PutObject');
     expect(JSON.stringify(put.Resource)).toContain('/decisions/mlops-prod-churn/*');
     // Task results only for this model's own state machine.
-    const send = statements.find((s: { Action: string[] }) => Array.isArray(s.Action) && s.Action.includes('states:SendTaskSuccess'));
+    const send = statements.find((s: { Action: string }) => s.Action === 'states:SendTaskSuccess');
     const machineId = Object.keys(prod.findResources('AWS::StepFunctions::StateMachine'))[0];
     expect(send.Resource).toEqual({ Ref: machineId });
   });

@@ -291,11 +291,20 @@ describe('approval gate (prod: human), executed locally', () => {
   });
 
   test('timeout: no decision means rejected, recorded in the registry and notified', async () => {
-    const result = await run(prodChurn, INPUT, { overrides: overrides(0.96), errors: { RequestApproval: { error: 'States.Timeout' } } });
+    const result = await run(prodChurn, INPUT, {
+      overrides: { ...overrides(0.96), ApprovalTimedOut: (input) => ({
+        decision: 'rejected', approver: 'nobody', comment: (input as { comment: string }).comment, decidedAt: '2026-11-25T12:00:00.000Z',
+        requestId: 'timeout-exec-1', recordUri: 's3://audit/decisions/mlops-prod-churn/timeout-exec-1.json',
+      }) },
+      errors: { RequestApproval: { error: 'States.Timeout' } },
+    });
+    // The timeout is recorded like a decision.
+    expect(result.taskInputs.ApprovalTimedOut[0]).toEqual(expect.objectContaining({ kind: 'timeout', comment: 'no decision within 3 days: rejected automatically', modelPackageArn: PACKAGE_ARN }));
     expect(result.status).toBe('FAILED');
     expect(`${result.error} ${result.cause}`).toBe('ModelRejected Rejected by nobody: no decision within 3 days: rejected automatically');
     expect(result.visitedStates).toEqual(expect.arrayContaining(['ApprovalTimedOut', 'MarkRejected', 'NotifyRejected']));
-    expect((result.taskInputs.MarkRejected[0] as { ApprovalDescription: string }).ApprovalDescription).toMatch(/^Rejected by nobody at .+: no decision within 3 days/);
+    expect((result.taskInputs.MarkRejected[0] as { ApprovalDescription: string }).ApprovalDescription)
+      .toBe('Rejected by nobody at 2026-11-25T12:00:00.000Z: no decision within 3 days: rejected automatically (record s3://audit/decisions/mlops-prod-churn/timeout-exec-1.json)');
   });
 
   test('the request function failing (not a timeout) ends the run as a pipeline failure', async () => {
