@@ -6,6 +6,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { EnvironmentConfig } from './config/environment';
 import { AccessLogBucket } from './platform/access-log-bucket';
+import { ApiGatewayAccount } from './platform/api-gateway-account';
 import { AuditTrail } from './platform/audit-trail';
 import { DataLake, DataLakeArea } from './platform/data-lake';
 import { Notifications } from './platform/notifications';
@@ -35,6 +36,8 @@ export class PlatformStack extends Stack implements IPlatform {
   public readonly dataLake: DataLake;
   public readonly audit: AuditTrail;
   public readonly notifications: Notifications;
+  /** The account's API Gateway logging role setting, when this environment manages it. */
+  public readonly apiGatewayAccount?: ApiGatewayAccount;
 
   constructor(scope: Construct, id: string, props: PlatformStackProps) {
     super(scope, id, props);
@@ -68,6 +71,7 @@ export class PlatformStack extends Stack implements IPlatform {
       pipelineEmails: config.notifications?.pipelineEmails,
       alarmEmails: config.notifications?.alarmEmails,
     });
+    if (config.manageApiGatewayAccount ?? true) this.apiGatewayAccount = new ApiGatewayAccount(this, 'ApiGatewayAccount');
     publishPlatformParameters(this, this);
   }
 

@@ -131,8 +131,8 @@ describe('PlatformStack', () => {
 
     test('the trail waits for the bucket policy, the key policy and the role policy', () => {
       const policyId = logicalIdOf(devT, 'AWS::S3::BucketPolicy', (r) => r.Properties.Bucket.Ref === auditBucketId);
-      const managedPolicyId = logicalIdOf(devT, 'AWS::IAM::ManagedPolicy', () => true);
-      const roleId = logicalIdOf(devT, 'AWS::IAM::Role', () => true);
+      const managedPolicyId = logicalIdOf(devT, 'AWS::IAM::ManagedPolicy', (r) => /audit trail events/.test(r.Properties.Description));
+      const roleId = logicalIdOf(devT, 'AWS::IAM::Role', (r) => /audit trail deliver/.test(r.Properties.Description));
       expect(trail.DependsOn).toEqual(expect.arrayContaining([policyId, auditKeyId, managedPolicyId, roleId]));
     });
 
@@ -232,6 +232,20 @@ describe('PlatformStack', () => {
       t.resourceCountIs('AWS::SNS::Subscription', 3);
       t.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'ops@example.com' });
     });
+  });
+
+  test('API Gateway may write logs in this account and region: the account setting names a retained role', () => {
+    const [accountId, account] = Object.entries(devT.findResources('AWS::ApiGateway::Account') as Record<string, Resource>)[0];
+    const roleId = account.Properties.CloudWatchRoleArn['Fn::GetAtt'][0];
+    const role = devT.toJSON().Resources[roleId] as Resource;
+    expect(role.Properties.AssumeRolePolicyDocument.Statement[0].Principal).toEqual({ Service: 'apigateway.amazonaws.com' });
+    expect(role.DeletionPolicy).toBe('Retain');
+    expect(account.DependsOn).toEqual(expect.arrayContaining([expect.stringMatching(/^ApiGatewayAccountPolicy/)]));
+    void accountId;
+    const { stacks } = buildTestApp({ env: 'dev' }, {
+      config: { namespace: 'mlops', environments: { dev: { audit: { objectLockMode: 'GOVERNANCE', objectLockRetentionDays: 1 }, manageApiGatewayAccount: false } } },
+    });
+    expect(Template.fromStack(stacks.platform).findResources('AWS::ApiGateway::Account')).toEqual({});
   });
 
   test('no CloudFormation exports: consumers read SSM parameters', () => {

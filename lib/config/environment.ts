@@ -111,6 +111,13 @@ export interface EnvironmentConfig {
   /** Notification subscriptions. @default - topics without subscriptions */
   readonly notifications?: NotificationSettings;
   /**
+   * Set this account and region's API Gateway CloudWatch Logs role (a singleton setting that the
+   * approval page's logging needs). Set `false` where the organisation already manages it.
+   *
+   * @default true
+   */
+  readonly manageApiGatewayAccount?: boolean;
+  /**
    * The approval gate.
    *
    * @default - human approval, 72 hours
@@ -180,6 +187,7 @@ export const environmentSchema: Schema<EnvironmentConfig> = obj<EnvironmentConfi
   dataLake: optional(dataLakeSchema),
   audit: auditSchema,
   notifications: optional(notificationSchema),
+  manageApiGatewayAccount: optional(bool()),
   approval: optional(approvalSchema),
   sagemakerVpc: optional(sagemakerVpcSchema),
   tags: optional(recordOf(tagKey, tagValue)),

@@ -47,7 +47,9 @@ describe('ApprovalGate (environments requiring a human)', () => {
     const stage = one(prod, 'AWS::ApiGateway::Stage');
     expect(stage.Properties.TracingEnabled).toBe(true);
     expect(stage.Properties.AccessLogSetting.DestinationArn).toBeDefined();
-    expect(stage.Properties.MethodSettings).toEqual([expect.objectContaining({ ThrottlingRateLimit: 5, ThrottlingBurstLimit: 10, HttpMethod: '*', ResourcePath: '/*' })]);
+    expect(stage.Properties.MethodSettings).toEqual([expect.objectContaining({
+      ThrottlingRateLimit: 5, ThrottlingBurstLimit: 10, HttpMethod: '*', ResourcePath: '/*', LoggingLevel: 'ERROR', DataTraceEnabled: false,
+    })]);
     const methods = Object.values(prod.findResources('AWS::ApiGateway::Method') as Record<string, Resource>).map((m) => m.Properties.HttpMethod).sort();
     expect(methods).toEqual(['GET', 'POST']);
     const permissions = Object.values(prod.findResources('AWS::Lambda::Permission') as Record<string, Resource>);
