@@ -87,6 +87,11 @@ export type PipelineApproval =
   | { readonly mode: 'auto'; readonly recordFunction: lambda.IFunction }
   | { readonly mode: 'human'; readonly requestFunction: lambda.IFunction; readonly recordFunction: lambda.IFunction; readonly approvers: string[]; readonly timeout: Duration };
 
+/** A retry with exponential backoff and full jitter. */
+function backoff(errors: string[], intervalSeconds: number, maxAttempts: number): sfn.RetryProps {
+  return { errors, interval: Duration.seconds(intervalSeconds), backoffRate: 2, maxAttempts, jitterStrategy: sfn.JitterType.FULL };
+}
+
 const SAGEMAKER_TRANSIENT = ['ThrottlingException', 'SageMaker.ThrottlingException', 'SageMaker.AmazonSageMakerException', 'SageMaker.InternalFailure'];
 
 /**
@@ -141,7 +146,7 @@ export class TrainingPipeline extends sfn.StateMachineFragment {
     });
     const failed = new sfn.Fail(this, 'PipelineFailed', { error: 'PipelineFailed', causePath: '$.failure.cause' });
     // A failed notification must not hide the failure it was about: retry, then fail anyway.
-    notifyFailure.addRetry({ errors: ['States.ALL'], interval: Duration.seconds(2), backoffRate: 2, maxAttempts: 3, jitterStrategy: sfn.JitterType.FULL });
+    notifyFailure.addRetry(backoff(['States.ALL'], 2, 3));
     notifyFailure.addCatch(failed, { errors: ['States.ALL'], resultPath: '$.notificationError' });
     describeFailure.next(notifyFailure).next(failed);
     const onError = { resultPath: '$.error' };
@@ -177,7 +182,7 @@ export class TrainingPipeline extends sfn.StateMachineFragment {
       resultPath: '$.dataSnapshot',
       taskTimeout: sfn.Timeout.duration(Duration.minutes(15)),
     });
-    snapshot.addRetry({ errors: ['Lambda.TooManyRequestsException'], interval: Duration.seconds(2), backoffRate: 2, maxAttempts: 5, jitterStrategy: sfn.JitterType.FULL });
+    snapshot.addRetry(backoff(['Lambda.TooManyRequestsException'], 2, 5));
     snapshot.addCatch(describeFailure, { errors: ['States.ALL'], ...onError });
 
     // 3. Optional preprocessing, 4. training, 5. evaluation
@@ -362,7 +367,7 @@ export class TrainingPipeline extends sfn.StateMachineFragment {
     const succeeded = new sfn.Succeed(this, 'Succeeded');
 
     for (const state of [train, evaluate, readMetrics, findApproved, describeApproved, register, notifySuccess, ...gate.tasks]) {
-      state.addRetry({ errors: SAGEMAKER_TRANSIENT.concat(['S3.SdkClientException', 'SNS.ThrottledException']), interval: Duration.seconds(5), backoffRate: 2, maxAttempts: 5, jitterStrategy: sfn.JitterType.FULL });
+      state.addRetry(backoff(SAGEMAKER_TRANSIENT.concat(['S3.SdkClientException', 'SNS.ThrottledException']), 5, 5));
       state.addCatch(describeFailure, { errors: ['States.ALL'], ...onError });
     }
 
@@ -371,7 +376,7 @@ export class TrainingPipeline extends sfn.StateMachineFragment {
       const preprocess = sagemakerTask(this, 'Preprocess', 'createProcessingJob', processingJob(props, props.preprocessing, jobName('p'), [
         { InputName: 'raw', S3Input: { LocalPath: '/opt/ml/processing/input', S3DataType: 'S3Prefix', S3InputMode: 'File', 'S3Uri.$': '$.trainingDataUri' } },
       ], runUri('prepared/')), { resultPath: sfn.JsonPath.DISCARD });
-      preprocess.addRetry({ errors: SAGEMAKER_TRANSIENT, interval: Duration.seconds(5), backoffRate: 2, maxAttempts: 5, jitterStrategy: sfn.JitterType.FULL });
+      preprocess.addRetry(backoff(SAGEMAKER_TRANSIENT, 5, 5));
       preprocess.addCatch(describeFailure, { errors: ['States.ALL'], ...onError });
       return preprocess.next(train);
     })();
@@ -542,7 +547,7 @@ function approvalGate(scope: Construct, props: TrainingPipelineProps, describeFa
   });
   timedOut.addCatch(describeFailure, { errors: ['States.ALL'], resultPath: '$.error' });
   timedOut.next(markRejected);
-  requestApproval.addRetry({ errors: ['Lambda.TooManyRequestsException'], interval: Duration.seconds(2), backoffRate: 2, maxAttempts: 5, jitterStrategy: sfn.JitterType.FULL });
+  requestApproval.addRetry(backoff(['Lambda.TooManyRequestsException'], 2, 5));
   requestApproval.addCatch(timedOut, { errors: ['States.Timeout'], resultPath: '$.timeout' });
   requestApproval.addCatch(describeFailure, { errors: ['States.ALL'], resultPath: '$.error' });
   const decision = new sfn.Choice(scope, 'ApprovalDecision')

@@ -78,16 +78,9 @@ export interface ApprovalEvidence {
 export type ApprovalStatus = 'PENDING' | 'APPROVED' | 'REJECTED';
 
 /** One DynamoDB item. The task token never leaves this table (never in a URL, a message or a log). */
-export interface ApprovalRequest {
+export interface ApprovalRequest extends Omit<RequestApprovalEvent, 'timeoutSeconds'> {
   /** 22+ characters of base64url randomness (128 bits at least). */
   readonly requestId: string;
-  readonly taskToken: string;
-  readonly executionArn: string;
-  readonly model: string;
-  readonly environment: string;
-  readonly modelPackageArn: string;
-  readonly approvers: string[];
-  readonly evidence: ApprovalEvidence;
   /** ISO time the request was made. */
   readonly requestedAt: string;
   /** Epoch seconds after which links are refused. */
