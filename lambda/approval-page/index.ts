@@ -6,7 +6,7 @@ import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { ApprovalDecision, ApprovalEvidence, ApprovalRequest, ApprovalStatus, DecisionRecord, ENV, LinkParameters, SigningSecret } from '../shared/approval-contract';
 import { parseSecret, verifyLink } from '../shared/approval-links';
-import { logger } from '../shared/logger';
+import { logger, requiredEnv } from '../shared/logger';
 
 /**
  * The approval gate's second half: the page an approver opens from their e-mail.
@@ -460,12 +460,7 @@ interface Settings {
 }
 
 function settings(): Settings {
-  const read = (name: string): string => {
-    const value = process.env[name];
-    if (!value) throw new Error(`Missing environment variable ${name}`);
-    return value;
-  };
-  return { tableName: read(ENV.TABLE_NAME), secretArn: read(ENV.SECRET_ARN), auditBucket: read(ENV.AUDIT_BUCKET), decisionPrefix: read(ENV.DECISION_PREFIX) };
+  return { tableName: requiredEnv(ENV.TABLE_NAME), secretArn: requiredEnv(ENV.SECRET_ARN), auditBucket: requiredEnv(ENV.AUDIT_BUCKET), decisionPrefix: requiredEnv(ENV.DECISION_PREFIX) };
 }
 
 let cachedSecret: { readonly arn: string; readonly secret: SigningSecret; readonly loadedAt: number } | undefined;

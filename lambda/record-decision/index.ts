@@ -1,6 +1,6 @@
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import type { DecisionRecord } from '../shared/approval-contract';
-import { InvalidEventError, logger } from '../shared/logger';
+import { InvalidEventError, logger, requiredEnv } from '../shared/logger';
 
 /**
  * Writes the decision records that no person writes, to the audit bucket, so that every model
@@ -43,9 +43,8 @@ export async function handler(event: unknown): Promise<Pick<DecisionRecord, 'rec
   const environment = requireString(e, 'environment');
   const modelPackageArn = requireString(e, 'modelPackageArn');
   if (typeof e.evidence !== 'object' || e.evidence === null) throw new InvalidEventError('evidence', e.evidence, 'an object');
-  const bucket = process.env.AUDIT_BUCKET_NAME;
-  const prefix = process.env.DECISION_PREFIX;
-  if (!bucket || !prefix) throw new Error('AUDIT_BUCKET_NAME and DECISION_PREFIX must be set');
+  const bucket = requiredEnv('AUDIT_BUCKET_NAME');
+  const prefix = requiredEnv('DECISION_PREFIX');
 
   const kind = e.kind ?? 'automatic';
   if (kind !== 'automatic' && kind !== 'timeout') throw new InvalidEventError('kind', kind, '"automatic" or "timeout"');

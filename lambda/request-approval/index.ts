@@ -5,7 +5,7 @@ import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-sec
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { ApprovalEvidence, ApprovalRequest, ENV, RequestApprovalEvent } from '../shared/approval-contract';
 import { buildLink, decodeKey, parseSecret, signLink } from '../shared/approval-links';
-import { InvalidEventError, logger, parseS3Uri } from '../shared/logger';
+import { InvalidEventError, logger, parseS3Uri, requiredEnv } from '../shared/logger';
 
 /**
  * The approval gate's first half: invoked by the training pipeline's `RequestApproval` task
@@ -157,16 +157,11 @@ interface Settings {
 }
 
 function settings(): Settings {
-  const read = (name: string): string => {
-    const value = process.env[name];
-    if (!value) throw new Error(`Missing environment variable ${name}`);
-    return value;
-  };
-  const baseUrl = read(ENV.BASE_URL);
+  const baseUrl = requiredEnv(ENV.BASE_URL);
   if (!/^https:\/\/[^\s/?#]+(\/[^\s?#]*)?$/.test(baseUrl) || baseUrl.endsWith('/')) {
     throw new Error(`Environment variable ${ENV.BASE_URL} is ${JSON.stringify(baseUrl)}; expected an https:// URL without a trailing slash`);
   }
-  return { tableName: read(ENV.TABLE_NAME), secretArn: read(ENV.SECRET_ARN), topicArn: read(ENV.TOPIC_ARN), baseUrl };
+  return { tableName: requiredEnv(ENV.TABLE_NAME), secretArn: requiredEnv(ENV.SECRET_ARN), topicArn: requiredEnv(ENV.TOPIC_ARN), baseUrl };
 }
 
 /** Up to 6 significant digits, without floating-point noise: 0.1 + 0.2 -> "0.3". */

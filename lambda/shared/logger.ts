@@ -11,6 +11,13 @@ export class InvalidEventError extends Error {
   }
 }
 
+/** The value of a required environment variable; a missing or empty one is a configuration error naming it. */
+export function requiredEnv(name: string): string {
+  const value = process.env[name];
+  if (!value) throw new Error(`Missing environment variable ${name}`);
+  return value;
+}
+
 /** Splits `s3://bucket/key/prefix` into bucket and key; throws {@link InvalidEventError} naming `field` otherwise. */
 export function parseS3Uri(field: string, value: unknown): { bucket: string; key: string } {
   const match = typeof value === 'string' ? /^s3:\/\/([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])\/(.*)$/.exec(value) : null;

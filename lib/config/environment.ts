@@ -1,3 +1,4 @@
+import { EMAIL_ADDRESS } from '../private/validation';
 import { arrayOf, bool, int, obj, oneOf, optional, recordOf, Schema, str } from './schema';
 
 /** CloudWatch Logs accepts only these retention periods, in days. */
@@ -148,7 +149,7 @@ export interface PlatformConfig {
   readonly environments: Record<string, EnvironmentConfig>;
 }
 
-const email = str({ pattern: /^[^\s@]+@[^\s@]+\.[^\s@]+$/, expected: 'an e-mail address' });
+const email = str({ pattern: EMAIL_ADDRESS, expected: 'an e-mail address' });
 
 export const dataLakeSchema: Schema<DataLakeSettings> = obj<DataLakeSettings>({
   noncurrentVersionExpirationDays: optional(int(1, 3650)),

@@ -10,7 +10,7 @@
  * apply {@link MODEL_DEFAULTS}.
  */
 import {
-  arrayOf, bool, closest, ConfigError, int, obj, oneOf, optional, Problem, recordOf, refine, Schema, show, str,
+  arrayOf, bool, closest, ConfigError, int, isPlainObject, obj, oneOf, optional, Problem, recordOf, refine, Schema, show, str,
 } from './schema';
 import {
   EvaluationDeclaration, FeatureDeclaration, FeaturesDeclaration, ModelDeclaration, PreprocessingDeclaration,
@@ -50,10 +50,6 @@ export function isBoundedMetric(metric: string): boolean {
   return BOUNDED_METRICS.some((m) => lower.endsWith(m));
 }
 
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 function isIntIn(value: unknown, min: number, max: number): value is number {
   return typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max;
 }
@@ -67,7 +63,7 @@ function withRule<T>(base: Schema<T>, rule: (raw: Record<string, unknown>, path:
     expected: base.expected,
     check(value, path, problems) {
       const checked = base.check(value, path, problems);
-      if (!isObject(value)) return checked;
+      if (!isPlainObject(value)) return checked;
       const extra = rule(value, path);
       problems.push(...extra);
       return extra.length ? undefined : checked;
@@ -130,12 +126,12 @@ const featureSchema: Schema<FeatureDeclaration> = obj<FeatureDeclaration>({
 function featureRules(raw: Record<string, unknown>, path: string): Problem[] {
   const problems: Problem[] = [];
   if (!Array.isArray(raw.definitions)) return problems;
-  const declared = raw.definitions.filter(isObject).filter((d) => typeof d.name === 'string');
+  const declared = raw.definitions.filter(isPlainObject).filter((d) => typeof d.name === 'string');
   const names = declared.map((d) => d.name as string);
 
   const seen = new Map<string, number>();
   raw.definitions.forEach((d, i) => {
-    if (!isObject(d) || typeof d.name !== 'string') return;
+    if (!isPlainObject(d) || typeof d.name !== 'string') return;
     const key = d.name.toLowerCase();
     const first = seen.get(key);
     if (first === undefined) seen.set(key, i);
@@ -242,7 +238,7 @@ const registrySchema: Schema<RegistryDeclaration> = obj<RegistryDeclaration>({
 
 /** A model that needs a GPU must train on a GPU instance type. */
 function modelRules(raw: Record<string, unknown>, path: string): Problem[] {
-  if (raw.gpu !== true || !isObject(raw.training)) return [];
+  if (raw.gpu !== true || !isPlainObject(raw.training)) return [];
   const instanceType = raw.training.instanceType;
   const info = parseInstanceType(instanceType);
   if (!info || info.gpu) return [];
@@ -276,7 +272,7 @@ export const modelSchema: Schema<ModelDeclaration> = withRule(obj<ModelDeclarati
 
 /** The path prefix naming a model: `models[1] "churn-gpu"`, or `models[1]` when it has no string name. */
 function modelPath(item: unknown, index: number): string {
-  return isObject(item) && typeof item.name === 'string' ? `models[${index}] ${show(item.name)}` : `models[${index}]`;
+  return isPlainObject(item) && typeof item.name === 'string' ? `models[${index}] ${show(item.name)}` : `models[${index}]`;
 }
 
 /**
@@ -296,7 +292,7 @@ export function parseModels(raw: unknown, source: string): ModelDeclaration[] {
   const models = raw.map((item, i) => {
     const path = modelPath(item, i);
     const model = modelSchema.check(item, path, problems);
-    const name = isObject(item) ? item.name : undefined;
+    const name = isPlainObject(item) ? item.name : undefined;
     if (typeof name === 'string') {
       const first = firstIndex.get(name);
       if (first === undefined) firstIndex.set(name, i);

@@ -199,7 +199,8 @@ export type Shape<T> = {
   readonly [K in keyof T]-?: undefined extends T[K] ? OptionalSchema<Exclude<T[K], undefined>> : Schema<T[K]> | OptionalSchema<T[K]>;
 };
 
-function isPlainObject(value: unknown): value is Record<string, unknown> {
+/** An object that is not null and not an array. */
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 

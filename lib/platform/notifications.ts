@@ -4,9 +4,8 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
-import { PropsProblems } from '../private/validation';
+import { EMAIL_ADDRESS, PropsProblems } from '../private/validation';
 
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 /** Properties of {@link Notifications}. */
 export interface NotificationsProps {
@@ -44,7 +43,7 @@ export class Notifications extends Construct {
     super(scope, id);
     const problems = new PropsProblems(this, 'Notifications');
     for (const [field, list] of [['pipelineEmails', props.pipelineEmails], ['alarmEmails', props.alarmEmails]] as const) {
-      (list ?? []).forEach((e, i) => problems.check(EMAIL.test(e), `${field}[${i}]`, e, 'an e-mail address'));
+      (list ?? []).forEach((e, i) => problems.check(EMAIL_ADDRESS.test(e), `${field}[${i}]`, e, 'an e-mail address'));
     }
     problems.throwIfAny();
 

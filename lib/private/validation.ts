@@ -1,6 +1,9 @@
 import { Duration, Token } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 
+/** What the blueprint accepts as an e-mail address (config validation and construct props alike). */
+export const EMAIL_ADDRESS = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
 /**
  * Collects every problem with a construct's props, then throws once with all of them, each
  * naming the prop, the value and the rule. Unresolved tokens are never judged.
