@@ -24,6 +24,14 @@ export const models: ModelDeclaration[] = [
     training: { instanceType: 'ml.m5.xlarge', hyperparameters: { objective: 'binary:logistic', num_round: '200', eval_metric: 'auc' } },
     evaluation: { metric: 'auc', direction: 'maximize', threshold: 0.75 },
     approvers: { prod: ['ml-lead@example.com', 'risk-officer@example.com'] },
+    // Real-time on CPU rather than serverless: drift statistics need data capture (docs/serving.md).
+    serving: {
+      instanceType: 'ml.m5.large',
+      capture: { samplingPercent: 100 },
+      environments: {
+        prod: { instanceType: 'ml.c6i.large', instanceCount: 2, rollout: { strategy: 'linear', trafficPercent: 50 }, capture: { samplingPercent: 25 } },
+      },
+    },
   },
   {
     name: 'fraud-dl',
@@ -45,5 +53,16 @@ export const models: ModelDeclaration[] = [
     training: { instanceType: 'ml.g5.xlarge', maxRuntimeMinutes: 120, hyperparameters: { epochs: '20', batch_size: '512' } },
     evaluation: { metric: 'auc', direction: 'maximize', threshold: 0.9 },
     approvers: { prod: ['fraud-lead@example.com'] },
+    serving: {
+      instanceType: 'ml.g5.xlarge',
+      latencyThresholdMs: 200,
+      environments: {
+        prod: {
+          instanceCount: 2,
+          autoscaling: { minInstances: 2, maxInstances: 6, targetInvocationsPerInstance: 300, targetGpuUtilization: 70 },
+          rollout: { strategy: 'canary', trafficPercent: 50, waitSeconds: 900 },
+        },
+      },
+    },
   },
 ];

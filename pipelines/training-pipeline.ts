@@ -4,6 +4,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
+import { deploymentChain, DeploymentProps } from './deployment';
 
 /** Settings of the training job, with defaults already applied. */
 export interface TrainingJobSettings {
@@ -78,6 +79,8 @@ export interface TrainingPipelineProps {
   readonly inferenceImage: string;
   /** The approval gate after registration. */
   readonly approval: PipelineApproval;
+  /** Deployment of the approved model (the pipeline owns the endpoint). */
+  readonly deployment: Omit<DeploymentProps, 'topic' | 'environmentName' | 'modelName'>;
   /** Subnets and security groups of the jobs. @default - no VPC */
   readonly vpc?: { readonly subnetIds: string[]; readonly securityGroupIds: string[] };
 }
@@ -353,21 +356,27 @@ export class TrainingPipeline extends sfn.StateMachineFragment {
       resultPath: '$.evidence',
     });
     const gate = approvalGate(this, props, describeFailure);
+    const deployment = deploymentChain(this, { ...props.deployment, topic: props.topic, environmentName: props.environmentName, modelName: props.modelName });
     const notifySuccess = new tasks.SnsPublish(this, 'NotifySuccess', {
       topic: props.topic,
-      subject: `MLOps ${props.modelName}: candidate registered`,
+      subject: `MLOps ${props.modelName}: new model deployed`,
       message: sfn.TaskInput.fromObject({
         model: props.modelName,
+        environment: props.environmentName,
         execution: sfn.JsonPath.executionId,
         modelPackageArn: sfn.JsonPath.stringAt('$.registration.modelPackageArn'),
+        endpoint: sfn.JsonPath.stringAt('$.serving.endpointName'),
+        endpointConfig: sfn.JsonPath.stringAt('$.serving.endpointConfigName'),
+        approvedBy: sfn.JsonPath.stringAt('$.approval.approver'),
         metric: sfn.JsonPath.objectAt(metricPath),
       }),
       resultPath: sfn.JsonPath.DISCARD,
     });
     const succeeded = new sfn.Succeed(this, 'Succeeded');
 
-    for (const state of [train, evaluate, readMetrics, findApproved, describeApproved, register, notifySuccess, ...gate.tasks]) {
-      state.addRetry(backoff(SAGEMAKER_TRANSIENT.concat(['S3.SdkClientException', 'SNS.ThrottledException']), 5, 5));
+    for (const state of [train, evaluate, readMetrics, findApproved, describeApproved, register, notifySuccess, ...gate.tasks, ...deployment.tasks]) {
+      state.addRetry(backoff(SAGEMAKER_TRANSIENT.concat(['S3.SdkClientException', 'SNS.ThrottledException',
+        'ApplicationAutoScaling.ConcurrentUpdateException', 'ApplicationAutoScaling.InternalServiceException']), 5, 5));
       state.addCatch(describeFailure, { errors: ['States.ALL'], ...onError });
     }
 
@@ -389,7 +398,8 @@ export class TrainingPipeline extends sfn.StateMachineFragment {
       : sfn.Condition.numberLessThanEqualsJsonPath(metricPath, '$.approved.metric');
 
     register.next(gate.start);
-    gate.approved.next(notifySuccess).next(succeeded);
+    gate.approved.next(deployment.start);
+    deployment.deployed.next(notifySuccess).next(succeeded);
     snapshot.next(preprocessOrTrain);
     validateInput
       .when(sfn.Condition.not(sfn.Condition.isPresent('$.trainingDataUri')), useDefaultData.next(validateEvaluationInput))

@@ -131,3 +131,16 @@ export function isGpuInstanceType(value: unknown): boolean {
 export function hasLocalNvme(value: unknown): boolean {
   return parseInstanceType(value)?.localNvme ?? false;
 }
+
+/**
+ * vCPUs of a known instance type, from its size: `medium` and `large` have 2, `xlarge` 4 and
+ * `<n>xlarge` 4n (true of the families above). CloudWatch reports endpoint `CPUUtilization` as the
+ * sum over all vCPUs (up to 100 x vCPUs), so alarm thresholds scale with it.
+ */
+export function vcpusOf(value: unknown): number | undefined {
+  const info = parseInstanceType(value);
+  if (!info) return undefined;
+  if (info.size === 'medium' || info.size === 'large') return 2;
+  if (info.size === 'xlarge') return 4;
+  return 4 * Number(info.size.replace('xlarge', ''));
+}

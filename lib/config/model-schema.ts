@@ -17,6 +17,7 @@ import {
   RegistryDeclaration, TrainingDeclaration,
 } from './model';
 import { EnvironmentConfig } from './environment';
+import { resolveServing, servingSchema, servingSettingsFor } from './serving';
 import { GPU_INSTANCE_FAMILIES, INSTANCE_FAMILIES, KNOWN_INSTANCE_FAMILIES, parseInstanceType } from './instance-types';
 
 /** The defaults documented on the declaration interfaces, for the constructs that apply them. */
@@ -268,6 +269,7 @@ export const modelSchema: Schema<ModelDeclaration> = withRule(obj<ModelDeclarati
     str({ pattern: /^[a-z][a-z0-9-]{0,15}$/, expected: 'an environment name' }),
     arrayOf(str({ pattern: /^[a-z0-9._%+-]+@[a-z0-9.-]+\.[a-z]{2,}$/, expected: 'a lower-case e-mail address' }), { minItems: 1, maxItems: 20, unique: true }),
   )),
+  serving: optional(servingSchema),
 }, 'a model declaration (an object)'), modelRules);
 
 /** The path prefix naming a model: `models[1] "churn-gpu"`, or `models[1]` when it has no string name. */
@@ -305,8 +307,9 @@ export function parseModels(raw: unknown, source: string): ModelDeclaration[] {
 }
 
 /**
- * Rules between the models and the environments: approvers may only name known environments, and
- * every environment that requires human approval needs at least one approver per model.
+ * Rules between the models and the environments: approvers and serving overrides may only name known
+ * environments, every environment that requires human approval needs at least one approver per model,
+ * and each model's serving settings must be deployable in every environment (see `serving.ts`).
  *
  * @throws ConfigError (naming `source`, the models' file) listing every problem
  */
@@ -322,6 +325,14 @@ export function checkModelsAgainstEnvironments(models: readonly ModelDeclaration
       if ((config.approval?.mode ?? 'human') === 'human' && !(model.approvers?.[env]?.length)) {
         problems.push({ path: `${path}.${env}`, got: 'nothing', expected: `at least one approver e-mail address, because environment "${env}" requires human approval` });
       }
+    }
+    const servingPath = `models[${i}] ${show(model.name)}.serving`;
+    for (const env of Object.keys(model.serving?.environments ?? {})) {
+      if (!names.includes(env)) problems.push({ path: `${servingPath}.environments.${env}`, got: 'an unknown environment', expected: `one of the environments ${names.join(', ')}` });
+    }
+    for (const [env, config] of Object.entries(environments)) {
+      const settings = servingSettingsFor(model.serving, env);
+      problems.push(...resolveServing(settings, { gpu: model.gpu ?? false, vpc: config.sagemakerVpc !== undefined }, `${servingPath} (environment "${env}")`).problems);
     }
   });
   if (problems.length > 0) throw new ConfigError(source, problems);

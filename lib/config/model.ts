@@ -1,3 +1,5 @@
+import type { ServingDeclaration } from './serving';
+
 /**
  * The declaration of one model: what ML teams write (about 15 lines) to get the whole per-model
  * MLOps loop. Validated on every synth by `modelSchema` / `parseModels`; every problem names the
@@ -148,4 +150,12 @@ export interface ModelDeclaration {
    * @default - none (only environments with `approval.mode: 'auto'` can run the model)
    */
   readonly approvers?: Record<string, string[]>;
+  /**
+   * How the approved model is served (endpoint type, size, autoscaling, rollout, data capture), with
+   * per-environment overrides. See docs/serving.md.
+   *
+   * @default - a real-time endpoint: one `ml.g5.xlarge` for GPU models, one `ml.m5.large` otherwise,
+   *   autoscaling to two, all-at-once rollout with a baking period and auto-rollback, 25% data capture
+   */
+  readonly serving?: ServingDeclaration;
 }

@@ -15,6 +15,9 @@ import { IPlatform } from '../platform/platform-reference';
 import { MlopsFunction } from '../private/mlops-function';
 import { PipelineApproval } from '../../pipelines/training-pipeline';
 import { ApprovalGate } from './approval-gate';
+import { ModelEndpoint } from './model-endpoint';
+import { ConfigError } from '../config/schema';
+import { ResolvedServing, resolveServing, servingSettingsFor } from '../config/serving';
 import { containerImage } from './container-images';
 import { ModelFeatureGroup } from './model-feature-group';
 import { ModelRegistry } from './model-registry';
@@ -54,6 +57,10 @@ export class MlopsModel extends Construct {
   public readonly snapshotFunction: lambda.IFunction;
   /** The human approval gate, in environments that require one. */
   public readonly approvalGate?: ApprovalGate;
+  /** The model's endpoint: alarms, dashboard, `grantInvoke`, `metric*` (the pipeline deploys it). */
+  public readonly endpoint: ModelEndpoint;
+  /** Serving settings in this environment, every default applied. */
+  public readonly serving: ResolvedServing;
   private readonly pipelineFunctions: lambda.IFunction[];
 
   constructor(scope: Construct, id: string, props: MlopsModelProps) {
@@ -64,6 +71,10 @@ export class MlopsModel extends Construct {
     const qualifiedName = `${platform.namespace}-${platform.environmentName}-${model.name}`;
     const lake = platform.lakeBuckets;
     const runsPrefix = `models/${model.name}/runs`;
+    const resolved = resolveServing(servingSettingsFor(model.serving, props.environmentName),
+      { gpu: model.gpu ?? false, vpc: props.sagemakerVpc !== undefined }, `model "${model.name}".serving (environment "${props.environmentName}")`);
+    if (!resolved.serving) throw new ConfigError(`model "${model.name}"`, resolved.problems);
+    this.serving = resolved.serving;
 
     this.featureGroup = new ModelFeatureGroup(this, 'Features', {
       featureGroupName: qualifiedName,
@@ -91,6 +102,9 @@ export class MlopsModel extends Construct {
       : undefined;
     const evaluationType = model.evaluation.instanceType ?? 'ml.m5.large';
     const evaluationImage = containerImage(this, { framework: model.framework, gpu: isGpuInstanceType(evaluationType), purpose: 'training' });
+    // The serving image follows the serving hardware (a GPU model may only serve on GPUs, see serving.ts).
+    const inferenceImage = containerImage(this, { framework: model.framework, gpu: this.serving.mode === 'realtime' && this.serving.gpu, purpose: 'inference' });
+    const captureObjects = lake.capture.arnForObjects(`${model.name}/*`);
     const modelPrefix = `models/${model.name}/`;
 
     // The role SageMaker jobs run as: read this model's training data, read and write this model's
@@ -119,8 +133,10 @@ export class MlopsModel extends Construct {
         createGrantForAwsResources(platform.dataKey.keyArn),
         new iam.PolicyStatement({
           actions: ['ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer', 'ecr:BatchCheckLayerAvailability'],
-          resources: [...new Set([image.repositoryArn, evaluationImage.repositoryArn])],
+          resources: [...new Set([image.repositoryArn, evaluationImage.repositoryArn, inferenceImage.repositoryArn])],
         }),
+        // The endpoint's captured requests and responses (SageMaker writes them as the model's role).
+        new iam.PolicyStatement({ actions: ['s3:PutObject'], resources: [captureObjects] }),
         new iam.PolicyStatement({
           actions: ['logs:CreateLogGroup', 'logs:DescribeLogStreams'],
           resources: ['TrainingJobs', 'ProcessingJobs'].map((kind) =>
@@ -159,8 +175,8 @@ export class MlopsModel extends Construct {
     }
     acknowledgeWildcardResources(jobPolicyResource, ['*'],
       'Only ecr:GetAuthorizationToken, cloudwatch:PutMetricData and (with a VPC) EC2 Describe actions are granted on "*": none has a resource type; PutMetricData is limited to SageMaker namespaces by condition.');
-    acknowledgeWildcardResources(jobPolicyResource, [dataObjects, artifactObjects],
-      'Object access is scoped to this model\'s own key prefix; the objects under it are created per run, so they cannot be listed in advance.');
+    acknowledgeWildcardResources(jobPolicyResource, [dataObjects, artifactObjects, captureObjects],
+      'Object access is scoped to this model\'s own key prefix; the objects under it are created per run (or per captured hour), so they cannot be listed in advance.');
     acknowledgeWildcardResources(jobPolicyResource, jobLogStreams,
       'SageMaker names each job\'s log stream after the job, which is unique per run; the pattern is this model\'s job-name prefix.');
 
@@ -207,6 +223,15 @@ export class MlopsModel extends Construct {
       ? { mode: 'human', requestFunction: gate.requestFunction, recordFunction: recordFunction.function, approvers, timeout: Duration.hours(props.approval?.timeoutHours ?? 72) }
       : { mode: 'auto', recordFunction: recordFunction.function };
     this.pipelineFunctions = [snapshot.function, recordFunction.function, ...(gate ? [gate.requestFunction] : [])];
+
+    this.endpoint = new ModelEndpoint(this, 'Endpoint', {
+      endpointName: qualifiedName,
+      modelName: model.name,
+      serving: this.serving,
+      alarmTopic: platform.alarmTopic,
+      logsKeyArn: platform.logsKeyArn,
+    });
+    const servingPrefix = `models/${model.name}/serving/`;
 
     const spot = t.spot ?? true;
     const maxRuntimeSeconds = (t.maxRuntimeMinutes ?? 60) * 60;
@@ -256,8 +281,18 @@ export class MlopsModel extends Construct {
       snapshotFunction: snapshot.function,
       environmentName: props.environmentName,
       defaultEvaluationDataUri: `s3://${lake.curated.bucketName}/${model.name}/test/`,
-      inferenceImage: containerImage(this, { framework: model.framework, gpu: model.gpu ?? false, purpose: 'inference' }).uri,
+      inferenceImage: inferenceImage.uri,
       approval,
+      deployment: {
+        endpointName: qualifiedName,
+        serving: this.serving,
+        executionRoleArn: this.jobRole.roleArn,
+        kmsKeyArn: platform.dataKey.keyArn,
+        captureUri: `s3://${lake.capture.bucketName}/${model.name}/`,
+        rollbackAlarmNames: [...this.endpoint.rollbackAlarms.map((a) => a.alarmName), ...(this.serving.mode === 'realtime' ? this.serving.rollbackAlarmNames : [])],
+        servingRecord: { bucketName: lake.artifacts.bucketName, key: `${servingPrefix}current.json` },
+        vpc: props.sagemakerVpc,
+      },
     });
 
     const logGroup = new logs.LogGroup(this, 'PipelineLogs', {
@@ -269,7 +304,7 @@ export class MlopsModel extends Construct {
       assumedBy: new iam.ServicePrincipal('states.amazonaws.com', { conditions: { StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } } }),
       description: `Training pipeline of ${qualifiedName}`,
     });
-    const pipelinePolicy = this.pipelinePolicy(pipelineRole, model.name, platform, `${runsPrefix}/*`);
+    const pipelinePolicy = this.pipelinePolicy(pipelineRole, model.name, platform, `${runsPrefix}/*`, `${servingPrefix}*`);
     this.stateMachine = new sfn.StateMachine(this, 'TrainingPipeline', {
       definitionBody: sfn.DefinitionBody.fromChainable(pipeline),
       stateMachineType: sfn.StateMachineType.STANDARD,
@@ -288,9 +323,49 @@ export class MlopsModel extends Construct {
     this.featureGroup.featureGroup.node.addDependency(jobPolicy);
   }
 
-  /** The pipeline's permissions, all explicit: run this model's jobs synchronously, register and read packages, read run reports, notify, log, trace. */
-  private pipelinePolicy(role: iam.IRole, modelName: string, platform: IPlatform, runObjectsPattern: string): iam.ManagedPolicy {
+  /**
+   * What the deployment steps may do: create this model's SageMaker models and endpoint configurations,
+   * create/update/describe its one endpoint, register its autoscaling, write the serving record.
+   */
+  private deploymentStatements(modelName: string, servingObjects: string): { statements: iam.PolicyStatement[]; patterns: string[] } {
     const stack = Stack.of(this);
+    const endpointName = this.endpoint.endpointName;
+    const perRun = ['model', 'endpoint-config'].map((type) => stack.formatArn({ service: 'sagemaker', resource: type, resourceName: `${modelName}--*` }));
+    const targetTrackingAlarms = stack.formatArn({ service: 'cloudwatch', resource: 'alarm', resourceName: `TargetTracking-endpoint/${endpointName}/*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
+    const statements = [
+      new iam.PolicyStatement({ actions: ['sagemaker:CreateModel', 'sagemaker:CreateEndpointConfig', 'sagemaker:DescribeEndpointConfig', 'sagemaker:AddTags'], resources: perRun }),
+      new iam.PolicyStatement({
+        actions: ['sagemaker:CreateEndpoint', 'sagemaker:UpdateEndpoint', 'sagemaker:DescribeEndpoint', 'sagemaker:DeleteEndpoint', 'sagemaker:AddTags',
+          // Application Auto Scaling checks that the caller may describe and resize the endpoint.
+          'sagemaker:UpdateEndpointWeightsAndCapacities'],
+        resources: [this.endpoint.endpointArn],
+      }),
+      new iam.PolicyStatement({ actions: ['s3:PutObject'], resources: [servingObjects] }),
+      // Target tracking creates and removes its own alarms on the endpoint's behalf.
+      new iam.PolicyStatement({ actions: ['cloudwatch:PutMetricAlarm', 'cloudwatch:DescribeAlarms', 'cloudwatch:DeleteAlarms'], resources: [targetTrackingAlarms] }),
+      new iam.PolicyStatement({ actions: ['cloudwatch:DescribeAlarms'], resources: this.endpoint.rollbackAlarms.map((a) => a.alarmArn) }),
+      new iam.PolicyStatement({
+        actions: ['iam:CreateServiceLinkedRole'],
+        resources: [stack.formatArn({
+          service: 'iam', region: '', resource: 'role',
+          resourceName: 'aws-service-role/sagemaker.application-autoscaling.amazonaws.com/AWSServiceRoleForApplicationAutoScaling_SageMakerEndpoint',
+        })],
+        conditions: { StringLike: { 'iam:AWSServiceName': 'sagemaker.application-autoscaling.amazonaws.com' } },
+      }),
+      // ListEndpoints and the Application Auto Scaling actions have no resource-level permissions.
+      new iam.PolicyStatement({
+        actions: ['sagemaker:ListEndpoints', 'application-autoscaling:RegisterScalableTarget', 'application-autoscaling:PutScalingPolicy',
+          'application-autoscaling:DescribeScalableTargets', 'application-autoscaling:DescribeScalingPolicies', 'application-autoscaling:DeregisterScalableTarget'],
+        resources: ['*'],
+      }),
+    ];
+    return { statements, patterns: [...perRun, targetTrackingAlarms, servingObjects] };
+  }
+
+  /** The pipeline's permissions, all explicit: run this model's jobs synchronously, register and read packages, read run reports, notify, log, trace. */
+  private pipelinePolicy(role: iam.IRole, modelName: string, platform: IPlatform, runObjectsPattern: string, servingObjectsPattern: string): iam.ManagedPolicy {
+    const stack = Stack.of(this);
+    const deployment = this.deploymentStatements(modelName, platform.lakeBuckets.artifacts.arnForObjects(servingObjectsPattern));
     const jobArns = ['training-job', 'processing-job'].map((type) => stack.formatArn({ service: 'sagemaker', resource: type, resourceName: `${modelName}--*` }));
     const runObjects = platform.lakeBuckets.artifacts.arnForObjects(runObjectsPattern);
     const policy = new iam.ManagedPolicy(this, 'PipelinePolicy', {
@@ -330,11 +405,14 @@ export class MlopsModel extends Construct {
             'xray:PutTraceSegments', 'xray:PutTelemetryRecords', 'xray:GetSamplingRules', 'xray:GetSamplingTargets'],
           resources: ['*'],
         }),
+        ...deployment.statements,
       ],
     });
     const resource = policy.node.defaultChild as iam.CfnManagedPolicy;
     acknowledgeWildcardResources(resource, ['*'],
-      'Only sagemaker:ListModelPackages, CloudWatch Logs delivery and X-Ray tracing actions are granted on "*": none of them supports resource-level permissions.');
+      'Only SageMaker List actions, Application Auto Scaling, CloudWatch Logs delivery and X-Ray tracing actions are granted on "*": none of them supports resource-level permissions.');
+    acknowledgeWildcardResources(resource, deployment.patterns,
+      'Each run creates a SageMaker model and endpoint configuration named <model>--<letter><uuid>, target tracking names its alarms after the endpoint, and the serving record lives under this model\'s serving prefix: the patterns cover only this model.');
     acknowledgeWildcardResources(resource, [...jobArns, this.registry.packageArnPattern],
       'Job and model package names are generated per run; the patterns are limited to this model\'s job-name prefix and its own model package group.');
     acknowledgeWildcardResources(resource, [runObjects],

@@ -3,6 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { join } from 'path';
 import { acknowledge, acknowledgeWildcardResources } from '../compliance';
@@ -25,6 +26,13 @@ export interface MlopsFunctionProps {
   readonly memorySize?: number;
   /** How the function is invoked, for the reason of the DLQ acknowledgement. */
   readonly invokedBy: string;
+  /**
+   * For asynchronously invoked functions: an SQS dead-letter queue (14 days, encrypted with the key
+   * of `logsKeyArn`) that keeps events whose invocations failed after Lambda's retries.
+   *
+   * @default false - the function is invoked synchronously and its caller handles errors
+   */
+  readonly deadLetterQueue?: boolean;
 }
 
 /**
@@ -38,6 +46,8 @@ export class MlopsFunction extends Construct {
   public readonly function: nodejs.NodejsFunction;
   public readonly role: iam.Role;
   public readonly policy: iam.ManagedPolicy;
+  /** The dead-letter queue, for asynchronously invoked functions. */
+  public readonly deadLetterQueue?: sqs.Queue;
 
   constructor(scope: Construct, id: string, props: MlopsFunctionProps) {
     super(scope, id);
@@ -48,6 +58,22 @@ export class MlopsFunction extends Construct {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com', { conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } } }),
       description: props.description,
     });
+    if (props.deadLetterQueue) {
+      this.deadLetterQueue = new sqs.Queue(this, 'DeadLetters', {
+        encryption: sqs.QueueEncryption.KMS_MANAGED,
+        enforceSSL: true,
+        retentionPeriod: Duration.days(14),
+        // Marks it as a dead-letter queue (Control Tower CT.SQS.PR.1). Lambda, not a queue, sends to
+        // it; queues of this account could redrive into it, which moves no data across accounts.
+        redriveAllowPolicy: { redrivePermission: sqs.RedrivePermission.ALLOW_ALL },
+      });
+      // The customer managed key, as the same plain string as the log group's (see IPlatform.logsKeyArn).
+      (this.deadLetterQueue.node.defaultChild as sqs.CfnQueue).kmsMasterKeyId = props.logsKeyArn;
+    }
+    const dlqStatements = this.deadLetterQueue ? [
+      new iam.PolicyStatement({ actions: ['sqs:SendMessage'], resources: [this.deadLetterQueue.queueArn] }),
+      new iam.PolicyStatement({ actions: ['kms:GenerateDataKey', 'kms:Decrypt'], resources: [props.logsKeyArn] }),
+    ] : [];
     this.policy = new iam.ManagedPolicy(this, 'Policy', {
       roles: [this.role],
       description: props.description,
@@ -56,6 +82,7 @@ export class MlopsFunction extends Construct {
         // X-Ray has no resource-level permissions.
         new iam.PolicyStatement({ actions: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'], resources: ['*'] }),
         ...props.statements,
+        ...dlqStatements,
       ],
     });
 
@@ -71,6 +98,7 @@ export class MlopsFunction extends Construct {
       logGroup,
       role: this.role.withoutPolicyUpdates(),
       environment: { POWERTOOLS_SERVICE_NAME: props.handler, ...props.environment },
+      deadLetterQueue: this.deadLetterQueue,
       bundling: {
         minify: true,
         sourceMap: true,
@@ -85,8 +113,10 @@ export class MlopsFunction extends Construct {
     const fn = this.function.node.defaultChild as lambda.CfnFunction;
     acknowledge(fn, ['NIST.800.53.R5-LambdaConcurrency', 'HIPAA.Security-LambdaConcurrency'],
       'Reserved concurrency is left unset on purpose: new accounts often have a total limit of 10-50 and must keep 100 unreserved, so reserving any fails the deployment.');
-    acknowledge(fn, ['NIST.800.53.R5-LambdaDLQ', 'HIPAA.Security-LambdaDLQ'],
-      `The function is invoked synchronously by ${props.invokedBy}, which retries and catches its errors; a dead-letter queue only receives failed asynchronous invocations.`);
+    if (!this.deadLetterQueue) {
+      acknowledge(fn, ['NIST.800.53.R5-LambdaDLQ', 'HIPAA.Security-LambdaDLQ'],
+        `The function is invoked synchronously by ${props.invokedBy}, which retries and catches its errors; a dead-letter queue only receives failed asynchronous invocations.`);
+    }
     acknowledge(fn, ['NIST.800.53.R5-LambdaInsideVPC', 'HIPAA.Security-LambdaInsideVPC', 'cdk-validator-cfnguard::lambda_inside_vpc_check'],
       'The function only calls AWS APIs over TLS with IAM authorisation; a VPC would add NAT gateways or interface endpoints that cost money while idle.');
     acknowledgeWildcardResources(this.policy.node.defaultChild as iam.CfnManagedPolicy, ['*'],

@@ -53,8 +53,34 @@ function overrides(auc: number, approvedAuc?: number): Record<string, TaskOverri
     NotifyRejected: { MessageId: 'm-3' },
     NotifySuccess: { MessageId: 'm-1' },
     NotifyFailure: { MessageId: 'm-2' },
+    ...firstDeployment(),
   };
 }
+
+/** SageMaker answers for a first deployment that succeeds: no endpoint yet, created, InService on the second look. */
+function firstDeployment(): Record<string, TaskOverride> {
+  let looks = 0;
+  return {
+    CreateModel: { ModelArn: 'arn:aws:sagemaker:eu-west-1:111122223333:model/churn--m1' },
+    CreateEndpointConfig: { EndpointConfigArn: 'arn:aws:sagemaker:eu-west-1:111122223333:endpoint-config/churn--c1' },
+    FindEndpoint: { Endpoints: [{ EndpointName: 'mlops-dev-churn2', EndpointStatus: 'InService' }] },
+    CreateEndpoint: { EndpointArn: 'arn:aws:sagemaker:eu-west-1:111122223333:endpoint/mlops-dev-churn' },
+    DescribeNewEndpoint: (input) => {
+      looks += 1;
+      return { EndpointName: (input as { EndpointName: string }).EndpointName, EndpointStatus: looks < 2 ? 'Creating' : 'InService', EndpointConfigName: 'churn--c1' };
+    },
+    RegisterScalableTarget: {},
+    ScaleOnInvocations: { PolicyARN: 'arn:aws:autoscaling:policy/1' },
+    ScaleOnGpuUtilization: { PolicyARN: 'arn:aws:autoscaling:policy/2' },
+    RecordServing: { VersionId: 'serving-v1' },
+    NotifyDeploymentProblem: { MessageId: 'm-4' },
+  };
+}
+
+/** The states of a first deployment that succeeds (Creating, then InService). */
+const FIRST_DEPLOYMENT_STATES = ['PrepareDeployment', 'CreateModel', 'CreateEndpointConfig', 'FindEndpoint', 'MatchEndpointNames', 'NameMatches', 'SummarizeEndpointSearch', 'EndpointExists', 'CreateEndpoint',
+  'WaitForEndpointCreation', 'DescribeNewEndpoint', 'EndpointCreationStatus', 'WaitForEndpointCreation', 'DescribeNewEndpoint', 'EndpointCreationStatus',
+  'RegisterScalableTarget', 'ScaleOnInvocations', 'DescribeServing', 'RecordServing', 'Deployed'];
 
 /** Runs with the overrides of the states this definition has (auto and human gates differ). */
 function run(definition: AslDefinition, input: JsonValue, options: RunLocallyOptions) {
@@ -78,11 +104,10 @@ describe('training pipeline (Amazon States Language)', () => {
 describe('training pipeline, executed locally', () => {
   test('happy path, no approved model yet: trains, evaluates, registers PendingManualApproval, hands off, notifies', async () => {
     const result = await run(churn, INPUT, { overrides: overrides(0.91) });
-
     expect(result.status).toBe('SUCCEEDED');
     expect(result.visitedStates).toEqual(['ValidateInput', 'ValidateEvaluationInput', 'UseDefaultEvaluationData', 'SnapshotTrainingData', 'Train', 'Evaluate', 'ReadMetrics',
       'MeetsThreshold', 'FindApprovedModel', 'HasApprovedModel', 'EvidenceFirstModel', 'RegisterModel', 'RecordAutomaticApproval', 'MarkApproved', 'DeploymentHandOff',
-      'NotifySuccess', 'Succeeded']);
+      ...FIRST_DEPLOYMENT_STATES, 'NotifySuccess', 'Succeeded']);
     const output = result.output as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
     expect(output.registration).toEqual({ modelPackageArn: PACKAGE_ARN });
     expect(output.evaluation.report.metrics.auc).toBe(0.91);
@@ -187,11 +212,11 @@ describe('training pipeline, executed locally', () => {
 
   test('job names stay valid whatever the execution name (underscores, 80 characters)', async () => {
     const executionName = 'drift_alarm_churn_feature_psi_2026-11-22T10_00_00Z_' + 'x'.repeat(30);
-    const result = await run(churn, INPUT, { overrides: overrides(0.91), context: { Execution: { Name: executionName, Id: `arn:aws:states:eu-west-1:111122223333:execution:churn:${executionName}` } } });
+    const result = await run(churn, INPUT, { overrides: overrides(0.91), context: { Execution: { Name: executionName, Id: `arn:aws:states:eu-west-1:111122223333:execution:churn:${executionName}` }, State: { EnteredTime: '2026-11-25T12:00:00.000Z' } } });
     expect(result.status).toBe('SUCCEEDED');
-    for (const state of ['Train', 'Evaluate']) {
+    for (const state of ['Train', 'Evaluate', 'CreateModel', 'CreateEndpointConfig']) {
       const input = result.taskInputs[state][0] as Record<string, string>;
-      const name = input.TrainingJobName ?? input.ProcessingJobName;
+      const name = input.TrainingJobName ?? input.ProcessingJobName ?? input.ModelName ?? input.EndpointConfigName;
       expect(name).toMatch(/^[a-zA-Z0-9](-*[a-zA-Z0-9])*$/);
       expect(name.length).toBeLessThanOrEqual(63);
     }
@@ -273,7 +298,7 @@ describe('approval gate (prod: human), executed locally', () => {
   test('approve: the package becomes Approved naming the approver and comment, then deployment is handed off', async () => {
     const result = await run(prodChurn, INPUT, { overrides: { ...overrides(0.96), RequestApproval: decision('approved') } });
     expect(result.status).toBe('SUCCEEDED');
-    expect(result.visitedStates.slice(-6)).toEqual(['RequestApproval', 'ApprovalDecision', 'MarkApproved', 'DeploymentHandOff', 'NotifySuccess', 'Succeeded']);
+    expect(result.visitedStates.slice(-(6 + FIRST_DEPLOYMENT_STATES.length))).toEqual(['RequestApproval', 'ApprovalDecision', 'MarkApproved', 'DeploymentHandOff', ...FIRST_DEPLOYMENT_STATES, 'NotifySuccess', 'Succeeded']);
     expect(result.taskInputs.MarkApproved[0]).toEqual(expect.objectContaining({
       ModelApprovalStatus: 'Approved',
       ApprovalDescription: 'Approved by ml-lead@example.com at 2026-11-22T12:00:00.000Z: AUC up 2 points on the holdout (record s3://audit/decisions/mlops-prod-churn/req-1.json)',
@@ -312,5 +337,195 @@ describe('approval gate (prod: human), executed locally', () => {
     expect(result.status).toBe('FAILED');
     expect(result.error).toBe('PipelineFailed');
     expect(result.cause).toBe('InvalidEventError: Invalid event: approvers is []');
+  });
+});
+
+describe('deployment of the approved model, executed locally', () => {
+  const prodFraud = definitionOf(buildTestApp({ env: 'prod' }, { models, modelsSource: 'config/models.ts' }).stacks.models['fraud-dl']);
+  const approve = { decision: 'approved', approver: 'fraud-lead@example.com', comment: 'ok', decidedAt: '2026-11-22T12:00:00.000Z', requestId: 'r', recordUri: 's3://audit/decisions/x.json' };
+  type Any = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+  /**
+   * An existing endpoint serving `fraud-dl--c-old`. DescribeEndpoint answers `current` first, then InService.
+   * DescribeRollout answers the statuses in `rollout` in turn (the last repeats); `serves: 'new'` names the
+   * configuration UpdateEndpoint asked for (captured from its input), `'old'` the previous one.
+   */
+  function update(rollout: Array<{ status: string; serves: 'new' | 'old'; reason?: string }>, current = 'InService', previousType = 'ml.g5.xlarge'): Record<string, TaskOverride> {
+    let requested = '';
+    return {
+      FindEndpoint: { Endpoints: [{ EndpointName: 'mlops-prod-fraud-dl-shadow' }, { EndpointName: 'mlops-prod-fraud-dl' }] },
+      DescribeEndpoint: (_input, info) => ({ EndpointName: 'mlops-prod-fraud-dl', EndpointStatus: info.attempt === 1 ? current : 'InService', EndpointConfigName: 'fraud-dl--c-old' }),
+      DescribeCurrentConfig: { ProductionVariants: [{ VariantName: 'AllTraffic', InstanceType: previousType }] },
+      DeregisterForTypeChange: {},
+      UpdateEndpoint: (input) => {
+        requested = (input as Any).EndpointConfigName;
+        return { EndpointArn: 'arn:aws:sagemaker:eu-west-1:111122223333:endpoint/mlops-prod-fraud-dl' };
+      },
+      DescribeRollout: (_input, info) => {
+        const answer = rollout[Math.min(info.attempt, rollout.length) - 1];
+        return {
+          EndpointName: 'mlops-prod-fraud-dl', EndpointStatus: answer.status, EndpointConfigName: answer.serves === 'new' ? requested : 'fraud-dl--c-old',
+          ...(answer.reason ? { FailureReason: answer.reason } : {}),
+        };
+      },
+    };
+  }
+  const fraudRun = (extra: Record<string, TaskOverride>, errors?: RunLocallyOptions['errors']) =>
+    run(prodFraud, { trainingDataUri: 's3://curated/fraud-dl/x/' }, { overrides: { ...overrides(0.97), RequestApproval: approve, ...extra }, errors });
+
+  test('first deployment (dev, CPU): model from the package, capture to the lake, volume key, endpoint created, waited for, autoscaled, recorded', async () => {
+    const result = await run(churn, INPUT, { overrides: overrides(0.91) });
+    expect(result.status).toBe('SUCCEEDED');
+    const model = result.taskInputs.CreateModel[0] as Any;
+    expect(model.ModelName).toMatch(/^churn--m[0-9a-f-]{36}$/);
+    expect(model.PrimaryContainer).toEqual({ ModelPackageName: PACKAGE_ARN });
+    expect(model.ExecutionRoleArn).toMatch(/^arn:aws:iam::/);
+    const config = result.taskInputs.CreateEndpointConfig[0] as Any;
+    expect(config.ProductionVariants).toEqual([{
+      VariantName: 'AllTraffic', ModelName: model.ModelName, InstanceType: 'ml.m5.large', InitialInstanceCount: 1,
+      ContainerStartupHealthCheckTimeoutInSeconds: 300, ModelDataDownloadTimeoutInSeconds: 600,
+    }]);
+    expect(config.KmsKeyId).toMatch(/^arn:aws:kms:/);
+    expect(config.DataCaptureConfig).toEqual(expect.objectContaining({
+      EnableCapture: true, InitialSamplingPercentage: 100, DestinationS3Uri: expect.stringMatching(/^s3:\/\/.+\/churn\/$/), KmsKeyId: expect.stringMatching(/^arn:aws:kms:/),
+      CaptureOptions: [{ CaptureMode: 'Input' }, { CaptureMode: 'Output' }],
+    }));
+    expect(result.taskInputs.CreateEndpoint[0]).toEqual(expect.objectContaining({ EndpointName: 'mlops-dev-churn', EndpointConfigName: config.EndpointConfigName }));
+    // "mlops-dev-churn2" contains the name but is another endpoint: this is a first deployment.
+    expect(result.attempts.UpdateEndpoint ?? 0).toBe(0);
+    expect(result.taskInputs.RegisterScalableTarget[0]).toEqual({
+      ServiceNamespace: 'sagemaker', ResourceId: 'endpoint/mlops-dev-churn/variant/AllTraffic', ScalableDimension: 'sagemaker:variant:DesiredInstanceCount', MinCapacity: 1, MaxCapacity: 2,
+    });
+    expect((result.taskInputs.ScaleOnInvocations[0] as Any).TargetTrackingScalingPolicyConfiguration).toEqual(expect.objectContaining({ TargetValue: 100, ScaleInCooldown: 600, ScaleOutCooldown: 60 }));
+    expect(result.attempts.ScaleOnGpuUtilization ?? 0).toBe(0);
+    const record = result.taskInputs.RecordServing[0] as Any;
+    expect(record.Key).toBe('models/churn/serving/current.json');
+    expect(JSON.parse(record.Body)).toEqual(expect.objectContaining({
+      schemaVersion: 1, endpointName: 'mlops-dev-churn', variantName: 'AllTraffic', modelPackageArn: PACKAGE_ARN, endpointConfigName: config.EndpointConfigName,
+      modelName: model.ModelName, deployedAt: '2026-11-25T12:00:00.000Z', executionArn: expect.stringContaining(':execution:'),
+    }));
+    expect((result.taskInputs.NotifySuccess[0] as Any).Message).toEqual(expect.objectContaining({ endpoint: 'mlops-dev-churn', endpointConfig: config.EndpointConfigName }));
+  });
+
+  test('first deployment (dev, GPU): no volume key on local-NVMe ml.g5, GPU timeouts, GPU utilization scaling', async () => {
+    const result = await run(fraud, { trainingDataUri: 's3://curated/fraud-dl/x/' }, { overrides: overrides(0.95) });
+    expect(result.status).toBe('SUCCEEDED');
+    const config = result.taskInputs.CreateEndpointConfig[0] as Any;
+    expect(config.KmsKeyId).toBeUndefined();
+    expect(config.ProductionVariants[0]).toEqual(expect.objectContaining({ InstanceType: 'ml.g5.xlarge', ContainerStartupHealthCheckTimeoutInSeconds: 900, ModelDataDownloadTimeoutInSeconds: 1200 }));
+    expect((result.taskInputs.ScaleOnGpuUtilization[0] as Any).TargetTrackingScalingPolicyConfiguration).toEqual(expect.objectContaining({
+      TargetValue: 70,
+      CustomizedMetricSpecification: expect.objectContaining({ MetricName: 'GPUUtilization', Namespace: '/aws/sagemaker/Endpoints' }),
+    }));
+  });
+
+  test('update (prod, GPU): canary with auto-rollback on the alarms, properties retained, waits until the new configuration serves', async () => {
+    const result = await fraudRun(update([{ status: 'Updating', serves: 'old' }, { status: 'Updating', serves: 'old' }, { status: 'InService', serves: 'new' }]));
+    expect(result.status).toBe('SUCCEEDED');
+    const call = result.taskInputs.UpdateEndpoint[0] as Any;
+    expect(call).toEqual({
+      EndpointName: 'mlops-prod-fraud-dl',
+      EndpointConfigName: (result.taskInputs.CreateEndpointConfig[0] as Any).EndpointConfigName,
+      RetainAllVariantProperties: true,
+      ExcludeRetainedVariantProperties: [{ VariantPropertyType: 'DataCaptureConfig' }],
+      DeploymentConfig: {
+        BlueGreenUpdatePolicy: {
+          TrafficRoutingConfiguration: { Type: 'CANARY', WaitIntervalInSeconds: 900, CanarySize: { Type: 'CAPACITY_PERCENT', Value: 50 } },
+          TerminationWaitInSeconds: 300,
+          MaximumExecutionTimeoutInSeconds: 3000,
+        },
+        AutoRollbackConfiguration: { Alarms: [{ AlarmName: expect.any(String) }, { AlarmName: expect.any(String) }] },
+      },
+    });
+    expect(result.attempts.DescribeRollout).toBe(3);
+    expect(result.attempts.CreateEndpoint ?? 0).toBe(0);
+    expect(result.taskInputs.RegisterScalableTarget[0]).toEqual(expect.objectContaining({ MinCapacity: 2, MaxCapacity: 6 }));
+    expect(JSON.parse((result.taskInputs.RecordServing[0] as Any).Body).endpointConfigName).toBe(call.EndpointConfigName);
+  });
+
+  test('an instance type change deregisters autoscaling before the update and registers it again after (pitfall 21)', async () => {
+    const same = await fraudRun(update([{ status: 'InService', serves: 'new' }]));
+    expect(same.attempts.DeregisterForTypeChange ?? 0).toBe(0);
+    const changed = await fraudRun(update([{ status: 'InService', serves: 'new' }], 'InService', 'ml.g4dn.xlarge'));
+    expect(changed.status).toBe('SUCCEEDED');
+    expect(changed.taskInputs.DescribeCurrentConfig[0]).toEqual({ EndpointConfigName: 'fraud-dl--c-old' });
+    expect(changed.taskInputs.DeregisterForTypeChange[0]).toEqual({ ServiceNamespace: 'sagemaker', ResourceId: 'endpoint/mlops-prod-fraud-dl/variant/AllTraffic', ScalableDimension: 'sagemaker:variant:DesiredInstanceCount' });
+    const order = changed.visitedStates;
+    expect(order.indexOf('DeregisterForTypeChange')).toBeLessThan(order.indexOf('UpdateEndpoint'));
+    expect(order.indexOf('RegisterScalableTarget')).toBeGreaterThan(order.indexOf('UpdateEndpoint'));
+    // Nothing registered yet (never autoscaled): the update goes ahead.
+    const unregistered = await fraudRun(update([{ status: 'InService', serves: 'new' }], 'InService', 'ml.g4dn.xlarge'),
+      { DeregisterForTypeChange: { error: 'ApplicationAutoScaling.ObjectNotFoundException', cause: 'No scalable target registered' } });
+    expect(unregistered.status).toBe('SUCCEEDED');
+  });
+
+  test('update (prod, CPU): linear 50% steps', async () => {
+    const result = await run(prodChurn, INPUT, {
+      overrides: {
+        ...overrides(0.96), RequestApproval: { ...approve, approver: 'ml-lead@example.com' },
+        ...update([{ status: 'InService', serves: 'new' }]),
+        FindEndpoint: { Endpoints: [{ EndpointName: 'mlops-prod-churn' }] },
+      },
+    });
+    expect(result.status).toBe('SUCCEEDED');
+    expect((result.taskInputs.UpdateEndpoint[0] as Any).DeploymentConfig.BlueGreenUpdatePolicy.TrafficRoutingConfiguration)
+      .toEqual({ Type: 'LINEAR', WaitIntervalInSeconds: 600, LinearStepSize: { Type: 'CAPACITY_PERCENT', Value: 50 } });
+    expect((result.taskInputs.CreateEndpointConfig[0] as Any).ProductionVariants[0]).toEqual(expect.objectContaining({ InstanceType: 'ml.c6i.large', InitialInstanceCount: 2 }));
+  });
+
+  test('rolled back: an alarm fired, the previous configuration still serves; notified, ends in RolloutRolledBack, nothing recorded as serving', async () => {
+    const result = await fraudRun(update([{ status: 'Updating', serves: 'old' }, { status: 'InService', serves: 'old' }]));
+    expect(result.status).toBe('FAILED');
+    expect(result.error).toBe('RolloutRolledBack');
+    expect(result.cause).toMatch(/^A rollback alarm fired while mlops-prod-fraud-dl moved to fraud-dl--c[0-9a-f-]{36}: SageMaker rolled back, fraud-dl--c-old still serves\./);
+    expect((result.taskInputs.NotifyDeploymentProblem[0] as Any).Message).toEqual(expect.objectContaining({ problem: 'RolloutRolledBack', endpoint: 'mlops-prod-fraud-dl', modelPackageArn: PACKAGE_ARN }));
+    expect(result.attempts.RecordServing ?? 0).toBe(0);
+    expect(result.attempts.RegisterScalableTarget ?? 0).toBe(0);
+  });
+
+  test('update failure: the endpoint ends Failed; notified with SageMaker\'s reason, ends in EndpointUpdateFailed', async () => {
+    const result = await fraudRun(update([{ status: 'Updating', serves: 'old' }, { status: 'Failed', serves: 'old', reason: 'Instance quota exceeded for ml.g5.xlarge' }]));
+    expect(result.status).toBe('FAILED');
+    expect(result.error).toBe('EndpointUpdateFailed');
+    expect(result.cause).toContain('Instance quota exceeded for ml.g5.xlarge');
+    expect(result.attempts.NotifyDeploymentProblem).toBe(1);
+  });
+
+  test('the UpdateEndpoint call failing (e.g. a validation error) is a pipeline failure with the cause', async () => {
+    const result = await fraudRun(update([{ status: 'InService', serves: 'new' }]), { UpdateEndpoint: { error: 'SageMaker.ValidationException', cause: 'Cannot update in-progress endpoint' } });
+    expect(result.status).toBe('FAILED');
+    expect(result.error).toBe('PipelineFailed');
+    expect(result.cause).toBe('SageMaker.ValidationException: Cannot update in-progress endpoint');
+  });
+
+  test('a busy endpoint (Updating) is waited for before the update', async () => {
+    const result = await fraudRun(update([{ status: 'InService', serves: 'new' }], 'Updating'));
+    expect(result.status).toBe('SUCCEEDED');
+    expect(result.visitedStates).toEqual(expect.arrayContaining(['WaitForIdleEndpoint']));
+    expect(result.attempts.DescribeEndpoint).toBe(2);
+  });
+
+  test('an endpoint in state Failed is not updated: notified, ends in EndpointNotUpdatable naming the fix', async () => {
+    const result = await fraudRun(update([{ status: 'InService', serves: 'new' }], 'Failed'));
+    expect(result.status).toBe('FAILED');
+    expect(result.error).toBe('EndpointNotUpdatable');
+    expect(result.cause).toContain('aws sagemaker delete-endpoint --endpoint-name mlops-prod-fraud-dl');
+    expect(result.attempts.UpdateEndpoint ?? 0).toBe(0);
+  });
+
+  test('first deployment fails (no capacity): the failed endpoint is deleted for a clean next run; notified, EndpointCreationFailed', async () => {
+    const result = await run(fraud, { trainingDataUri: 's3://curated/fraud-dl/x/' }, {
+      overrides: {
+        ...overrides(0.95),
+        DescribeNewEndpoint: { EndpointName: 'mlops-dev-fraud-dl', EndpointStatus: 'Failed', EndpointConfigName: 'x', FailureReason: 'Unable to provision requested ML compute capacity' },
+        DeleteFailedEndpoint: {},
+      },
+    });
+    expect(result.status).toBe('FAILED');
+    expect(result.error).toBe('EndpointCreationFailed');
+    expect(result.taskInputs.DeleteFailedEndpoint[0]).toEqual({ EndpointName: 'mlops-dev-fraud-dl' });
+    expect(result.cause).toContain('Unable to provision requested ML compute capacity');
+    expect(result.cause).toContain('instance quota of ml.g5.xlarge');
+    expect(result.attempts.RecordServing ?? 0).toBe(0);
   });
 });

@@ -1,0 +1,391 @@
+/**
+ * How a model is served: the declaration ML teams write (`serving` on a model, with per-environment
+ * overrides), its schema, and `resolveServing`, which applies the defaults for one environment and
+ * checks every rule SageMaker enforces only at deploy time (`../shared/DEPLOY-PITFALLS.md` 6, 19-23).
+ *
+ * The pipeline owns the endpoint (see docs/serving.md); these settings become its endpoint
+ * configuration, deployment guardrails and autoscaling policies.
+ */
+import { int, obj, oneOf, optional, Problem, recordOf, Schema, show, str } from './schema';
+import { GPU_INSTANCE_FAMILIES, INSTANCE_FAMILIES, parseInstanceType } from './instance-types';
+
+/** Target-tracking autoscaling of a real-time endpoint's variant. */
+export interface AutoscalingDeclaration {
+  /**
+   * Fewest instances. At least 1: plain endpoint variants cannot scale to zero (only inference
+   * components can); CPU models that should cost nothing when idle use `mode: 'serverless'`.
+   *
+   * @default - the initial instance count
+   */
+  readonly minInstances?: number;
+  /** Most instances. @default - twice the initial instance count, at least 2 */
+  readonly maxInstances?: number;
+  /**
+   * Target of `SageMakerVariantInvocationsPerInstance` (invocations per instance per minute).
+   *
+   * @default 100
+   */
+  readonly targetInvocationsPerInstance?: number;
+  /**
+   * Target average GPU utilization in percent (GPU instance types only).
+   *
+   * @default 70 on GPU instance types, none otherwise
+   */
+  readonly targetGpuUtilization?: number;
+  /** Seconds after a scale-in before the next scale-in. @default 600 */
+  readonly scaleInCooldownSeconds?: number;
+  /** Seconds after a scale-out before the next scale-out. @default 60 */
+  readonly scaleOutCooldownSeconds?: number;
+}
+
+/** How an update shifts traffic from the serving fleet (blue) to the new one (green). */
+export interface RolloutDeclaration {
+  /**
+   * `canary`: a share of the traffic first, then the rest. `linear`: equal steps. `all-at-once`:
+   * everything at once, then a baking period; all three roll back on the alarms.
+   */
+  readonly strategy: 'canary' | 'linear' | 'all-at-once';
+  /**
+   * Canary size or linear step, in percent of the fleet's capacity: canary at most 50 (and at most
+   * half the instances), linear 10-50.
+   *
+   * @default 25 for canary, 20 for linear
+   */
+  readonly trafficPercent?: number;
+  /** Seconds to watch the alarms after each traffic shift (0-3600). @default 600 */
+  readonly waitSeconds?: number;
+  /** Seconds the old fleet stays up after all traffic moved, for a fast rollback (0-3600). @default 300 */
+  readonly terminationWaitSeconds?: number;
+  /**
+   * Longest the whole rollout may take (600-28800), above the sum of its waits.
+   *
+   * @default - the sum of the waits plus 30 minutes, at least 600
+   */
+  readonly maximumExecutionTimeoutSeconds?: number;
+}
+
+/** Serverless inference (CPU only; no VPC, data capture, guardrails or autoscaling). */
+export interface ServerlessDeclaration {
+  /** Memory in MB: 1024, 2048, 3072, 4096, 5120 or 6144. @default 2048 */
+  readonly memoryMb?: number;
+  /** Most concurrent invocations (1-200). @default 5 */
+  readonly maxConcurrency?: number;
+  /**
+   * Concurrency kept warm (1 to `maxConcurrency`); billed while idle.
+   *
+   * @default - none: the endpoint costs nothing while idle, with cold starts
+   */
+  readonly provisionedConcurrency?: number;
+}
+
+/** Request and response capture to the lake's capture bucket, for drift statistics. */
+export interface CaptureDeclaration {
+  /** Percent of requests captured (1-100). @default 25 */
+  readonly samplingPercent?: number;
+}
+
+/** The settings of `serving` that an environment may override. */
+export interface ServingSettingsDeclaration {
+  /** `realtime`: instances behind an endpoint; `serverless`: SageMaker Serverless Inference (CPU only). @default 'realtime' */
+  readonly mode?: 'realtime' | 'serverless';
+  /** Real-time instance type. @default - `ml.g5.xlarge` for GPU models, `ml.m5.large` otherwise */
+  readonly instanceType?: string;
+  /** Instances at creation (real-time). @default 1 */
+  readonly instanceCount?: number;
+  /** Autoscaling (real-time), or `false` for a fixed fleet. @default - see AutoscalingDeclaration */
+  readonly autoscaling?: AutoscalingDeclaration | false;
+  /** Update strategy (real-time). @default - canary 25% with 2+ instances, all-at-once with baking with 1 */
+  readonly rollout?: RolloutDeclaration;
+  /** Data capture (real-time), or `false`. @default - 25% of requests */
+  readonly capture?: CaptureDeclaration | false;
+  /** Serverless settings (serverless mode only). @default - see ServerlessDeclaration */
+  readonly serverless?: ServerlessDeclaration;
+  /**
+   * Seconds SageMaker waits for the container's health check after start (60-3600).
+   *
+   * @default 900 on GPU instance types, 300 otherwise
+   */
+  readonly startupHealthCheckTimeoutSeconds?: number;
+  /**
+   * Seconds SageMaker allows for downloading the model artifact (60-3600).
+   *
+   * @default 1200 on GPU instance types, 600 otherwise
+   */
+  readonly modelDataDownloadTimeoutSeconds?: number;
+  /** The latency alarm's threshold: 90th percentile of ModelLatency, in milliseconds. @default 500 */
+  readonly latencyThresholdMs?: number;
+  /**
+   * Names of further CloudWatch alarms (in the same account and region) that roll an update back.
+   *
+   * @default - only the blueprint's 5XX and latency alarms
+   */
+  readonly rollbackAlarmNames?: string[];
+}
+
+/** How the model is served, with per-environment overrides. */
+export interface ServingDeclaration extends ServingSettingsDeclaration {
+  /**
+   * Overrides per environment name; each replaces the whole value of the keys it sets.
+   *
+   * @default - the same settings in every environment
+   */
+  readonly environments?: Record<string, ServingSettingsDeclaration>;
+}
+
+/** Real-time serving, every default applied. */
+export interface RealtimeServing {
+  readonly mode: 'realtime';
+  readonly instanceType: string;
+  readonly instanceCount: number;
+  /** The instance type has NVIDIA GPUs. */
+  readonly gpu: boolean;
+  /** An endpoint configuration may carry a volume KMS key (no local NVMe storage). */
+  readonly volumeKmsAllowed: boolean;
+  readonly autoscaling?: Required<Omit<AutoscalingDeclaration, 'targetGpuUtilization'>> & { readonly targetGpuUtilization?: number };
+  readonly rollout: Required<RolloutDeclaration>;
+  readonly capture?: Required<CaptureDeclaration>;
+  readonly startupHealthCheckTimeoutSeconds: number;
+  readonly modelDataDownloadTimeoutSeconds: number;
+  readonly latencyThresholdMs: number;
+  readonly rollbackAlarmNames: string[];
+}
+
+/** Serverless serving, every default applied. */
+export interface ServerlessServing {
+  readonly mode: 'serverless';
+  readonly memoryMb: number;
+  readonly maxConcurrency: number;
+  readonly provisionedConcurrency?: number;
+  readonly latencyThresholdMs: number;
+}
+
+/** Serving settings of one model in one environment. */
+export type ResolvedServing = RealtimeServing | ServerlessServing;
+
+/** The defaults documented above. */
+export const SERVING_DEFAULTS = Object.freeze({
+  cpuInstanceType: 'ml.m5.large',
+  gpuInstanceType: 'ml.g5.xlarge',
+  instanceCount: 1,
+  targetInvocationsPerInstance: 100,
+  targetGpuUtilization: 70,
+  scaleInCooldownSeconds: 600,
+  scaleOutCooldownSeconds: 60,
+  canaryPercent: 25,
+  linearPercent: 20,
+  waitSeconds: 600,
+  terminationWaitSeconds: 300,
+  samplingPercent: 25,
+  serverlessMemoryMb: 2048,
+  serverlessMaxConcurrency: 5,
+  latencyThresholdMs: 500,
+});
+
+const ALARM_NAME = str({ maxLength: 255, pattern: /^[^\s][\x20-\x7e]*$/, expected: 'a CloudWatch alarm name (printable ASCII, at most 255 characters)' });
+
+const autoscalingSchema = obj<AutoscalingDeclaration>({
+  minInstances: optional(int(0, 100)),
+  maxInstances: optional(int(1, 100)),
+  targetInvocationsPerInstance: optional(int(1, 100000)),
+  targetGpuUtilization: optional(int(1, 100)),
+  scaleInCooldownSeconds: optional(int(0, 3600)),
+  scaleOutCooldownSeconds: optional(int(0, 3600)),
+});
+
+const rolloutSchema = obj<RolloutDeclaration>({
+  strategy: oneOf('canary', 'linear', 'all-at-once'),
+  trafficPercent: optional(int(1, 100)),
+  waitSeconds: optional(int(0, 3600)),
+  terminationWaitSeconds: optional(int(0, 3600)),
+  maximumExecutionTimeoutSeconds: optional(int(600, 28800)),
+}, 'an object with strategy (canary, linear or all-at-once)');
+
+/** `false`, or an object of the schema. */
+function orFalse<T>(schema: Schema<T>): Schema<T | false> {
+  return {
+    expected: `false or ${schema.expected}`,
+    check(value, path, problems) {
+      if (value === false) return false;
+      return schema.check(value, path, problems);
+    },
+  };
+}
+
+const settingsShape = {
+  mode: optional(oneOf('realtime', 'serverless')),
+  // Instance types are checked by resolveServing, which knows whether the model needs a GPU.
+  instanceType: optional(str({ expected: 'a SageMaker instance type such as ml.g5.xlarge' })),
+  instanceCount: optional(int(1, 100)),
+  autoscaling: optional(orFalse(autoscalingSchema)),
+  rollout: optional(rolloutSchema),
+  capture: optional(orFalse(obj<CaptureDeclaration>({ samplingPercent: optional(int(1, 100)) }))),
+  serverless: optional(obj<ServerlessDeclaration>({
+    memoryMb: optional(int(1024, 6144, [1024, 2048, 3072, 4096, 5120, 6144])),
+    maxConcurrency: optional(int(1, 200)),
+    provisionedConcurrency: optional(int(1, 200)),
+  })),
+  startupHealthCheckTimeoutSeconds: optional(int(60, 3600)),
+  modelDataDownloadTimeoutSeconds: optional(int(60, 3600)),
+  latencyThresholdMs: optional(int(1, 60000)),
+  rollbackAlarmNames: optional(arrayOfAlarmNames()),
+};
+
+function arrayOfAlarmNames(): Schema<string[]> {
+  return {
+    expected: 'a list of at most 8 CloudWatch alarm names',
+    check(value, path, problems) {
+      if (!Array.isArray(value) || value.length > 8) {
+        problems.push({ path, got: show(value), expected: 'a list of at most 8 CloudWatch alarm names (with the blueprint\'s 2, SageMaker allows 10)' });
+        return undefined;
+      }
+      const before = problems.length;
+      const names = value.map((v, i) => ALARM_NAME.check(v, `${path}[${i}]`, problems));
+      return problems.length === before ? (names as string[]) : undefined;
+    },
+  };
+}
+
+/** The `serving` field of a model declaration (structure only; {@link resolveServing} checks the combinations). */
+export const servingSchema: Schema<ServingDeclaration> = obj<ServingDeclaration>({
+  ...settingsShape,
+  environments: optional(recordOf(
+    str({ pattern: /^[a-z][a-z0-9-]{0,15}$/, expected: 'an environment name' }),
+    obj<ServingSettingsDeclaration>(settingsShape),
+  )),
+}, 'a serving declaration (an object)');
+
+/** What {@link resolveServing} needs to know about the model and the environment. */
+export interface ServingContext {
+  /** The model needs a GPU. */
+  readonly gpu: boolean;
+  /** The environment runs SageMaker in a VPC. */
+  readonly vpc: boolean;
+}
+
+/** The settings for `environmentName`: the base declaration with that environment's overrides. */
+export function servingSettingsFor(serving: ServingDeclaration | undefined, environmentName: string): ServingSettingsDeclaration {
+  const { environments, ...base } = serving ?? {};
+  return { ...base, ...(environments?.[environmentName] ?? {}) };
+}
+
+/**
+ * Applies the defaults for one environment and checks every rule SageMaker would only enforce at deploy time.
+ *
+ * @param declared the model's settings for this environment ({@link servingSettingsFor})
+ * @param path the path named in problems, e.g. `models[0] "churn".serving (environment "prod")`
+ * @returns the settings, or the problems (all of them)
+ */
+export function resolveServing(declared: ServingSettingsDeclaration, context: ServingContext, path: string): { serving?: ResolvedServing; problems: Problem[] } {
+  const problems: Problem[] = [];
+  const at = (key: string) => `${path}.${key}`;
+  const latencyThresholdMs = declared.latencyThresholdMs ?? SERVING_DEFAULTS.latencyThresholdMs;
+
+  if ((declared.mode ?? 'realtime') === 'serverless') {
+    // Serverless Inference: CPU only, and none of the real-time features (pitfall 23).
+    const why = 'nothing, because serverless endpoints do not support it';
+    if (context.gpu) problems.push({ path: at('mode'), got: '"serverless" for a model with gpu: true', expected: '"realtime": serverless inference has no GPUs' });
+    if (context.vpc) problems.push({ path: at('mode'), got: '"serverless" in an environment with sagemakerVpc', expected: '"realtime": serverless endpoints cannot run in a VPC' });
+    for (const key of ['instanceType', 'instanceCount', 'autoscaling', 'rollout', 'startupHealthCheckTimeoutSeconds', 'modelDataDownloadTimeoutSeconds', 'rollbackAlarmNames'] as const) {
+      if (declared[key] !== undefined) problems.push({ path: at(key), got: show(declared[key]), expected: `${why} (mode is "serverless")` });
+    }
+    if (declared.capture !== undefined && declared.capture !== false) {
+      problems.push({ path: at('capture'), got: show(declared.capture), expected: 'false or nothing: serverless endpoints cannot capture data (drift statistics need mode "realtime")' });
+    }
+    const s = declared.serverless ?? {};
+    const maxConcurrency = s.maxConcurrency ?? SERVING_DEFAULTS.serverlessMaxConcurrency;
+    if (s.provisionedConcurrency !== undefined && s.provisionedConcurrency > maxConcurrency) {
+      problems.push({ path: at('serverless.provisionedConcurrency'), got: show(s.provisionedConcurrency), expected: `at most maxConcurrency (${maxConcurrency})` });
+    }
+    if (problems.length) return { problems };
+    return {
+      problems,
+      serving: { mode: 'serverless', memoryMb: s.memoryMb ?? SERVING_DEFAULTS.serverlessMemoryMb, maxConcurrency, provisionedConcurrency: s.provisionedConcurrency, latencyThresholdMs },
+    };
+  }
+
+  if (declared.serverless !== undefined) {
+    problems.push({ path: at('serverless'), got: show(declared.serverless), expected: 'nothing, because mode is "realtime" (set mode: "serverless" to use it)' });
+  }
+  const instanceType = declared.instanceType ?? (context.gpu ? SERVING_DEFAULTS.gpuInstanceType : SERVING_DEFAULTS.cpuInstanceType);
+  const info = parseInstanceType(instanceType);
+  if (!info) {
+    problems.push({ path: at('instanceType'), got: show(instanceType), expected: 'a known SageMaker instance type "ml.<family>.<size>" (see lib/config/instance-types.ts)' });
+  } else if (context.gpu && !info.gpu) {
+    const note = INSTANCE_FAMILIES[info.family].neuron ? ` (${info.family} is AWS Inferentia/Trainium, not an NVIDIA GPU)` : '';
+    problems.push({ path: at('instanceType'), got: show(instanceType), expected: `a GPU instance type (families ${GPU_INSTANCE_FAMILIES.join(', ')}), because the model has gpu: true${note}` });
+  }
+  const gpu = info?.gpu ?? false;
+  const instanceCount = declared.instanceCount ?? SERVING_DEFAULTS.instanceCount;
+
+  // Autoscaling (pitfalls 21, 22).
+  let autoscaling: RealtimeServing['autoscaling'];
+  if (declared.autoscaling !== false) {
+    const a = declared.autoscaling ?? {};
+    const minInstances = a.minInstances ?? instanceCount;
+    const maxInstances = a.maxInstances ?? Math.max(2, 2 * instanceCount);
+    if (minInstances < 1) {
+      problems.push({ path: at('autoscaling.minInstances'), got: show(minInstances), expected: 'at least 1: plain endpoint variants cannot scale to zero (only inference components can); use mode "serverless" for a CPU model that should cost nothing while idle' });
+    }
+    if (minInstances > instanceCount) problems.push({ path: at('autoscaling.minInstances'), got: show(minInstances), expected: `at most instanceCount (${instanceCount})` });
+    if (maxInstances < instanceCount) problems.push({ path: at('autoscaling.maxInstances'), got: show(maxInstances), expected: `at least instanceCount (${instanceCount})` });
+    if (a.targetGpuUtilization !== undefined && info && !gpu) {
+      problems.push({ path: at('autoscaling.targetGpuUtilization'), got: show(a.targetGpuUtilization), expected: `nothing, because ${instanceType} has no GPU` });
+    }
+    autoscaling = {
+      minInstances,
+      maxInstances,
+      targetInvocationsPerInstance: a.targetInvocationsPerInstance ?? SERVING_DEFAULTS.targetInvocationsPerInstance,
+      targetGpuUtilization: a.targetGpuUtilization ?? (gpu ? SERVING_DEFAULTS.targetGpuUtilization : undefined),
+      scaleInCooldownSeconds: a.scaleInCooldownSeconds ?? SERVING_DEFAULTS.scaleInCooldownSeconds,
+      scaleOutCooldownSeconds: a.scaleOutCooldownSeconds ?? SERVING_DEFAULTS.scaleOutCooldownSeconds,
+    };
+  }
+
+  // Deployment guardrails (pitfall 20). The variant name is fixed ("AllTraffic") by the pipeline.
+  const r = declared.rollout ?? { strategy: instanceCount >= 2 ? 'canary' : 'all-at-once' };
+  const trafficPercent = r.trafficPercent ?? (r.strategy === 'linear' ? SERVING_DEFAULTS.linearPercent : r.strategy === 'canary' ? SERVING_DEFAULTS.canaryPercent : 100);
+  if (r.strategy === 'canary') {
+    if (trafficPercent > 50) problems.push({ path: at('rollout.trafficPercent'), got: show(trafficPercent), expected: 'at most 50: a canary is at most half the fleet' });
+    const canaryInstances = Math.ceil((trafficPercent / 100) * instanceCount);
+    if (instanceCount < 2) {
+      problems.push({ path: at('rollout.strategy'), got: `"canary" with instanceCount ${instanceCount}`, expected: 'instanceCount of at least 2 (a canary must be at most half the instances), or strategy "all-at-once"' });
+    } else if (trafficPercent <= 50 && canaryInstances > Math.floor(instanceCount / 2)) {
+      problems.push({ path: at('rollout.trafficPercent'), got: show(trafficPercent), expected: `a canary of at most half of ${instanceCount} instances (${trafficPercent}% rounds up to ${canaryInstances})` });
+    }
+  } else if (r.strategy === 'linear') {
+    if (trafficPercent < 10 || trafficPercent > 50) problems.push({ path: at('rollout.trafficPercent'), got: show(trafficPercent), expected: 'a linear step of 10 to 50 percent' });
+  } else if (r.trafficPercent !== undefined) {
+    problems.push({ path: at('rollout.trafficPercent'), got: show(r.trafficPercent), expected: 'nothing, because strategy "all-at-once" shifts all traffic at once' });
+  }
+  const waitSeconds = r.waitSeconds ?? SERVING_DEFAULTS.waitSeconds;
+  const terminationWaitSeconds = r.terminationWaitSeconds ?? SERVING_DEFAULTS.terminationWaitSeconds;
+  const shifts = r.strategy === 'linear' ? Math.ceil(100 / Math.min(Math.max(trafficPercent, 10), 50)) : 1;
+  const totalWaits = shifts * waitSeconds + terminationWaitSeconds;
+  const maximumExecutionTimeoutSeconds = r.maximumExecutionTimeoutSeconds ?? Math.min(28800, Math.max(600, totalWaits + 1800));
+  if (maximumExecutionTimeoutSeconds <= totalWaits) {
+    problems.push({
+      path: at(r.maximumExecutionTimeoutSeconds === undefined ? 'rollout.waitSeconds' : 'rollout.maximumExecutionTimeoutSeconds'),
+      got: r.maximumExecutionTimeoutSeconds === undefined ? show(waitSeconds) : show(r.maximumExecutionTimeoutSeconds),
+      expected: `a rollout whose waits (${shifts} x ${waitSeconds} s + ${terminationWaitSeconds} s termination wait = ${totalWaits} s) fit in the maximum execution time (${maximumExecutionTimeoutSeconds} s, at most 28800)`,
+    });
+  }
+
+  if (problems.length) return { problems };
+  return {
+    problems,
+    serving: {
+      mode: 'realtime',
+      instanceType,
+      instanceCount,
+      gpu,
+      volumeKmsAllowed: !(info?.localNvme ?? false),
+      autoscaling,
+      rollout: { strategy: r.strategy, trafficPercent, waitSeconds, terminationWaitSeconds, maximumExecutionTimeoutSeconds },
+      capture: declared.capture === false ? undefined : { samplingPercent: declared.capture?.samplingPercent ?? SERVING_DEFAULTS.samplingPercent },
+      startupHealthCheckTimeoutSeconds: declared.startupHealthCheckTimeoutSeconds ?? (gpu ? 900 : 300),
+      modelDataDownloadTimeoutSeconds: declared.modelDataDownloadTimeoutSeconds ?? (gpu ? 1200 : 600),
+      latencyThresholdMs,
+      rollbackAlarmNames: declared.rollbackAlarmNames ?? [],
+    },
+  };
+}

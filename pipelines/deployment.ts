@@ -1,0 +1,369 @@
+import { Aws, Duration } from 'aws-cdk-lib';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
+import { Construct } from 'constructs';
+import { ResolvedServing } from '../lib/config/serving';
+
+/** The one production variant of every endpoint: guardrails need the same name across updates. */
+export const VARIANT_NAME = 'AllTraffic';
+
+/** Seconds between two looks at an endpoint that is creating or updating. */
+export const ENDPOINT_POLL_SECONDS = 60;
+
+/** What the deployment steps need. */
+export interface DeploymentProps {
+  /** The model's name (prefix of the SageMaker model and endpoint configuration names). */
+  readonly modelName: string;
+  /** The endpoint's name (`<namespace>-<environment>-<model>`); the pipeline owns the endpoint. */
+  readonly endpointName: string;
+  /** Serving settings for this environment. */
+  readonly serving: ResolvedServing;
+  /** Role the SageMaker model runs as (reads the artifact, pulls the image, writes captured data). */
+  readonly executionRoleArn: string;
+  /** Key for the endpoint's volumes (where allowed) and captured data. */
+  readonly kmsKeyArn: string;
+  /** `s3://<capture bucket>/<model>/`: SageMaker appends `<endpoint>/<variant>/yyyy/mm/dd/hh/`. */
+  readonly captureUri: string;
+  /** Alarms that roll an update back (names). */
+  readonly rollbackAlarmNames: string[];
+  /** Where the record of what is serving is written after a successful deployment. */
+  readonly servingRecord: { readonly bucketName: string; readonly key: string };
+  /** Subnets and security groups of the model's containers. @default - no VPC */
+  readonly vpc?: { readonly subnetIds: string[]; readonly securityGroupIds: string[] };
+  /** Topic for deployment notifications. */
+  readonly topic: sns.ITopic;
+  /** The environment's name, in notifications. */
+  readonly environmentName: string;
+  /** JSONPath of the model version's drift baseline URI, recorded with what serves. @default - none recorded */
+  readonly baselineUriPath?: string;
+}
+
+/** The deployment steps, entered with the approved package in `$.registration.modelPackageArn`. */
+export interface DeploymentChain {
+  readonly start: sfn.IChainable;
+  /** Continue here after the endpoint serves the new model. */
+  readonly deployed: sfn.INextable;
+  /** Task states, for the pipeline's common retry and catch. */
+  readonly tasks: sfn.CustomState[];
+}
+
+function sdk(scope: Construct, id: string, service: string, action: string, parameters: object, extra: { resultSelector?: object; resultPath?: string | null } = {}): sfn.CustomState {
+  return new sfn.CustomState(scope, id, {
+    stateJson: {
+      Type: 'Task',
+      Resource: `arn:${Aws.PARTITION}:states:::aws-sdk:${service}:${action}`,
+      Parameters: parameters,
+      ...(extra.resultSelector ? { ResultSelector: extra.resultSelector } : {}),
+      ResultPath: extra.resultPath === undefined ? null : extra.resultPath,
+    },
+  });
+}
+
+/**
+ * Deploys the approved model package: a SageMaker model and an endpoint configuration (new names every
+ * run: both are immutable), then the endpoint is created (first run) or updated with deployment
+ * guardrails and auto-rollback (later runs), autoscaling is registered, and the serving record is
+ * written. The pipeline, not CloudFormation, owns the endpoint: see docs/serving.md.
+ *
+ * Outcomes besides success, each notified and ending in a Fail state with a readable cause:
+ * `EndpointCreationFailed` (the failed endpoint is deleted, so the next run starts clean),
+ * `RolloutRolledBack` (an alarm fired: the previous model still serves), `EndpointUpdateFailed`,
+ * `EndpointNotUpdatable` (the endpoint is in state Failed and must be deleted by an operator).
+ */
+export function deploymentChain(scope: Construct, props: DeploymentProps): DeploymentChain {
+  const s = props.serving;
+  const names = new sfn.Pass(scope, 'PrepareDeployment', {
+    comment: 'Names for the SageMaker model and endpoint configuration of this run: <model>--m<uuid>, <model>--c<uuid> (63 characters at most).',
+    parameters: {
+      endpointName: props.endpointName,
+      modelName: sfn.JsonPath.format(`${props.modelName}--m{}`, sfn.JsonPath.uuid()),
+      endpointConfigName: sfn.JsonPath.format(`${props.modelName}--c{}`, sfn.JsonPath.uuid()),
+    },
+    resultPath: '$.deployment',
+  });
+  const tags = [{ Key: 'mlops:model', Value: props.modelName }, { Key: 'mlops:environment', Value: props.environmentName }];
+
+  const createModel = sdk(scope, 'CreateModel', 'sagemaker', 'createModel', {
+    'ModelName.$': '$.deployment.modelName',
+    ExecutionRoleArn: props.executionRoleArn,
+    PrimaryContainer: { 'ModelPackageName.$': '$.registration.modelPackageArn' },
+    ...(props.vpc && s.mode === 'realtime' ? { VpcConfig: { Subnets: props.vpc.subnetIds, SecurityGroupIds: props.vpc.securityGroupIds } } : {}),
+    Tags: tags,
+  });
+
+  const variant = s.mode === 'realtime'
+    ? {
+      VariantName: VARIANT_NAME,
+      'ModelName.$': '$.deployment.modelName',
+      InstanceType: s.instanceType,
+      InitialInstanceCount: s.instanceCount,
+      ContainerStartupHealthCheckTimeoutInSeconds: s.startupHealthCheckTimeoutSeconds,
+      ModelDataDownloadTimeoutInSeconds: s.modelDataDownloadTimeoutSeconds,
+    }
+    : {
+      VariantName: VARIANT_NAME,
+      'ModelName.$': '$.deployment.modelName',
+      ServerlessConfig: {
+        MemorySizeInMB: s.memoryMb,
+        MaxConcurrency: s.maxConcurrency,
+        ...(s.provisionedConcurrency ? { ProvisionedConcurrency: s.provisionedConcurrency } : {}),
+      },
+    };
+  const createConfig = sdk(scope, 'CreateEndpointConfig', 'sagemaker', 'createEndpointConfig', {
+    'EndpointConfigName.$': '$.deployment.endpointConfigName',
+    ProductionVariants: [variant],
+    // Instance types with local NVMe storage reject a volume key (it is encrypted by the instance).
+    ...(s.mode === 'realtime' && s.volumeKmsAllowed ? { KmsKeyId: props.kmsKeyArn } : {}),
+    ...(s.mode === 'realtime' && s.capture ? {
+      DataCaptureConfig: {
+        EnableCapture: true,
+        InitialSamplingPercentage: s.capture.samplingPercent,
+        DestinationS3Uri: props.captureUri,
+        KmsKeyId: props.kmsKeyArn,
+        CaptureOptions: [{ CaptureMode: 'Input' }, { CaptureMode: 'Output' }],
+        CaptureContentTypeHeader: { CsvContentTypes: ['text/csv'], JsonContentTypes: ['application/json'] },
+      },
+    } : {}),
+    Tags: tags,
+  });
+
+  // Does the endpoint exist? ListEndpoints matches substrings ("churn" also finds "churn2"), so each
+  // listed name is compared with the exact one, without JSONPath filters (whose empty results differ
+  // between engines) and without relying on the error name of a failed DescribeEndpoint.
+  const findEndpoint = sdk(scope, 'FindEndpoint', 'sagemaker', 'listEndpoints', { NameContains: props.endpointName, MaxResults: 100 }, {
+    resultSelector: { 'endpoints.$': '$.Endpoints' },
+    resultPath: '$.existing',
+  });
+  const matchNames = new sfn.Map(scope, 'MatchEndpointNames', {
+    itemsPath: '$.existing.endpoints',
+    itemSelector: { 'same.$': `States.ArrayContains(States.Array($$.Map.Item.Value.EndpointName), '${props.endpointName}')` },
+    resultPath: '$.existing.matches',
+    maxConcurrency: 1,
+  });
+  matchNames.itemProcessor(new sfn.Pass(scope, 'NameMatches', { outputPath: '$.same' }));
+  const summarize = new sfn.Pass(scope, 'SummarizeEndpointSearch', {
+    parameters: { 'found.$': 'States.ArrayContains($.existing.matches, true)' },
+    resultPath: '$.existing',
+  });
+  const endpointExists = new sfn.Choice(scope, 'EndpointExists');
+
+  // Problems: described once, notified, then a Fail state named after the problem.
+  const problem = (id: string, error: string, cause: string) => new sfn.Pass(scope, id, {
+    parameters: { error, cause },
+    resultPath: '$.deploymentProblem',
+  });
+  const notifyProblem = new tasks.SnsPublish(scope, 'NotifyDeploymentProblem', {
+    topic: props.topic,
+    subject: `MLOps ${props.modelName}: deployment did not complete`,
+    message: sfn.TaskInput.fromObject({
+      model: props.modelName,
+      environment: props.environmentName,
+      endpoint: props.endpointName,
+      execution: sfn.JsonPath.executionId,
+      modelPackageArn: sfn.JsonPath.stringAt('$.registration.modelPackageArn'),
+      problem: sfn.JsonPath.stringAt('$.deploymentProblem.error'),
+      cause: sfn.JsonPath.stringAt('$.deploymentProblem.cause'),
+    }),
+    resultPath: sfn.JsonPath.DISCARD,
+  });
+  const deploymentFailed = new sfn.Fail(scope, 'DeploymentFailed', { errorPath: '$.deploymentProblem.error', causePath: '$.deploymentProblem.cause' });
+  notifyProblem.addCatch(deploymentFailed, { errors: ['States.ALL'], resultPath: '$.notificationError' });
+  notifyProblem.next(deploymentFailed);
+
+  // First deployment: create, wait until InService; a failed creation is deleted again.
+  const createEndpoint = sdk(scope, 'CreateEndpoint', 'sagemaker', 'createEndpoint', {
+    EndpointName: props.endpointName,
+    'EndpointConfigName.$': '$.deployment.endpointConfigName',
+    Tags: tags,
+  });
+  const waitForCreation = new sfn.Wait(scope, 'WaitForEndpointCreation', { time: sfn.WaitTime.duration(secondsOf(ENDPOINT_POLL_SECONDS)) });
+  // The whole description: FailureReason is only there on failures, and selecting a missing field fails the state.
+  const describe = (id: string) => sdk(scope, id, 'sagemaker', 'describeEndpoint', { EndpointName: props.endpointName }, { resultPath: '$.endpoint' });
+  const described = () => sfn.JsonPath.jsonToString(sfn.JsonPath.objectAt('$.endpoint'));
+  const describeCreation = describe('DescribeNewEndpoint');
+  const creationStatus = new sfn.Choice(scope, 'EndpointCreationStatus');
+  const deleteFailedEndpoint = sdk(scope, 'DeleteFailedEndpoint', 'sagemaker', 'deleteEndpoint', { EndpointName: props.endpointName });
+  const creationFailed = problem('EndpointCreationFailed', 'EndpointCreationFailed',
+    sfn.JsonPath.format(`Endpoint ${props.endpointName} failed to create and was deleted, the next run creates it again. Check the instance quota of ${s.mode === 'realtime' ? s.instanceType : 'serverless inference'} and the endpoint CloudWatch logs. SageMaker described it as {}`, described()));
+
+  // Later deployments: wait until the endpoint is idle, then update with guardrails.
+  const describeCurrent = describe('DescribeEndpoint');
+  const currentStatus = new sfn.Choice(scope, 'EndpointIdle');
+  const waitForIdle = new sfn.Wait(scope, 'WaitForIdleEndpoint', { time: sfn.WaitTime.duration(secondsOf(ENDPOINT_POLL_SECONDS)) });
+  const notUpdatable = problem('EndpointNotUpdatable', 'EndpointNotUpdatable',
+    sfn.JsonPath.format(`Endpoint ${props.endpointName} is in state {} and cannot be updated: delete it (aws sagemaker delete-endpoint --endpoint-name ${props.endpointName}) and run the pipeline again. SageMaker described it as {}`,
+      sfn.JsonPath.stringAt('$.endpoint.EndpointStatus'), described()));
+  const rememberPrevious = new sfn.Pass(scope, 'RememberPreviousConfig', {
+    parameters: { 'name.$': '$.endpoint.EndpointConfigName' },
+    resultPath: '$.deployment.previous',
+  });
+  const update = sdk(scope, 'UpdateEndpoint', 'sagemaker', 'updateEndpoint', {
+    EndpointName: props.endpointName,
+    'EndpointConfigName.$': '$.deployment.endpointConfigName',
+    ...(s.mode === 'realtime' ? {
+      // Keep the instance count autoscaling chose (pitfall 21); data capture follows the new configuration.
+      RetainAllVariantProperties: true,
+      ExcludeRetainedVariantProperties: [{ VariantPropertyType: 'DataCaptureConfig' }],
+      DeploymentConfig: {
+        BlueGreenUpdatePolicy: {
+          TrafficRoutingConfiguration: trafficRouting(s.rollout),
+          TerminationWaitInSeconds: s.rollout.terminationWaitSeconds,
+          MaximumExecutionTimeoutInSeconds: s.rollout.maximumExecutionTimeoutSeconds,
+        },
+        AutoRollbackConfiguration: { Alarms: props.rollbackAlarmNames.map((name) => ({ AlarmName: name })) },
+      },
+    } : {}),
+  });
+  // Autoscaling blocks an update that changes a registered variant's instance type (pitfall 21):
+  // deregister first when the type changes; registering again after the rollout restores it.
+  let beforeUpdate: sfn.IChainable = update;
+  const typeChangeTasks: sfn.CustomState[] = [];
+  if (s.mode === 'realtime' && s.autoscaling) {
+    const describePrevious = sdk(scope, 'DescribeCurrentConfig', 'sagemaker', 'describeEndpointConfig', { 'EndpointConfigName.$': '$.deployment.previous.name' }, {
+      resultSelector: { 'variants.$': '$.ProductionVariants' },
+      resultPath: '$.deployment.previous.config',
+    });
+    const deregister = sdk(scope, 'DeregisterForTypeChange', 'applicationautoscaling', 'deregisterScalableTarget', {
+      ServiceNamespace: 'sagemaker',
+      ResourceId: `endpoint/${props.endpointName}/variant/${VARIANT_NAME}`,
+      ScalableDimension: 'sagemaker:variant:DesiredInstanceCount',
+    });
+    deregister.addCatch(update, { errors: ['ApplicationAutoScaling.ObjectNotFoundException'], resultPath: sfn.JsonPath.DISCARD });
+    const sameType = new sfn.Choice(scope, 'InstanceTypeChanges')
+      .when(sfn.Condition.stringEquals('$.deployment.previous.config.variants[0].InstanceType', s.instanceType), update)
+      .otherwise(deregister.next(update));
+    describePrevious.next(sameType);
+    beforeUpdate = describePrevious;
+    typeChangeTasks.push(describePrevious, deregister);
+  }
+  const waitForRollout = new sfn.Wait(scope, 'WaitForRollout', { time: sfn.WaitTime.duration(secondsOf(ENDPOINT_POLL_SECONDS)) });
+  const describeRollout = describe('DescribeRollout');
+  const rolloutStatus = new sfn.Choice(scope, 'RolloutStatus');
+  const rolledBack = problem('RolloutRolledBack', 'RolloutRolledBack',
+    sfn.JsonPath.format(`A rollback alarm fired while ${props.endpointName} moved to {}: SageMaker rolled back, {} still serves. See the alarm history and the endpoint CloudWatch logs.`,
+      sfn.JsonPath.stringAt('$.deployment.endpointConfigName'), sfn.JsonPath.stringAt('$.endpoint.EndpointConfigName')));
+  const updateFailed = problem('EndpointUpdateFailed', 'EndpointUpdateFailed',
+    sfn.JsonPath.format(`Updating ${props.endpointName} to {} ended in state {}. SageMaker described it as {}`,
+      sfn.JsonPath.stringAt('$.deployment.endpointConfigName'), sfn.JsonPath.stringAt('$.endpoint.EndpointStatus'), described()));
+
+  // After success: autoscaling (registering again is an update), then the serving record.
+  const resourceId = `endpoint/${props.endpointName}/variant/${VARIANT_NAME}`;
+  const scalingTasks: sfn.CustomState[] = [];
+  if (s.mode === 'realtime' && s.autoscaling) {
+    const a = s.autoscaling;
+    scalingTasks.push(sdk(scope, 'RegisterScalableTarget', 'applicationautoscaling', 'registerScalableTarget', {
+      ServiceNamespace: 'sagemaker',
+      ResourceId: resourceId,
+      ScalableDimension: 'sagemaker:variant:DesiredInstanceCount',
+      MinCapacity: a.minInstances,
+      MaxCapacity: a.maxInstances,
+    }));
+    scalingTasks.push(sdk(scope, 'ScaleOnInvocations', 'applicationautoscaling', 'putScalingPolicy', {
+      PolicyName: 'invocations-per-instance',
+      ServiceNamespace: 'sagemaker',
+      ResourceId: resourceId,
+      ScalableDimension: 'sagemaker:variant:DesiredInstanceCount',
+      PolicyType: 'TargetTrackingScaling',
+      TargetTrackingScalingPolicyConfiguration: {
+        TargetValue: a.targetInvocationsPerInstance,
+        PredefinedMetricSpecification: { PredefinedMetricType: 'SageMakerVariantInvocationsPerInstance' },
+        ScaleInCooldown: a.scaleInCooldownSeconds,
+        ScaleOutCooldown: a.scaleOutCooldownSeconds,
+      },
+    }));
+    if (a.targetGpuUtilization !== undefined) {
+      scalingTasks.push(sdk(scope, 'ScaleOnGpuUtilization', 'applicationautoscaling', 'putScalingPolicy', {
+        PolicyName: 'gpu-utilization',
+        ServiceNamespace: 'sagemaker',
+        ResourceId: resourceId,
+        ScalableDimension: 'sagemaker:variant:DesiredInstanceCount',
+        PolicyType: 'TargetTrackingScaling',
+        TargetTrackingScalingPolicyConfiguration: {
+          TargetValue: a.targetGpuUtilization,
+          CustomizedMetricSpecification: {
+            MetricName: 'GPUUtilization',
+            Namespace: '/aws/sagemaker/Endpoints',
+            Dimensions: [{ Name: 'EndpointName', Value: props.endpointName }, { Name: 'VariantName', Value: VARIANT_NAME }],
+            Statistic: 'Average',
+            Unit: 'Percent',
+          },
+          ScaleInCooldown: a.scaleInCooldownSeconds,
+          ScaleOutCooldown: a.scaleOutCooldownSeconds,
+        },
+      }));
+    }
+  }
+  update.next(waitForRollout).next(describeRollout).next(rolloutStatus);
+  const recordServing = sdk(scope, 'RecordServing', 's3', 'putObject', {
+    Bucket: props.servingRecord.bucketName,
+    Key: props.servingRecord.key,
+    ContentType: 'application/json',
+    'Body.$': sfn.JsonPath.jsonToString(sfn.JsonPath.objectAt('$.serving')),
+  });
+  const describeServing = new sfn.Pass(scope, 'DescribeServing', {
+    comment: 'What serves now, for the drift job and auditors (models/<model>/serving/current.json).',
+    parameters: {
+      schemaVersion: 1,
+      endpointName: props.endpointName,
+      variantName: VARIANT_NAME,
+      'modelPackageArn.$': '$.registration.modelPackageArn',
+      'modelName.$': '$.deployment.modelName',
+      'endpointConfigName.$': '$.deployment.endpointConfigName',
+      ...(props.baselineUriPath ? { 'baselineUri.$': props.baselineUriPath } : {}),
+      'deployedAt.$': '$$.State.EnteredTime',
+      'executionArn.$': '$$.Execution.Id',
+    },
+    resultPath: '$.serving',
+  });
+  const deployed = new sfn.Pass(scope, 'Deployed', { comment: 'The endpoint serves the approved model.' });
+
+  // Wiring.
+  const afterInService: sfn.IChainable = scalingTasks.length
+    ? scalingTasks.reduce<sfn.Chain | undefined>((chain, t) => (chain ? chain.next(t) : sfn.Chain.start(t)), undefined)!
+    : describeServing;
+  if (scalingTasks.length) scalingTasks[scalingTasks.length - 1].next(describeServing);
+  describeServing.next(recordServing).next(deployed);
+
+  names.next(createModel).next(createConfig).next(findEndpoint).next(matchNames).next(summarize).next(endpointExists);
+  endpointExists
+    .when(sfn.Condition.booleanEquals('$.existing.found', true), describeCurrent)
+    .otherwise(createEndpoint);
+  createEndpoint.next(waitForCreation).next(describeCreation).next(creationStatus);
+  creationStatus
+    .when(sfn.Condition.stringEquals('$.endpoint.EndpointStatus', 'InService'), afterInService)
+    .when(sfn.Condition.stringEquals('$.endpoint.EndpointStatus', 'Failed'), deleteFailedEndpoint.next(creationFailed).next(notifyProblem))
+    .otherwise(waitForCreation);
+  describeCurrent.next(currentStatus);
+  currentStatus
+    .when(sfn.Condition.stringEquals('$.endpoint.EndpointStatus', 'InService'), rememberPrevious.next(beforeUpdate))
+    .when(sfn.Condition.or(sfn.Condition.stringEquals('$.endpoint.EndpointStatus', 'Failed'), sfn.Condition.stringEquals('$.endpoint.EndpointStatus', 'OutOfService'), sfn.Condition.stringEquals('$.endpoint.EndpointStatus', 'Deleting')), notUpdatable.next(notifyProblem))
+    .otherwise(waitForIdle.next(describeCurrent));
+  rolloutStatus
+    .when(sfn.Condition.and(sfn.Condition.stringEquals('$.endpoint.EndpointStatus', 'InService'), sfn.Condition.stringEqualsJsonPath('$.endpoint.EndpointConfigName', '$.deployment.endpointConfigName')), afterInService)
+    .when(sfn.Condition.stringEquals('$.endpoint.EndpointStatus', 'InService'), rolledBack.next(notifyProblem))
+    .when(sfn.Condition.or(sfn.Condition.stringEquals('$.endpoint.EndpointStatus', 'Updating'), sfn.Condition.stringEquals('$.endpoint.EndpointStatus', 'SystemUpdating'), sfn.Condition.stringEquals('$.endpoint.EndpointStatus', 'RollingBack')), waitForRollout)
+    .otherwise(updateFailed.next(notifyProblem));
+
+  return {
+    start: names,
+    deployed,
+    tasks: [createModel, createConfig, findEndpoint, createEndpoint, describeCreation, deleteFailedEndpoint, describeCurrent, ...typeChangeTasks, update, describeRollout, ...scalingTasks, recordServing],
+  };
+}
+
+/** The guardrails' traffic routing for a rollout (pitfall 20; validated in lib/config/serving.ts). */
+function trafficRouting(rollout: Extract<ResolvedServing, { mode: 'realtime' }>['rollout']): object {
+  switch (rollout.strategy) {
+    case 'canary':
+      return { Type: 'CANARY', WaitIntervalInSeconds: rollout.waitSeconds, CanarySize: { Type: 'CAPACITY_PERCENT', Value: rollout.trafficPercent } };
+    case 'linear':
+      return { Type: 'LINEAR', WaitIntervalInSeconds: rollout.waitSeconds, LinearStepSize: { Type: 'CAPACITY_PERCENT', Value: rollout.trafficPercent } };
+    default:
+      return { Type: 'ALL_AT_ONCE', WaitIntervalInSeconds: rollout.waitSeconds };
+  }
+}
+
+function secondsOf(seconds: number): Duration {
+  return Duration.seconds(seconds);
+}

@@ -1,0 +1,134 @@
+import { Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { models } from '../../config/models';
+import { buildTestApp } from '../helpers';
+
+type Any = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+const dev = buildTestApp({ env: 'dev' }, { models, modelsSource: 'config/models.ts' });
+const prod = buildTestApp({ env: 'prod' }, { models, modelsSource: 'config/models.ts' });
+const churn = Template.fromStack(dev.stacks.models.churn);
+const fraud = Template.fromStack(dev.stacks.models['fraud-dl']);
+const prodFraud = Template.fromStack(prod.stacks.models['fraud-dl']);
+
+/** The logical id of the SSM parameter holding the platform's alarm topic ARN. */
+function alarmTopicParameter(template: Template): string {
+  const params = template.toJSON().Parameters as Record<string, { Default?: string }>;
+  const found = Object.entries(params).find(([, p]) => /alarm-topic-arn$/.test(p.Default ?? ''));
+  expect(found).toBeDefined();
+  return found![0];
+}
+
+function alarms(template: Template): Any[] {
+  return Object.values(template.findResources('AWS::CloudWatch::Alarm')).map((a) => (a as Any).Properties);
+}
+
+function policyStatements(template: Template, description: RegExp): Any[] {
+  const policies = Object.values(template.findResources('AWS::IAM::ManagedPolicy') as Record<string, Any>).filter((p) => description.test(p.Properties.Description));
+  expect(policies).toHaveLength(1);
+  return policies[0].Properties.PolicyDocument.Statement;
+}
+
+describe('ModelEndpoint: operations', () => {
+  test('5XX and latency alarms (the rollback alarms), CPU and disk, GPU memory on GPU models; every alarm and OK action goes to the platform alarm topic', () => {
+    const metricNames = (t: Template) => alarms(t).map((a) => a.MetricName).sort();
+    expect(metricNames(churn)).toEqual(['ApproximateNumberOfMessagesVisible', 'CPUUtilization', 'DiskUtilization', 'Invocation5XXErrors', 'ModelLatency']);
+    expect(metricNames(fraud)).toEqual(['ApproximateNumberOfMessagesVisible', 'CPUUtilization', 'DiskUtilization', 'GPUMemoryUtilization', 'Invocation5XXErrors', 'ModelLatency']);
+    for (const t of [churn, fraud]) {
+      const topic = { Ref: alarmTopicParameter(t) };
+      for (const a of alarms(t)) {
+        expect(a.AlarmActions).toEqual([topic]);
+        expect(a.OKActions).toEqual([topic]);
+        expect(a.TreatMissingData).toBe('notBreaching');
+      }
+    }
+  });
+
+  test('alarm thresholds: latency in microseconds from the declared milliseconds, CPU scaled by vCPUs, on the endpoint\'s variant', () => {
+    const latency = alarms(fraud).find((a) => a.MetricName === 'ModelLatency')!;
+    expect(latency).toEqual(expect.objectContaining({
+      Namespace: 'AWS/SageMaker', ExtendedStatistic: 'p90', Threshold: 200_000, Period: 60, EvaluationPeriods: 5, DatapointsToAlarm: 3,
+      Dimensions: [{ Name: 'EndpointName', Value: 'mlops-dev-fraud-dl' }, { Name: 'VariantName', Value: 'AllTraffic' }],
+    }));
+    expect(alarms(churn).find((a) => a.MetricName === 'ModelLatency')!.Threshold).toBe(500_000);
+    // ml.m5.large: 2 vCPUs; ml.g5.xlarge: 4.
+    expect(alarms(churn).find((a) => a.MetricName === 'CPUUtilization')!.Threshold).toBe(180);
+    expect(alarms(fraud).find((a) => a.MetricName === 'CPUUtilization')!).toEqual(expect.objectContaining({ Threshold: 360, Namespace: '/aws/sagemaker/Endpoints' }));
+  });
+
+  test('the pipeline rolls updates back on exactly the 5XX and latency alarms', () => {
+    const definition = JSON.stringify(Object.values(prodFraud.findResources('AWS::StepFunctions::StateMachine'))[0]);
+    const ids = Object.entries(prodFraud.findResources('AWS::CloudWatch::Alarm') as Record<string, Any>)
+      .filter(([, a]) => ['Invocation5XXErrors', 'ModelLatency'].includes(a.Properties.MetricName)).map(([id]) => id);
+    expect(ids).toHaveLength(2);
+    for (const id of ids) expect(definition).toContain(`{"Ref":"${id}"}`);
+    expect(definition).toContain('AutoRollbackConfiguration');
+  });
+
+  test('a dashboard per model (no fixed name) showing invocations, latency, instances and the alarms', () => {
+    const dashboards = Object.values(fraud.findResources('AWS::CloudWatch::Dashboard')) as Any[];
+    expect(dashboards).toHaveLength(1);
+    expect(dashboards[0].Properties.DashboardName).toBeUndefined();
+    const body = JSON.stringify(dashboards[0].Properties.DashboardBody);
+    for (const text of ['Invocation5XXErrors', 'ModelLatency', 'GPUUtilization', 'GPUMemoryUtilization', 'CPUUtilization', 'mlops-dev-fraud-dl', 'alarm']) expect(body).toContain(text);
+  });
+
+  test('cdk destroy deletes the pipeline-owned endpoint: a cleanup custom resource whose function may delete only this model\'s endpoint, configurations and models', () => {
+    churn.hasResourceProperties('Custom::MlopsEndpointCleanup', { EndpointName: 'mlops-dev-churn', ResourcePrefix: 'churn--' });
+    const statements = policyStatements(churn, /^Deletes endpoint mlops-dev-churn/);
+    const text = JSON.stringify(statements);
+    expect(text).toContain(':endpoint/mlops-dev-churn"');
+    expect(text).toContain(':endpoint-config/churn--*"');
+    expect(text).toContain(':model/churn--*"');
+    expect(text).not.toMatch(/sagemaker:(Create|Update)/);
+    // CloudFormation invokes custom resources asynchronously: failed requests land in an encrypted DLQ.
+    const fn = Object.values(churn.findResources('AWS::Lambda::Function') as Record<string, Any>).find((f) => /^Deletes endpoint/.test(f.Properties.Description))!;
+    expect(fn.Properties.DeadLetterConfig).toBeDefined();
+    const queues = Object.values(churn.findResources('AWS::SQS::Queue') as Record<string, Any>);
+    expect(queues).toHaveLength(1);
+    expect(queues[0].Properties.KmsMasterKeyId).toMatch(/^\{\{resolve:ssm:/);
+  });
+});
+
+describe('ModelEndpoint: IAM', () => {
+  test('the pipeline may create this model\'s SageMaker models and configurations, create/update only its endpoint, autoscale it, write the serving record', () => {
+    const statements = policyStatements(churn, /^Training pipeline of/);
+    const text = JSON.stringify(statements);
+    const endpointStatement = statements.find((s) => JSON.stringify(s.Action).includes('sagemaker:UpdateEndpoint'))!;
+    expect(JSON.stringify(endpointStatement.Resource)).toMatch(/:endpoint\/mlops-dev-churn"/);
+    // SageMaker ARNs are lower-case in IAM.
+    const name = /:endpoint\/([^"]+)"/.exec(JSON.stringify(endpointStatement.Resource))![1];
+    expect(name).toBe(name.toLowerCase());
+    expect(text).toContain('AWSServiceRoleForApplicationAutoScaling_SageMakerEndpoint');
+    expect(statements).toContainEqual(expect.objectContaining({
+      Action: 'iam:CreateServiceLinkedRole',
+      Condition: { StringLike: { 'iam:AWSServiceName': 'sagemaker.application-autoscaling.amazonaws.com' } },
+    }));
+    expect(text).toContain('models/churn/serving/*');
+    expect(text).toContain('TargetTracking-endpoint/mlops-dev-churn/*');
+  });
+
+  test('the model\'s role may write captured data under its own capture prefix and pull the inference image', () => {
+    const statements = policyStatements(fraud, /^SageMaker jobs of/);
+    expect(JSON.stringify(statements)).toMatch(/capture.*fraud-dl\/\*/);
+    const ecr = statements.find((s) => JSON.stringify(s.Action).includes('ecr:BatchGetImage'))!;
+    expect(JSON.stringify(ecr.Resource)).toContain('pytorch-inference');
+  });
+
+  test('grantInvoke lets an application invoke only this endpoint; metric methods name the endpoint and variant', () => {
+    const fresh = buildTestApp({ env: 'dev' }, { models, modelsSource: 'config/models.ts' });
+    const stack = new Stack(fresh.app, 'Consumer');
+    const role = new iam.Role(stack, 'App', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+    const endpoint = fresh.stacks.models.churn.model.endpoint;
+    endpoint.grantInvoke(role);
+    Template.fromStack(stack).hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: { Statement: [Match.objectLike({ Action: ['sagemaker:InvokeEndpoint', 'sagemaker:InvokeEndpointAsync', 'sagemaker:InvokeEndpointWithResponseStream'] })] },
+    });
+    const invocations = endpoint.metricInvocations();
+    expect(invocations.namespace).toBe('AWS/SageMaker');
+    expect(invocations.dimensions).toEqual({ EndpointName: 'mlops-dev-churn', VariantName: 'AllTraffic' });
+    expect(endpoint.metricGpuUtilization().namespace).toBe('/aws/sagemaker/Endpoints');
+    expect(endpoint.metricModelLatency({ statistic: 'p99' }).statistic).toBe('p99');
+  });
+});
