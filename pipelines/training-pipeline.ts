@@ -79,6 +79,8 @@ export interface TrainingPipelineProps {
   readonly inferenceImage: string;
   /** The approval gate after registration. */
   readonly approval: PipelineApproval;
+  /** The function that summarises the training data and predictions into the drift baseline. */
+  readonly baselineFunction: lambda.IFunction;
   /** Deployment of the approved model (the pipeline owns the endpoint). */
   readonly deployment: Omit<DeploymentProps, 'topic' | 'environmentName' | 'modelName'>;
   /** Subnets and security groups of the jobs. @default - no VPC */
@@ -251,6 +253,21 @@ export class TrainingPipeline extends sfn.StateMachineFragment {
       },
     });
 
+    // The drift baseline of this candidate: training data per feature and held-out predictions.
+    const computeBaseline = new tasks.LambdaInvoke(this, 'ComputeBaseline', {
+      lambdaFunction: props.baselineFunction,
+      payload: sfn.TaskInput.fromObject({
+        manifestUri: sfn.JsonPath.stringAt('$.dataSnapshot.manifestUri'),
+        predictionsUri: runUri('evaluation/predictions.csv'),
+        baselineUri: runUri('baseline.json'),
+      }),
+      payloadResponseOnly: true,
+      resultPath: '$.baseline',
+      taskTimeout: sfn.Timeout.duration(Duration.minutes(15)),
+    });
+    computeBaseline.addRetry(backoff(['Lambda.TooManyRequestsException'], 2, 5));
+    computeBaseline.addCatch(describeFailure, { errors: ['States.ALL'], ...onError });
+
     // 5. Quality gate
     const metricPath = `$.evaluation.report.metrics.${props.evaluation.metric}`;
     const better = props.evaluation.direction === 'maximize';
@@ -327,6 +344,9 @@ export class TrainingPipeline extends sfn.StateMachineFragment {
           ModelMetrics: {
             ModelQuality: { Statistics: { ContentType: 'application/json', 'S3Uri.$': sfn.JsonPath.format('{}evaluation.json', runUri('evaluation/')) } },
           },
+          DriftCheckBaselines: {
+            ModelDataQuality: { Statistics: { ContentType: 'application/json', 'S3Uri.$': '$.baseline.baselineUri' } },
+          },
           CustomerMetadataProperties: {
             [`${props.evaluation.metric}.$`]: sfn.JsonPath.jsonToString(sfn.JsonPath.objectAt(metricPath)),
             'trainingJobArn.$': '$.training.jobArn',
@@ -334,6 +354,7 @@ export class TrainingPipeline extends sfn.StateMachineFragment {
             'trainingDataManifestUri.$': '$.dataSnapshot.manifestUri',
             'trainingDataObjectCount.$': 'States.JsonToString($.dataSnapshot.objectCount)',
             'executionArn.$': '$$.Execution.Id',
+            'baselineUri.$': '$.baseline.baselineUri',
           },
           Tags: [{ Key: 'mlops:model', Value: props.modelName }],
         },
@@ -356,7 +377,7 @@ export class TrainingPipeline extends sfn.StateMachineFragment {
       resultPath: '$.evidence',
     });
     const gate = approvalGate(this, props, describeFailure);
-    const deployment = deploymentChain(this, { ...props.deployment, topic: props.topic, environmentName: props.environmentName, modelName: props.modelName });
+    const deployment = deploymentChain(this, { ...props.deployment, topic: props.topic, environmentName: props.environmentName, modelName: props.modelName, baselineUriPath: '$.baseline.baselineUri' });
     const notifySuccess = new tasks.SnsPublish(this, 'NotifySuccess', {
       topic: props.topic,
       subject: `MLOps ${props.modelName}: new model deployed`,
@@ -409,7 +430,7 @@ export class TrainingPipeline extends sfn.StateMachineFragment {
       .when(sfn.Condition.not(sfn.Condition.isPresent('$.evaluationDataUri')), useDefaultEvaluationData.next(snapshot))
       .when(sfn.Condition.stringMatches('$.evaluationDataUri', 's3://*'), snapshot)
       .otherwise(invalidEvaluationInput);
-    train.next(evaluate).next(readMetrics).next(meetsThreshold);
+    train.next(evaluate).next(readMetrics).next(computeBaseline).next(meetsThreshold);
     meetsThreshold
       .when(sfn.Condition.or(sfn.Condition.not(sfn.Condition.isPresent(metricPath)), sfn.Condition.not(sfn.Condition.isNumeric(metricPath))), metricMissing)
       .when(thresholdCondition, findApproved)

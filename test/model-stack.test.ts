@@ -126,7 +126,7 @@ describe('ModelStack', () => {
     test('the state machine and the feature group wait for every policy their roles need', () => {
       const [, machine] = only(churn, 'AWS::StepFunctions::StateMachine');
       const policyIds = Object.keys(churn.findResources('AWS::IAM::ManagedPolicy'));
-      const needed = policyIds.filter((id) => /JobPolicy|PipelinePolicy/.test(id));
+      const needed = policyIds.filter((id) => /^Model(JobPolicy|PipelinePolicy)/.test(id));
       expect(needed).toHaveLength(2);
       expect(machine.DependsOn).toEqual(expect.arrayContaining(needed));
     });
@@ -211,7 +211,7 @@ describe('ModelStack', () => {
       expect(JSON.stringify(update.Resource)).toContain(':model-package/mlops-prod-churn/*');
       const invoke = statements.find((s) => [s.Action].flat().includes('lambda:InvokeFunction'));
       const ids = (invoke.Resource as Array<{ 'Fn::GetAtt': [string, string] }>).map((r) => r['Fn::GetAtt'][0]).sort();
-      expect(ids).toEqual([expect.stringMatching(/^ModelApprovalRequestFunction/), expect.stringMatching(/^ModelRecordDecisionFunction/), expect.stringMatching(/^ModelSnapshotTrainingDataFunction/)]);
+      expect(ids).toEqual([expect.stringMatching(/^ModelApprovalRequestFunction/), expect.stringMatching(/^ModelComputeBaselineFunction/), expect.stringMatching(/^ModelRecordDecisionFunction/), expect.stringMatching(/^ModelSnapshotTrainingDataFunction/)]);
     });
 
     test('no hard-coded partition in task resources', () => {

@@ -17,6 +17,7 @@ import {
   RegistryDeclaration, TrainingDeclaration,
 } from './model';
 import { EnvironmentConfig } from './environment';
+import { driftSchema, retrainingSchema } from './monitoring';
 import { resolveServing, servingSchema, servingSettingsFor } from './serving';
 import { GPU_INSTANCE_FAMILIES, INSTANCE_FAMILIES, KNOWN_INSTANCE_FAMILIES, parseInstanceType } from './instance-types';
 
@@ -270,6 +271,8 @@ export const modelSchema: Schema<ModelDeclaration> = withRule(obj<ModelDeclarati
     arrayOf(str({ pattern: /^[a-z0-9._%+-]+@[a-z0-9.-]+\.[a-z]{2,}$/, expected: 'a lower-case e-mail address' }), { minItems: 1, maxItems: 20, unique: true }),
   )),
   serving: optional(servingSchema),
+  drift: optional(driftSchema),
+  retraining: optional(retrainingSchema),
 }, 'a model declaration (an object)'), modelRules);
 
 /** The path prefix naming a model: `models[1] "churn-gpu"`, or `models[1]` when it has no string name. */

@@ -1,3 +1,4 @@
+import type { DriftDeclaration, RetrainingDeclaration } from './monitoring';
 import type { ServingDeclaration } from './serving';
 
 /**
@@ -158,4 +159,17 @@ export interface ModelDeclaration {
    *   autoscaling to two, all-at-once rollout with a baking period and auto-rollback, 25% data capture
    */
   readonly serving?: ServingDeclaration;
+  /**
+   * Drift statistics of the captured data (real-time endpoints with capture) and their alarms.
+   * See docs/drift.md.
+   *
+   * @default - PSI 0.2, KS 0.1, JS 0.1, 2 of 3 hourly windows, retraining on drift
+   */
+  readonly drift?: DriftDeclaration;
+  /**
+   * Guardrails of automatic retraining, and an optional schedule. See docs/retraining.md.
+   *
+   * @default - 6-hour cooldown, at most 3 starts a day, no schedule
+   */
+  readonly retraining?: RetrainingDeclaration;
 }

@@ -16,6 +16,7 @@ import { MlopsFunction } from '../private/mlops-function';
 import { PipelineApproval } from '../../pipelines/training-pipeline';
 import { ApprovalGate } from './approval-gate';
 import { ModelEndpoint } from './model-endpoint';
+import { ModelMonitoring } from './model-monitoring';
 import { ConfigError } from '../config/schema';
 import { ResolvedServing, resolveServing, servingSettingsFor } from '../config/serving';
 import { containerImage } from './container-images';
@@ -61,6 +62,8 @@ export class MlopsModel extends Construct {
   public readonly endpoint: ModelEndpoint;
   /** Serving settings in this environment, every default applied. */
   public readonly serving: ResolvedServing;
+  /** Drift statistics, drift alarms and the retraining trigger (real-time endpoints with data capture). */
+  public readonly monitoring?: ModelMonitoring;
   private readonly pipelineFunctions: lambda.IFunction[];
 
   constructor(scope: Construct, id: string, props: MlopsModelProps) {
@@ -222,7 +225,26 @@ export class MlopsModel extends Construct {
     const approval: PipelineApproval = gate
       ? { mode: 'human', requestFunction: gate.requestFunction, recordFunction: recordFunction.function, approvers, timeout: Duration.hours(props.approval?.timeoutHours ?? 72) }
       : { mode: 'auto', recordFunction: recordFunction.function };
-    this.pipelineFunctions = [snapshot.function, recordFunction.function, ...(gate ? [gate.requestFunction] : [])];
+    // The drift baseline: training data per input feature (CSV columns after the label, in declaration
+    // order, without the record identifier and event time) and the held-out predictions.
+    const inputFeatures = model.features.definitions.filter((f) => f.name !== model.features.recordIdentifier && f.name !== model.features.eventTime);
+    const baseline = new MlopsFunction(this, 'ComputeBaseline', {
+      handler: 'compute-baseline',
+      description: `Summarises the training data and predictions of ${qualifiedName} into its drift baseline`,
+      logsKeyArn: platform.logsKeyArn,
+      invokedBy: 'the training pipeline',
+      timeout: Duration.minutes(15),
+      memorySize: 1024,
+      environment: { MODEL_NAME: model.name, FEATURES_JSON: JSON.stringify(inputFeatures.map((f) => ({ name: f.name, type: f.type }))) },
+      statements: [
+        new iam.PolicyStatement({ actions: ['s3:GetObject', 's3:GetObjectVersion'], resources: [dataObjects, lake.artifacts.arnForObjects(`${runsPrefix}/*`)] }),
+        new iam.PolicyStatement({ actions: ['s3:PutObject'], resources: [lake.artifacts.arnForObjects(`${runsPrefix}/*`)] }),
+        new iam.PolicyStatement({ actions: ['kms:Decrypt', 'kms:GenerateDataKey'], resources: [platform.dataKey.keyArn] }),
+      ],
+    });
+    acknowledgeWildcardResources(baseline.policy.node.defaultChild as iam.CfnManagedPolicy, [dataObjects, lake.artifacts.arnForObjects(`${runsPrefix}/*`)],
+      'The function reads the snapshotted training objects under this model\'s data prefix and writes the baseline into the run\'s folder: names known only at run time.');
+    this.pipelineFunctions = [snapshot.function, recordFunction.function, baseline.function, ...(gate ? [gate.requestFunction] : [])];
 
     this.endpoint = new ModelEndpoint(this, 'Endpoint', {
       endpointName: qualifiedName,
@@ -283,6 +305,7 @@ export class MlopsModel extends Construct {
       defaultEvaluationDataUri: `s3://${lake.curated.bucketName}/${model.name}/test/`,
       inferenceImage: inferenceImage.uri,
       approval,
+      baselineFunction: baseline.function,
       deployment: {
         endpointName: qualifiedName,
         serving: this.serving,
@@ -318,6 +341,18 @@ export class MlopsModel extends Construct {
       comment: `Training pipeline of ${qualifiedName}`,
     });
     gate?.allowDecisionsFor(this.stateMachine);
+    if (this.serving.mode === 'realtime' && this.serving.capture) {
+      this.monitoring = new ModelMonitoring(this, 'Monitoring', {
+        modelName: model.name,
+        qualifiedName,
+        features: inputFeatures,
+        platform,
+        stateMachine: this.stateMachine,
+        servingRecordKey: `${servingPrefix}current.json`,
+        drift: model.drift,
+        retraining: model.retraining,
+      });
+    }
     // SageMaker and Step Functions check the roles' policies on first use: they must exist first.
     this.stateMachine.node.addDependency(pipelinePolicy, jobPolicy);
     this.featureGroup.featureGroup.node.addDependency(jobPolicy);

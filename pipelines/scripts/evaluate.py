@@ -8,7 +8,9 @@ first column, no header) from /opt/ml/processing/data, and writes
 
     {"metrics": {"auc": 0.93, "accuracy": 0.88, "rmse": 0.31, "samples": 1000}}
 
-The pipeline's quality gate reads metrics.<declared metric> from that file.
+The pipeline's quality gate reads metrics.<declared metric> from that file. Next to it,
+predictions.csv holds the model's score of every held-out row, one per line in the order of the rows
+read: the drift baseline (lambda/compute-baseline) summarises it as the prediction's distribution.
 """
 import glob
 import json
@@ -19,6 +21,7 @@ import tarfile
 MODEL_DIR = "/opt/ml/processing/model"
 DATA_DIR = "/opt/ml/processing/data"
 OUTPUT = "/opt/ml/processing/output/evaluation.json"
+PREDICTIONS_FILE = "predictions.csv"
 
 
 def read_rows(directory):
@@ -98,6 +101,13 @@ def finite_or_none(metrics):
     return {name: (value if isinstance(value, int) or math.isfinite(value) else None) for name, value in metrics.items()}
 
 
+def write_predictions(scores, path):
+    """One score per line, written with repr so that every float reads back exactly."""
+    with open(path, "w", encoding="utf-8") as handle:
+        for score in scores:
+            handle.write(f"{float(score)!r}\n")
+
+
 def main():
     rows = read_rows(DATA_DIR)
     labels = [row[0] for row in rows]
@@ -111,6 +121,7 @@ def main():
     }
     report = {"metrics": finite_or_none(metrics)}
     os.makedirs(os.path.dirname(OUTPUT), exist_ok=True)
+    write_predictions(scores, os.path.join(os.path.dirname(OUTPUT), PREDICTIONS_FILE))
     with open(OUTPUT, "w", encoding="utf-8") as handle:
         json.dump(report, handle, allow_nan=False)
     print(json.dumps(report, allow_nan=False))

@@ -249,7 +249,7 @@ describe('parseModels: one mistake each', () => {
     ['typo in a field name',
       (_c, g) => { g.registy = g.registry; delete g.registry; },
       'models[1] "demand-gpu".registy: got an unknown key; expected one of the known keys name, description, framework, gpu, '
-      + 'features, preprocessing, training, evaluation, registry, approvers, serving (did you mean "registry"?)'],
+      + 'features, preprocessing, training, evaluation, registry, approvers, serving, drift, retraining (did you mean "registry"?)'],
     ['missing evaluation',
       (c) => { delete c.evaluation; },
       'models[0] "churn".evaluation: got nothing; expected a required value: an object with metric, direction and threshold'],

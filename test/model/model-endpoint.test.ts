@@ -20,8 +20,9 @@ function alarmTopicParameter(template: Template): string {
   return found![0];
 }
 
+/** The endpoint's alarms (the model's drift alarms are tested in model-monitoring.test.ts). */
 function alarms(template: Template): Any[] {
-  return Object.values(template.findResources('AWS::CloudWatch::Alarm')).map((a) => (a as Any).Properties);
+  return Object.entries(template.findResources('AWS::CloudWatch::Alarm')).filter(([id]) => id.startsWith('ModelEndpoint')).map(([, a]) => (a as Any).Properties);
 }
 
 function policyStatements(template: Template, description: RegExp): Any[] {
@@ -85,9 +86,9 @@ describe('ModelEndpoint: operations', () => {
     // CloudFormation invokes custom resources asynchronously: failed requests land in an encrypted DLQ.
     const fn = Object.values(churn.findResources('AWS::Lambda::Function') as Record<string, Any>).find((f) => /^Deletes endpoint/.test(f.Properties.Description))!;
     expect(fn.Properties.DeadLetterConfig).toBeDefined();
-    const queues = Object.values(churn.findResources('AWS::SQS::Queue') as Record<string, Any>);
-    expect(queues).toHaveLength(1);
-    expect(queues[0].Properties.KmsMasterKeyId).toMatch(/^\{\{resolve:ssm:/);
+    const queueId = fn.Properties.DeadLetterConfig.TargetArn['Fn::GetAtt'][0];
+    const queue = (churn.findResources('AWS::SQS::Queue') as Record<string, Any>)[queueId];
+    expect(queue.Properties.KmsMasterKeyId).toMatch(/^\{\{resolve:ssm:/);
   });
 });
 

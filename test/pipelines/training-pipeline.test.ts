@@ -44,6 +44,7 @@ function overrides(auc: number, approvedAuc?: number): Record<string, TaskOverri
     }),
     Evaluate: { ProcessingJobStatus: 'Completed' },
     ReadMetrics: { Body: JSON.stringify({ metrics: { auc, accuracy: 0.8, rmse: 0.3, samples: 1000 } }) },
+    ComputeBaseline: (input) => ({ baselineUri: (input as { baselineUri: string }).baselineUri, baselineVersionId: 'b-1', rowCount: 5000, featureCount: 4 }),
     FindApprovedModel: { ModelPackageSummaryList: approvedAuc === undefined ? [] : [{ ModelPackageArn: APPROVED_ARN }] },
     DescribeApprovedModel: { ModelPackageArn: APPROVED_ARN, CustomerMetadataProperties: { auc: JSON.stringify(approvedAuc ?? 0) } },
     RegisterModel: { ModelPackageArn: PACKAGE_ARN },
@@ -105,7 +106,7 @@ describe('training pipeline, executed locally', () => {
   test('happy path, no approved model yet: trains, evaluates, registers PendingManualApproval, hands off, notifies', async () => {
     const result = await run(churn, INPUT, { overrides: overrides(0.91) });
     expect(result.status).toBe('SUCCEEDED');
-    expect(result.visitedStates).toEqual(['ValidateInput', 'ValidateEvaluationInput', 'UseDefaultEvaluationData', 'SnapshotTrainingData', 'Train', 'Evaluate', 'ReadMetrics',
+    expect(result.visitedStates).toEqual(['ValidateInput', 'ValidateEvaluationInput', 'UseDefaultEvaluationData', 'SnapshotTrainingData', 'Train', 'Evaluate', 'ReadMetrics', 'ComputeBaseline',
       'MeetsThreshold', 'FindApprovedModel', 'HasApprovedModel', 'EvidenceFirstModel', 'RegisterModel', 'RecordAutomaticApproval', 'MarkApproved', 'DeploymentHandOff',
       ...FIRST_DEPLOYMENT_STATES, 'NotifySuccess', 'Succeeded']);
     const output = result.output as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -131,6 +132,15 @@ describe('training pipeline, executed locally', () => {
       dataUri: INPUT.trainingDataUri, manifestUri: expect.stringMatching(/^s3:\/\/.+\/models\/churn\/runs\/exec-1\/data-manifest\.json$/),
     });
     expect(register.ModelMetrics.ModelQuality.Statistics.S3Uri).toMatch(/runs\/exec-1\/evaluation\/evaluation\.json$/);
+    // The drift baseline: the snapshotted training data and the held-out predictions, referenced by the package.
+    expect(result.taskInputs.ComputeBaseline[0]).toEqual({
+      manifestUri: expect.stringMatching(/runs\/exec-1\/data-manifest\.json$/),
+      predictionsUri: expect.stringMatching(/^s3:\/\/.+\/models\/churn\/runs\/exec-1\/evaluation\/predictions\.csv$/),
+      baselineUri: expect.stringMatching(/^s3:\/\/.+\/models\/churn\/runs\/exec-1\/baseline\.json$/),
+    });
+    expect(register.DriftCheckBaselines.ModelDataQuality.Statistics.S3Uri).toMatch(/runs\/exec-1\/baseline\.json$/);
+    expect(register.CustomerMetadataProperties.baselineUri).toMatch(/runs\/exec-1\/baseline\.json$/);
+    expect(JSON.parse((result.taskInputs.RecordServing[0] as { Body: string }).Body).baselineUri).toMatch(/runs\/exec-1\/baseline\.json$/);
   });
 
   test('without trainingDataUri the model\'s curated prefix is used', async () => {
@@ -154,6 +164,13 @@ describe('training pipeline, executed locally', () => {
       model: 'churn', error: 'States.TaskFailed', cause: 'States.TaskFailed: AlgorithmError: ValueError: could not convert string to float',
     }));
     expect(result.attempts.Train).toBe(1);
+  });
+
+  test('a baseline failure (e.g. unreadable training data) ends the run before registration', async () => {
+    const result = await run(churn, INPUT, { overrides: overrides(0.91), errors: { ComputeBaseline: { error: 'InvalidTrainingData', cause: 'churn/a.csv line 3: "x" is not a number for tenure_months' } } });
+    expect(result.status).toBe('FAILED');
+    expect(result.cause).toBe('InvalidTrainingData: churn/a.csv line 3: "x" is not a number for tenure_months');
+    expect(result.attempts.RegisterModel ?? 0).toBe(0);
   });
 
   test('quality gate: below the threshold fails, is notified, registers nothing', async () => {

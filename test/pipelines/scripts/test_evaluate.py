@@ -1,5 +1,6 @@
 """Unit tests of the evaluation script's framework-independent parts (python3 -m unittest)."""
 import io
+import json
 import math
 import os
 import sys
@@ -67,6 +68,37 @@ class ExtractTest(unittest.TestCase):
                 tar.addfile(info, io.BytesIO(data))
             evaluate.extract_model(folder)
             self.assertTrue(os.path.exists(os.path.join(folder, "xgboost-model")))
+
+
+class PredictionsTest(unittest.TestCase):
+    def test_one_score_per_line_that_reads_back_exactly(self):
+        scores = [0.1, 1e-05, 0.30000000000000004, 1, 0.999]
+        with tempfile.TemporaryDirectory() as folder:
+            path = os.path.join(folder, "predictions.csv")
+            evaluate.write_predictions(scores, path)
+            with open(path, encoding="utf-8") as handle:
+                lines = handle.read().split("\n")
+        self.assertEqual(lines[-1], "")
+        self.assertEqual([float(line) for line in lines[:-1]], [float(s) for s in scores])
+
+    def test_main_writes_the_predictions_next_to_the_report(self):
+        saved = (evaluate.DATA_DIR, evaluate.OUTPUT, evaluate.predict)
+        with tempfile.TemporaryDirectory() as folder:
+            data = os.path.join(folder, "data")
+            os.makedirs(data)
+            with open(os.path.join(data, "held-out.csv"), "w", encoding="utf-8") as handle:
+                handle.write("1,5.0\n0,1.0\n1,4.0\n")
+            evaluate.DATA_DIR = data
+            evaluate.OUTPUT = os.path.join(folder, "output", "evaluation.json")
+            evaluate.predict = lambda rows: [0.25 * row[1] - 0.25 for row in rows]
+            try:
+                evaluate.main()
+            finally:
+                evaluate.DATA_DIR, evaluate.OUTPUT, evaluate.predict = saved
+            with open(os.path.join(folder, "output", "predictions.csv"), encoding="utf-8") as handle:
+                self.assertEqual(handle.read(), "1.0\n0.0\n0.75\n")
+            with open(os.path.join(folder, "output", "evaluation.json"), encoding="utf-8") as handle:
+                self.assertEqual(json.load(handle)["metrics"]["samples"], 3)
 
 
 if __name__ == "__main__":
