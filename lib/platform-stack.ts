@@ -6,6 +6,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { EnvironmentConfig } from './config/environment';
 import { AccessLogBucket } from './platform/access-log-bucket';
+import { AuditorAccess } from './platform/auditor-access';
 import { ApiGatewayAccount } from './platform/api-gateway-account';
 import { AuditTrail } from './platform/audit-trail';
 import { DataLake, DataLakeArea } from './platform/data-lake';
@@ -38,6 +39,8 @@ export class PlatformStack extends Stack implements IPlatform {
   public readonly notifications: Notifications;
   /** The account's API Gateway logging role setting, when this environment manages it. */
   public readonly apiGatewayAccount?: ApiGatewayAccount;
+  /** The auditors' read-only managed policy (docs/auditing.md). */
+  public readonly auditorAccess: AuditorAccess;
 
   constructor(scope: Construct, id: string, props: PlatformStackProps) {
     super(scope, id, props);
@@ -73,6 +76,8 @@ export class PlatformStack extends Stack implements IPlatform {
     });
     if (config.manageApiGatewayAccount ?? true) this.apiGatewayAccount = new ApiGatewayAccount(this, 'ApiGatewayAccount');
     publishPlatformParameters(this, this);
+    // Read-only access for auditors and the `mlops-audit` command (docs/auditing.md).
+    this.auditorAccess = new AuditorAccess(this, 'Auditors', { platform: this });
   }
 
   public get dataKey(): kms.IKey { return this.keys.dataKey; }

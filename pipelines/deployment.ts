@@ -4,6 +4,7 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import { ResolvedServing } from '../lib/config/serving';
+import { LineageRecorder, recordMilestone } from './lineage';
 
 /** The one production variant of every endpoint: guardrails need the same name across updates. */
 export const VARIANT_NAME = 'AllTraffic';
@@ -37,6 +38,8 @@ export interface DeploymentProps {
   readonly environmentName: string;
   /** JSONPath of the model version's drift baseline URI, recorded with what serves. @default - none recorded */
   readonly baselineUriPath?: string;
+  /** Lineage records of the deployment's outcomes. @default - none written */
+  readonly lineage?: LineageRecorder;
 }
 
 /** The deployment steps, entered with the approved package in `$.registration.modelPackageArn`. */
@@ -45,7 +48,7 @@ export interface DeploymentChain {
   /** Continue here after the endpoint serves the new model. */
   readonly deployed: sfn.INextable;
   /** Task states, for the pipeline's common retry and catch. */
-  readonly tasks: sfn.CustomState[];
+  readonly tasks: Array<sfn.CustomState | tasks.LambdaInvoke>;
 }
 
 function sdk(scope: Construct, id: string, service: string, action: string, parameters: object, extra: { resultSelector?: object; resultPath?: string | null } = {}): sfn.CustomState {
@@ -170,6 +173,14 @@ export function deploymentChain(scope: Construct, props: DeploymentProps): Deplo
   const deploymentFailed = new sfn.Fail(scope, 'DeploymentFailed', { errorPath: '$.deploymentProblem.error', causePath: '$.deploymentProblem.cause' });
   notifyProblem.addCatch(deploymentFailed, { errors: ['States.ALL'], resultPath: '$.notificationError' });
   notifyProblem.next(deploymentFailed);
+  // Problems are recorded for auditors before they are notified; a failed record must not hide the problem.
+  const recordProblem = (id: string, milestone: 'rollback' | 'deployment-failed'): sfn.IChainable => {
+    if (!props.lineage) return notifyProblem;
+    const task = recordMilestone(scope, id, props.lineage, milestone);
+    task.addCatch(notifyProblem, { errors: ['States.ALL'], resultPath: '$.lineageError' });
+    return task.next(notifyProblem);
+  };
+  const recordFailure = recordProblem('RecordDeploymentFailure', 'deployment-failed');
 
   // First deployment: create, wait until InService; a failed creation is deleted again.
   const createEndpoint = sdk(scope, 'CreateEndpoint', 'sagemaker', 'createEndpoint', {
@@ -323,7 +334,9 @@ export function deploymentChain(scope: Construct, props: DeploymentProps): Deplo
     ? scalingTasks.reduce<sfn.Chain | undefined>((chain, t) => (chain ? chain.next(t) : sfn.Chain.start(t)), undefined)!
     : describeServing;
   if (scalingTasks.length) scalingTasks[scalingTasks.length - 1].next(describeServing);
-  describeServing.next(recordServing).next(deployed);
+  const recordDeployed = props.lineage ? recordMilestone(scope, 'RecordDeployed', props.lineage, 'deployed') : undefined;
+  if (recordDeployed) describeServing.next(recordServing).next(recordDeployed).next(deployed);
+  else describeServing.next(recordServing).next(deployed);
 
   names.next(createModel).next(createConfig).next(findEndpoint).next(matchNames).next(summarize).next(endpointExists);
   endpointExists
@@ -332,23 +345,23 @@ export function deploymentChain(scope: Construct, props: DeploymentProps): Deplo
   createEndpoint.next(waitForCreation).next(describeCreation).next(creationStatus);
   creationStatus
     .when(sfn.Condition.stringEquals('$.endpoint.EndpointStatus', 'InService'), afterInService)
-    .when(sfn.Condition.stringEquals('$.endpoint.EndpointStatus', 'Failed'), deleteFailedEndpoint.next(creationFailed).next(notifyProblem))
+    .when(sfn.Condition.stringEquals('$.endpoint.EndpointStatus', 'Failed'), deleteFailedEndpoint.next(creationFailed).next(recordFailure))
     .otherwise(waitForCreation);
   describeCurrent.next(currentStatus);
   currentStatus
     .when(sfn.Condition.stringEquals('$.endpoint.EndpointStatus', 'InService'), rememberPrevious.next(beforeUpdate))
-    .when(sfn.Condition.or(sfn.Condition.stringEquals('$.endpoint.EndpointStatus', 'Failed'), sfn.Condition.stringEquals('$.endpoint.EndpointStatus', 'OutOfService'), sfn.Condition.stringEquals('$.endpoint.EndpointStatus', 'Deleting')), notUpdatable.next(notifyProblem))
+    .when(sfn.Condition.or(sfn.Condition.stringEquals('$.endpoint.EndpointStatus', 'Failed'), sfn.Condition.stringEquals('$.endpoint.EndpointStatus', 'OutOfService'), sfn.Condition.stringEquals('$.endpoint.EndpointStatus', 'Deleting')), notUpdatable.next(recordFailure))
     .otherwise(waitForIdle.next(describeCurrent));
   rolloutStatus
     .when(sfn.Condition.and(sfn.Condition.stringEquals('$.endpoint.EndpointStatus', 'InService'), sfn.Condition.stringEqualsJsonPath('$.endpoint.EndpointConfigName', '$.deployment.endpointConfigName')), afterInService)
-    .when(sfn.Condition.stringEquals('$.endpoint.EndpointStatus', 'InService'), rolledBack.next(notifyProblem))
+    .when(sfn.Condition.stringEquals('$.endpoint.EndpointStatus', 'InService'), rolledBack.next(recordProblem('RecordRollback', 'rollback')))
     .when(sfn.Condition.or(sfn.Condition.stringEquals('$.endpoint.EndpointStatus', 'Updating'), sfn.Condition.stringEquals('$.endpoint.EndpointStatus', 'SystemUpdating'), sfn.Condition.stringEquals('$.endpoint.EndpointStatus', 'RollingBack')), waitForRollout)
-    .otherwise(updateFailed.next(notifyProblem));
+    .otherwise(updateFailed.next(recordFailure));
 
   return {
     start: names,
     deployed,
-    tasks: [createModel, createConfig, findEndpoint, createEndpoint, describeCreation, deleteFailedEndpoint, describeCurrent, ...typeChangeTasks, update, describeRollout, ...scalingTasks, recordServing],
+    tasks: [createModel, createConfig, findEndpoint, createEndpoint, describeCreation, deleteFailedEndpoint, describeCurrent, ...typeChangeTasks, update, describeRollout, ...scalingTasks, recordServing, ...(recordDeployed ? [recordDeployed] : [])],
   };
 }
 

@@ -5,6 +5,7 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import { deploymentChain, DeploymentProps } from './deployment';
+import { recordMilestone } from './lineage';
 
 /** Settings of the training job, with defaults already applied. */
 export interface TrainingJobSettings {
@@ -79,6 +80,8 @@ export interface TrainingPipelineProps {
   readonly inferenceImage: string;
   /** The approval gate after registration. */
   readonly approval: PipelineApproval;
+  /** The function that writes lineage records to the audit bucket at each milestone. */
+  readonly lineageFunction: lambda.IFunction;
   /** The function that summarises the training data and predictions into the drift baseline. */
   readonly baselineFunction: lambda.IFunction;
   /** Deployment of the approved model (the pipeline owns the endpoint). */
@@ -376,8 +379,11 @@ export class TrainingPipeline extends sfn.StateMachineFragment {
       parameters: { ...evidenceBase, approvedValue: sfn.JsonPath.numberAt('$.approved.metric'), approvedModelPackageArn: sfn.JsonPath.stringAt('$.approved.arn') },
       resultPath: '$.evidence',
     });
+    const recorder = { function: props.lineageFunction, modelName: props.modelName, environmentName: props.environmentName };
+    const recordRegistered = recordMilestone(this, 'RecordRegistered', recorder, 'registered');
+    recordRegistered.addCatch(describeFailure, { errors: ['States.ALL'], ...onError });
     const gate = approvalGate(this, props, describeFailure);
-    const deployment = deploymentChain(this, { ...props.deployment, topic: props.topic, environmentName: props.environmentName, modelName: props.modelName, baselineUriPath: '$.baseline.baselineUri' });
+    const deployment = deploymentChain(this, { ...props.deployment, topic: props.topic, environmentName: props.environmentName, modelName: props.modelName, baselineUriPath: '$.baseline.baselineUri', lineage: recorder });
     const notifySuccess = new tasks.SnsPublish(this, 'NotifySuccess', {
       topic: props.topic,
       subject: `MLOps ${props.modelName}: new model deployed`,
@@ -418,7 +424,7 @@ export class TrainingPipeline extends sfn.StateMachineFragment {
       ? sfn.Condition.numberGreaterThanEqualsJsonPath(metricPath, '$.approved.metric')
       : sfn.Condition.numberLessThanEqualsJsonPath(metricPath, '$.approved.metric');
 
-    register.next(gate.start);
+    register.next(recordRegistered).next(gate.start);
     gate.approved.next(deployment.start);
     deployment.deployed.next(notifySuccess).next(succeeded);
     snapshot.next(preprocessOrTrain);
@@ -512,9 +518,13 @@ function approvalGate(scope: Construct, props: TrainingPipelineProps, describeFa
       ResultPath: null,
     },
   });
+  const recorder = { function: props.lineageFunction, modelName: props.modelName, environmentName: props.environmentName };
   const markApproved = updatePackage('MarkApproved', 'Approved', 'Approved');
   const deploymentHandOff = new sfn.Pass(scope, 'DeploymentHandOff', { comment: 'Deployment of the approved model continues from here.' });
-  markApproved.next(deploymentHandOff);
+  // No deployment without its lineage record.
+  const recordApproved = recordMilestone(scope, 'RecordApproved', recorder, 'approved');
+  recordApproved.addCatch(describeFailure, { errors: ['States.ALL'], resultPath: '$.error' });
+  markApproved.next(recordApproved).next(deploymentHandOff);
 
   const request = {
     executionArn: sfn.JsonPath.executionId,
@@ -554,7 +564,10 @@ function approvalGate(scope: Construct, props: TrainingPipelineProps, describeFa
   });
   const rejected = new sfn.Fail(scope, 'ModelRejected', { error: 'ModelRejected', causePath: '$.rejection.cause' });
   notifyRejected.addCatch(rejected, { errors: ['States.ALL'], resultPath: '$.notificationError' });
-  markRejected.next(describeRejection).next(notifyRejected).next(rejected);
+  // The rejection is recorded for auditors; a failed record must not hide the rejection.
+  const recordRejected = recordMilestone(scope, 'RecordRejected', recorder, 'rejected');
+  recordRejected.addCatch(describeRejection, { errors: ['States.ALL'], resultPath: '$.lineageError' });
+  markRejected.next(recordRejected).next(describeRejection).next(notifyRejected).next(rejected);
 
 
   const requestApproval = new tasks.LambdaInvoke(scope, 'RequestApproval', {

@@ -211,7 +211,7 @@ describe('ModelStack', () => {
       expect(JSON.stringify(update.Resource)).toContain(':model-package/mlops-prod-churn/*');
       const invoke = statements.find((s) => [s.Action].flat().includes('lambda:InvokeFunction'));
       const ids = (invoke.Resource as Array<{ 'Fn::GetAtt': [string, string] }>).map((r) => r['Fn::GetAtt'][0]).sort();
-      expect(ids).toEqual([expect.stringMatching(/^ModelApprovalRequestFunction/), expect.stringMatching(/^ModelComputeBaselineFunction/), expect.stringMatching(/^ModelRecordDecisionFunction/), expect.stringMatching(/^ModelSnapshotTrainingDataFunction/)]);
+      expect(ids).toEqual([expect.stringMatching(/^ModelApprovalRequestFunction/), expect.stringMatching(/^ModelComputeBaselineFunction/), expect.stringMatching(/^ModelRecordDecisionFunction/), expect.stringMatching(/^ModelRecordLineageFunction/), expect.stringMatching(/^ModelSnapshotTrainingDataFunction/)]);
     });
 
     test('no hard-coded partition in task resources', () => {

@@ -244,7 +244,39 @@ export class MlopsModel extends Construct {
     });
     acknowledgeWildcardResources(baseline.policy.node.defaultChild as iam.CfnManagedPolicy, [dataObjects, lake.artifacts.arnForObjects(`${runsPrefix}/*`)],
       'The function reads the snapshotted training objects under this model\'s data prefix and writes the baseline into the run\'s folder: names known only at run time.');
-    this.pipelineFunctions = [snapshot.function, recordFunction.function, baseline.function, ...(gate ? [gate.requestFunction] : [])];
+    // Lineage: one record per milestone in the Object Lock audit bucket (docs/auditing.md).
+    const lineagePrefix = `lineage/${qualifiedName}/`;
+    const lineageObjects = platform.auditBucket.arnForObjects(`${lineagePrefix}*`);
+    const sagemakerArn = (resource: string, resourceName: string) => stack.formatArn({ service: 'sagemaker', resource, resourceName });
+    const lineageReads = [
+      sagemakerArn('training-job', `${model.name}--*`), sagemakerArn('model-package', `${qualifiedName}/*`),
+      sagemakerArn('endpoint-config', `${model.name}--c*`), sagemakerArn('model', `${model.name}--m*`),
+    ];
+    const lineage = new MlopsFunction(this, 'RecordLineage', {
+      handler: 'record-lineage',
+      description: `Writes the lineage records of ${qualifiedName} to the audit bucket`,
+      logsKeyArn: platform.logsKeyArn,
+      invokedBy: 'the training pipeline',
+      environment: {
+        AUDIT_BUCKET_NAME: platform.auditBucket.bucketName,
+        LINEAGE_PREFIX: lineagePrefix,
+        MODEL_NAME: model.name,
+        ENVIRONMENT_NAME: props.environmentName,
+        FEATURE_GROUP_NAME: qualifiedName,
+      },
+      statements: [
+        new iam.PolicyStatement({ actions: ['s3:PutObject'], resources: [lineageObjects] }),
+        new iam.PolicyStatement({ actions: ['kms:GenerateDataKey', 'kms:Decrypt'], resources: [platform.auditKey.keyArn] }),
+        new iam.PolicyStatement({ actions: ['sagemaker:DescribeTrainingJob'], resources: [lineageReads[0]] }),
+        new iam.PolicyStatement({ actions: ['sagemaker:DescribeModelPackage'], resources: [lineageReads[1]] }),
+        new iam.PolicyStatement({ actions: ['sagemaker:DescribeEndpoint'], resources: [sagemakerArn('endpoint', qualifiedName)] }),
+        new iam.PolicyStatement({ actions: ['sagemaker:DescribeEndpointConfig'], resources: [lineageReads[2]] }),
+        new iam.PolicyStatement({ actions: ['sagemaker:DescribeModel'], resources: [lineageReads[3]] }),
+      ],
+    });
+    acknowledgeWildcardResources(lineage.policy.node.defaultChild as iam.CfnManagedPolicy, [lineageObjects, ...lineageReads],
+      'Lineage records are written one per execution and milestone under this model\'s prefix of the audit bucket, and describe this model\'s per-run jobs, packages, models and configurations, whose names are generated per run.');
+    this.pipelineFunctions = [snapshot.function, recordFunction.function, baseline.function, lineage.function, ...(gate ? [gate.requestFunction] : [])];
 
     this.endpoint = new ModelEndpoint(this, 'Endpoint', {
       endpointName: qualifiedName,
@@ -306,6 +338,7 @@ export class MlopsModel extends Construct {
       inferenceImage: inferenceImage.uri,
       approval,
       baselineFunction: baseline.function,
+      lineageFunction: lineage.function,
       deployment: {
         endpointName: qualifiedName,
         serving: this.serving,
@@ -353,6 +386,25 @@ export class MlopsModel extends Construct {
         retraining: model.retraining,
       });
     }
+    // What the pipeline will run, for `npm run cost` (scripts/cost): endpoints and jobs are not
+    // CloudFormation resources, so the estimate reads them from the template's metadata.
+    const sv = this.serving;
+    stack.templateOptions.metadata = {
+      ...stack.templateOptions.metadata,
+      MlopsCost: {
+        model: model.name,
+        environment: props.environmentName,
+        serving: sv.mode === 'realtime'
+          ? { mode: 'realtime', instanceType: sv.instanceType, initialInstanceCount: sv.instanceCount, minInstances: sv.autoscaling?.minInstances ?? sv.instanceCount,
+            maxInstances: sv.autoscaling?.maxInstances ?? sv.instanceCount, ...(sv.capture ? { capturePercent: sv.capture.samplingPercent } : {}) }
+          : { mode: 'serverless', memoryMb: sv.memoryMb, maxConcurrency: sv.maxConcurrency, provisionedConcurrency: sv.provisionedConcurrency ?? 0 },
+        training: { instanceType: t.instanceType, instanceCount: t.instanceCount ?? 1, maxRuntimeMinutes: maxRuntimeSeconds / 60, spot },
+        evaluation: { instanceType: evaluationType, maxRuntimeMinutes: 60 },
+        preprocessing: model.preprocessing ? { instanceType: model.preprocessing.instanceType, maxRuntimeMinutes: model.preprocessing.maxRuntimeMinutes ?? 30 } : null,
+        drift: this.monitoring ? { scheduleMinutes: 60, memoryMb: 1024 } : null,
+        retraining: { maxStartsPerDay: model.retraining?.maxStartsPerDay ?? 3 },
+      },
+    };
     // SageMaker and Step Functions check the roles' policies on first use: they must exist first.
     this.stateMachine.node.addDependency(pipelinePolicy, jobPolicy);
     this.featureGroup.featureGroup.node.addDependency(jobPolicy);

@@ -75,13 +75,26 @@ function firstDeployment(): Record<string, TaskOverride> {
     ScaleOnGpuUtilization: { PolicyARN: 'arn:aws:autoscaling:policy/2' },
     RecordServing: { VersionId: 'serving-v1' },
     NotifyDeploymentProblem: { MessageId: 'm-4' },
+    ...lineage(),
+  };
+}
+
+/** The record-lineage function's answers, one per milestone. */
+function lineage(): Record<string, TaskOverride> {
+  const record = (milestone: string) => (input: JsonValue) => {
+    expect(input).toEqual(expect.objectContaining({ milestone, model: expect.any(String), environment: expect.any(String), executionArn: expect.stringContaining(':execution:'), state: expect.any(Object) }));
+    return { recordUri: `s3://audit/lineage/x/exec-1/${milestone}.json`, versionId: 'v1' };
+  };
+  return {
+    RecordRegistered: record('registered'), RecordApproved: record('approved'), RecordRejected: record('rejected'),
+    RecordDeployed: record('deployed'), RecordRollback: record('rollback'), RecordDeploymentFailure: record('deployment-failed'),
   };
 }
 
 /** The states of a first deployment that succeeds (Creating, then InService). */
 const FIRST_DEPLOYMENT_STATES = ['PrepareDeployment', 'CreateModel', 'CreateEndpointConfig', 'FindEndpoint', 'MatchEndpointNames', 'NameMatches', 'SummarizeEndpointSearch', 'EndpointExists', 'CreateEndpoint',
   'WaitForEndpointCreation', 'DescribeNewEndpoint', 'EndpointCreationStatus', 'WaitForEndpointCreation', 'DescribeNewEndpoint', 'EndpointCreationStatus',
-  'RegisterScalableTarget', 'ScaleOnInvocations', 'DescribeServing', 'RecordServing', 'Deployed'];
+  'RegisterScalableTarget', 'ScaleOnInvocations', 'DescribeServing', 'RecordServing', 'RecordDeployed', 'Deployed'];
 
 /** Runs with the overrides of the states this definition has (auto and human gates differ). */
 function run(definition: AslDefinition, input: JsonValue, options: RunLocallyOptions) {
@@ -107,7 +120,7 @@ describe('training pipeline, executed locally', () => {
     const result = await run(churn, INPUT, { overrides: overrides(0.91) });
     expect(result.status).toBe('SUCCEEDED');
     expect(result.visitedStates).toEqual(['ValidateInput', 'ValidateEvaluationInput', 'UseDefaultEvaluationData', 'SnapshotTrainingData', 'Train', 'Evaluate', 'ReadMetrics', 'ComputeBaseline',
-      'MeetsThreshold', 'FindApprovedModel', 'HasApprovedModel', 'EvidenceFirstModel', 'RegisterModel', 'RecordAutomaticApproval', 'MarkApproved', 'DeploymentHandOff',
+      'MeetsThreshold', 'FindApprovedModel', 'HasApprovedModel', 'EvidenceFirstModel', 'RegisterModel', 'RecordRegistered', 'RecordAutomaticApproval', 'MarkApproved', 'RecordApproved', 'DeploymentHandOff',
       ...FIRST_DEPLOYMENT_STATES, 'NotifySuccess', 'Succeeded']);
     const output = result.output as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
     expect(output.registration).toEqual({ modelPackageArn: PACKAGE_ARN });
@@ -315,7 +328,7 @@ describe('approval gate (prod: human), executed locally', () => {
   test('approve: the package becomes Approved naming the approver and comment, then deployment is handed off', async () => {
     const result = await run(prodChurn, INPUT, { overrides: { ...overrides(0.96), RequestApproval: decision('approved') } });
     expect(result.status).toBe('SUCCEEDED');
-    expect(result.visitedStates.slice(-(6 + FIRST_DEPLOYMENT_STATES.length))).toEqual(['RequestApproval', 'ApprovalDecision', 'MarkApproved', 'DeploymentHandOff', ...FIRST_DEPLOYMENT_STATES, 'NotifySuccess', 'Succeeded']);
+    expect(result.visitedStates.slice(-(7 + FIRST_DEPLOYMENT_STATES.length))).toEqual(['RequestApproval', 'ApprovalDecision', 'MarkApproved', 'RecordApproved', 'DeploymentHandOff', ...FIRST_DEPLOYMENT_STATES, 'NotifySuccess', 'Succeeded']);
     expect(result.taskInputs.MarkApproved[0]).toEqual(expect.objectContaining({
       ModelApprovalStatus: 'Approved',
       ApprovalDescription: 'Approved by ml-lead@example.com at 2026-11-22T12:00:00.000Z: AUC up 2 points on the holdout (record s3://audit/decisions/mlops-prod-churn/req-1.json)',
@@ -328,6 +341,7 @@ describe('approval gate (prod: human), executed locally', () => {
     expect(result.error).toBe('ModelRejected');
     expect(result.cause).toBe('Rejected by ml-lead@example.com: Feature drift not explained');
     expect(result.taskInputs.MarkRejected[0]).toEqual(expect.objectContaining({ ModelApprovalStatus: 'Rejected' }));
+    expect((result.taskInputs.RecordRejected[0] as { state: { approval: object } }).state.approval).toEqual(expect.objectContaining({ decision: 'rejected', approver: 'ml-lead@example.com' }));
     expect((result.taskInputs.NotifyRejected[0] as { Message: object }).Message).toEqual(expect.objectContaining({ reason: 'Rejected by ml-lead@example.com: Feature drift not explained' }));
     expect(result.attempts.MarkApproved ?? 0).toBe(0);
   });
@@ -498,6 +512,32 @@ describe('deployment of the approved model, executed locally', () => {
     expect((result.taskInputs.NotifyDeploymentProblem[0] as Any).Message).toEqual(expect.objectContaining({ problem: 'RolloutRolledBack', endpoint: 'mlops-prod-fraud-dl', modelPackageArn: PACKAGE_ARN }));
     expect(result.attempts.RecordServing ?? 0).toBe(0);
     expect(result.attempts.RegisterScalableTarget ?? 0).toBe(0);
+    // Recorded for auditors before it is notified.
+    const order = result.visitedStates;
+    expect(order.indexOf('RecordRollback')).toBeLessThan(order.indexOf('NotifyDeploymentProblem'));
+    expect(result.attempts.RecordDeployed ?? 0).toBe(0);
+  });
+
+  test('lineage: the milestones are recorded in order with the whole state; a rollback record that fails still lets the problem be notified', async () => {
+    const ok = await run(churn, INPUT, { overrides: overrides(0.91) });
+    const order = ok.visitedStates;
+    expect(['RegisterModel', 'RecordRegistered', 'MarkApproved', 'RecordApproved', 'RecordServing', 'RecordDeployed'].map((s) => order.indexOf(s)))
+      .toEqual([...['RegisterModel', 'RecordRegistered', 'MarkApproved', 'RecordApproved', 'RecordServing', 'RecordDeployed'].map((s) => order.indexOf(s))].sort((a, b) => a - b));
+    const registered = ok.taskInputs.RecordRegistered[0] as Any;
+    expect(registered.state).toEqual(expect.objectContaining({ registration: { modelPackageArn: PACKAGE_ARN }, dataSnapshot: expect.any(Object), training: expect.any(Object), baseline: expect.any(Object) }));
+    const deployed = ok.taskInputs.RecordDeployed[0] as Any;
+    expect(deployed.state.deployment).toEqual(expect.objectContaining({ endpointName: 'mlops-dev-churn', endpointConfigName: expect.stringMatching(/^churn--c/), modelName: expect.stringMatching(/^churn--m/) }));
+
+    const failedRecord = await fraudRun(update([{ status: 'InService', serves: 'old' }]), { RecordRollback: { error: 'AccessDenied', cause: 'no' } });
+    expect(failedRecord.error).toBe('RolloutRolledBack');
+    expect(failedRecord.attempts.NotifyDeploymentProblem).toBe(1);
+  });
+
+  test('lineage: no deployment without the approval record', async () => {
+    const result = await run(churn, INPUT, { overrides: overrides(0.91), errors: { RecordApproved: { error: 'S3.AccessDenied', cause: 'Access Denied' } } });
+    expect(result.status).toBe('FAILED');
+    expect(result.error).toBe('PipelineFailed');
+    expect(result.attempts.CreateModel ?? 0).toBe(0);
   });
 
   test('update failure: the endpoint ends Failed; notified with SageMaker\'s reason, ends in EndpointUpdateFailed', async () => {
