@@ -77,6 +77,7 @@ export function buildMlopsApp(app: App, options: MlopsAppOptions): MlopsStacks {
       declaration,
       sagemakerVpc: environment.sagemakerVpc,
       approval: environment.approval,
+      production: environment.production === true,
       description: `MLOps model ${declaration.name} (${name}): feature group, registry, training pipeline`,
       terminationProtection: environment.production === true,
     });

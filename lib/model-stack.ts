@@ -17,6 +17,8 @@ export interface ModelStackProps extends StackProps {
   readonly sagemakerVpc?: SageMakerVpcSettings;
   /** The environment's approval gate. @default - human approval within 72 hours */
   readonly approval?: ApprovalSettings;
+  /** Whether the environment is a production one. @default false */
+  readonly production?: boolean;
 }
 
 /**
@@ -35,6 +37,6 @@ export class ModelStack extends Stack {
     Tags.of(this).add('mlops:environment', props.environmentName);
     Tags.of(this).add('mlops:model', props.declaration.name);
     this.platform = new PlatformReference(this, 'Platform', { namespace: props.namespace, environmentName: props.environmentName });
-    this.model = new MlopsModel(this, 'Model', { declaration: props.declaration, platform: this.platform, sagemakerVpc: props.sagemakerVpc, approval: props.approval, environmentName: props.environmentName });
+    this.model = new MlopsModel(this, 'Model', { declaration: props.declaration, platform: this.platform, sagemakerVpc: props.sagemakerVpc, approval: props.approval, environmentName: props.environmentName, production: props.production });
   }
 }

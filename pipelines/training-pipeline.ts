@@ -105,7 +105,9 @@ const SAGEMAKER_TRANSIENT = ['ThrottlingException', 'SageMaker.ThrottlingExcepti
 /**
  * The training pipeline of one model, as a Step Functions fragment.
  *
- * **Input**: `{ "trainingDataUri"?: "s3://...", "evaluationDataUri"?: "s3://...", "trigger"?: { "type": "manual" | "schedule" | "drift", ... } }`.
+ * **Input**: `{ "trainingDataUri"?: "s3://...", "evaluationDataUri"?: "s3://...", "trigger"?: { "type": "manual" | "schedule" | "drift", ... } }`,
+ * or `{ "redeploy": true }` to deploy the latest approved package again without training (for example
+ * after a non-production endpoint was stopped when idle).
  * Without `trainingDataUri` the model's default curated prefix is used; without `evaluationDataUri`
  * its held-out `test/` prefix.
  *
@@ -450,7 +452,58 @@ export class TrainingPipeline extends sfn.StateMachineFragment {
       .when(beatsCondition, evidenceAgainstApproved.next(register))
       .otherwise(worseThanApproved);
 
-    this.startState = validateInput;
+    // Redeploy: bring the latest approved package back (e.g. after a non-production endpoint was
+    // stopped when idle) without training, evaluating or asking anyone again.
+    const isRedeploy = new sfn.Choice(this, 'IsRedeploy');
+    const findToRedeploy = new sfn.CustomState(this, 'FindPackageToRedeploy', {
+      stateJson: {
+        Type: 'Task',
+        Resource: `arn:${Aws.PARTITION}:states:::aws-sdk:sagemaker:listModelPackages`,
+        Parameters: { ModelPackageGroupName: props.modelPackageGroupName, ModelApprovalStatus: 'Approved', SortBy: 'CreationTime', SortOrder: 'Descending', MaxResults: 1 },
+        ResultSelector: { 'packages.$': '$.ModelPackageSummaryList' },
+        ResultPath: '$.redeployment',
+      },
+    });
+    const describeToRedeploy = new sfn.CustomState(this, 'DescribePackageToRedeploy', {
+      stateJson: {
+        Type: 'Task',
+        Resource: `arn:${Aws.PARTITION}:states:::aws-sdk:sagemaker:describeModelPackage`,
+        Parameters: { 'ModelPackageName.$': '$.redeployment.packages[0].ModelPackageArn' },
+        ResultSelector: { 'arn.$': '$.ModelPackageArn', 'metadata.$': '$.CustomerMetadataProperties' },
+        ResultPath: '$.redeployment',
+      },
+    });
+    const prepareRedeploy = new sfn.Pass(this, 'PrepareRedeploy', {
+      parameters: {
+        'redeploy': true,
+        'trigger.$': '$.trigger',
+        registration: { 'modelPackageArn.$': '$.redeployment.arn' },
+        baseline: { 'baselineUri.$': '$.redeployment.metadata.baselineUri' },
+        approval: { approver: 'an earlier approval (redeployment of the approved package)' },
+        evaluation: { report: { metrics: { [`${props.evaluation.metric}.$`]: `States.StringToJson($.redeployment.metadata.${props.evaluation.metric})` } } },
+      },
+    });
+    const nothingToRedeploy = new sfn.Fail(this, 'NothingToRedeploy', {
+      error: 'NothingToRedeploy',
+      cause: `No approved model package in ${props.modelPackageGroupName}: start the pipeline without "redeploy" to train one.`,
+    });
+    const hasToRedeploy = new sfn.Choice(this, 'HasPackageToRedeploy')
+      .when(sfn.Condition.isPresent('$.redeployment.packages[0]'), describeToRedeploy)
+      .otherwise(nothingToRedeploy);
+    for (const state of [findToRedeploy, describeToRedeploy]) {
+      state.addRetry(backoff(SAGEMAKER_TRANSIENT, 5, 5));
+      state.addCatch(describeFailure, { errors: ['States.ALL'], ...onError });
+    }
+    const withTrigger = new sfn.Pass(this, 'DefaultRedeployTrigger', { result: sfn.Result.fromObject({ type: 'manual' }), resultPath: '$.trigger' });
+    findToRedeploy.next(hasToRedeploy);
+    describeToRedeploy.next(prepareRedeploy).next(gate.approved);
+    isRedeploy
+      .when(sfn.Condition.and(sfn.Condition.isPresent('$.redeploy'), sfn.Condition.isBoolean('$.redeploy'), sfn.Condition.booleanEquals('$.redeploy', true)),
+        new sfn.Choice(this, 'RedeployTriggerGiven')
+          .when(sfn.Condition.isPresent('$.trigger'), findToRedeploy)
+          .otherwise(withTrigger.next(findToRedeploy)))
+      .otherwise(validateInput);
+    this.startState = isRedeploy;
     this.endStates = [];
   }
 }

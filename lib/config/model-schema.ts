@@ -335,7 +335,7 @@ export function checkModelsAgainstEnvironments(models: readonly ModelDeclaration
     }
     for (const [env, config] of Object.entries(environments)) {
       const settings = servingSettingsFor(model.serving, env);
-      problems.push(...resolveServing(settings, { gpu: model.gpu ?? false, vpc: config.sagemakerVpc !== undefined }, `${servingPath} (environment "${env}")`).problems);
+      problems.push(...resolveServing(settings, { gpu: model.gpu ?? false, vpc: config.sagemakerVpc !== undefined, production: config.production ?? false }, `${servingPath} (environment "${env}")`).problems);
     }
   });
   if (problems.length > 0) throw new ConfigError(source, problems);

@@ -120,6 +120,13 @@ export interface ServingSettingsDeclaration {
    * @default - only the blueprint's 5XX and latency alarms
    */
   readonly rollbackAlarmNames?: string[];
+  /**
+   * Delete the endpoint after this many hours without an invocation (1-168), or `false` to keep it.
+   * Starting the pipeline with `{ "redeploy": true }` brings the approved model back without training.
+   *
+   * @default - 4 in non-production environments, false in production ones
+   */
+  readonly stopWhenIdleHours?: number | false;
 }
 
 /** How the model is served, with per-environment overrides. */
@@ -148,6 +155,8 @@ export interface RealtimeServing {
   readonly modelDataDownloadTimeoutSeconds: number;
   readonly latencyThresholdMs: number;
   readonly rollbackAlarmNames: string[];
+  /** Hours without an invocation after which the endpoint is deleted (non-production). */
+  readonly stopWhenIdleHours?: number;
 }
 
 /** Serverless serving, every default applied. */
@@ -176,6 +185,7 @@ export const SERVING_DEFAULTS = Object.freeze({
   waitSeconds: 600,
   terminationWaitSeconds: 300,
   samplingPercent: 25,
+  nonProductionStopWhenIdleHours: 4,
   serverlessMemoryMb: 2048,
   serverlessMaxConcurrency: 5,
   latencyThresholdMs: 500,
@@ -228,6 +238,7 @@ const settingsShape = {
   modelDataDownloadTimeoutSeconds: optional(int(60, 3600)),
   latencyThresholdMs: optional(int(1, 60000)),
   rollbackAlarmNames: optional(arrayOfAlarmNames()),
+  stopWhenIdleHours: optional(orFalse(int(1, 168))),
 };
 
 function arrayOfAlarmNames(): Schema<string[]> {
@@ -260,6 +271,8 @@ export interface ServingContext {
   readonly gpu: boolean;
   /** The environment runs SageMaker in a VPC. */
   readonly vpc: boolean;
+  /** The environment is a production one (endpoints are never stopped when idle by default). */
+  readonly production: boolean;
 }
 
 /** The settings for `environmentName`: the base declaration with that environment's overrides. */
@@ -285,7 +298,7 @@ export function resolveServing(declared: ServingSettingsDeclaration, context: Se
     const why = 'nothing, because serverless endpoints do not support it';
     if (context.gpu) problems.push({ path: at('mode'), got: '"serverless" for a model with gpu: true', expected: '"realtime": serverless inference has no GPUs' });
     if (context.vpc) problems.push({ path: at('mode'), got: '"serverless" in an environment with sagemakerVpc', expected: '"realtime": serverless endpoints cannot run in a VPC' });
-    for (const key of ['instanceType', 'instanceCount', 'autoscaling', 'rollout', 'startupHealthCheckTimeoutSeconds', 'modelDataDownloadTimeoutSeconds', 'rollbackAlarmNames'] as const) {
+    for (const key of ['instanceType', 'instanceCount', 'autoscaling', 'rollout', 'startupHealthCheckTimeoutSeconds', 'modelDataDownloadTimeoutSeconds', 'rollbackAlarmNames', 'stopWhenIdleHours'] as const) {
       if (declared[key] !== undefined) problems.push({ path: at(key), got: show(declared[key]), expected: `${why} (mode is "serverless")` });
     }
     if (declared.capture !== undefined && declared.capture !== false) {
@@ -386,6 +399,8 @@ export function resolveServing(declared: ServingSettingsDeclaration, context: Se
       modelDataDownloadTimeoutSeconds: declared.modelDataDownloadTimeoutSeconds ?? (gpu ? 1200 : 600),
       latencyThresholdMs,
       rollbackAlarmNames: declared.rollbackAlarmNames ?? [],
+      stopWhenIdleHours: declared.stopWhenIdleHours === false ? undefined
+        : declared.stopWhenIdleHours ?? (context.production ? undefined : SERVING_DEFAULTS.nonProductionStopWhenIdleHours),
     },
   };
 }

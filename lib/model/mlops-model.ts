@@ -43,6 +43,12 @@ export interface MlopsModelProps {
   readonly approval?: ApprovalSettings;
   /** The environment's name (recorded with approvals, selects the model's approvers). */
   readonly environmentName: string;
+  /**
+   * Whether the environment is a production one (non-production endpoints stop when idle by default).
+   *
+   * @default false
+   */
+  readonly production?: boolean;
 }
 
 /**
@@ -75,7 +81,7 @@ export class MlopsModel extends Construct {
     const lake = platform.lakeBuckets;
     const runsPrefix = `models/${model.name}/runs`;
     const resolved = resolveServing(servingSettingsFor(model.serving, props.environmentName),
-      { gpu: model.gpu ?? false, vpc: props.sagemakerVpc !== undefined }, `model "${model.name}".serving (environment "${props.environmentName}")`);
+      { gpu: model.gpu ?? false, vpc: props.sagemakerVpc !== undefined, production: props.production ?? false }, `model "${model.name}".serving (environment "${props.environmentName}")`);
     if (!resolved.serving) throw new ConfigError(`model "${model.name}"`, resolved.problems);
     this.serving = resolved.serving;
 
@@ -284,6 +290,7 @@ export class MlopsModel extends Construct {
       serving: this.serving,
       alarmTopic: platform.alarmTopic,
       logsKeyArn: platform.logsKeyArn,
+      stopWhenIdleHours: this.serving.mode === 'realtime' ? this.serving.stopWhenIdleHours : undefined,
     });
     const servingPrefix = `models/${model.name}/serving/`;
 
@@ -396,7 +403,8 @@ export class MlopsModel extends Construct {
         environment: props.environmentName,
         serving: sv.mode === 'realtime'
           ? { mode: 'realtime', instanceType: sv.instanceType, initialInstanceCount: sv.instanceCount, minInstances: sv.autoscaling?.minInstances ?? sv.instanceCount,
-            maxInstances: sv.autoscaling?.maxInstances ?? sv.instanceCount, ...(sv.capture ? { capturePercent: sv.capture.samplingPercent } : {}) }
+            maxInstances: sv.autoscaling?.maxInstances ?? sv.instanceCount, capture: sv.capture ? { samplingPercent: sv.capture.samplingPercent } : false,
+            ...(sv.stopWhenIdleHours !== undefined ? { stopWhenIdleHours: sv.stopWhenIdleHours } : {}) }
           : { mode: 'serverless', memoryMb: sv.memoryMb, maxConcurrency: sv.maxConcurrency, provisionedConcurrency: sv.provisionedConcurrency ?? 0 },
         training: { instanceType: t.instanceType, instanceCount: t.instanceCount ?? 1, maxRuntimeMinutes: maxRuntimeSeconds / 60, spot },
         evaluation: { instanceType: evaluationType, maxRuntimeMinutes: 60 },

@@ -2,6 +2,7 @@ import { CustomResource, Duration, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { acknowledgeWildcardResources } from '../compliance';
@@ -22,6 +23,12 @@ export interface ModelEndpointProps {
   readonly alarmTopic: sns.ITopic;
   /** Key ARN of the cleanup function's log group. */
   readonly logsKeyArn: string;
+  /**
+   * Delete the endpoint after this many hours without an invocation (checked hourly).
+   *
+   * @default - never
+   */
+  readonly stopWhenIdleHours?: number;
 }
 
 /**
@@ -43,6 +50,8 @@ export class ModelEndpoint extends Construct {
   public readonly alarms: cloudwatch.Alarm[];
   /** The endpoint's dashboard. */
   public readonly dashboard: cloudwatch.Dashboard;
+  /** The function that deletes the endpoint when idle (non-production). */
+  public readonly idleStopFunction?: MlopsFunction;
   private readonly serving: ResolvedServing;
 
   constructor(scope: Construct, id: string, props: ModelEndpointProps) {
@@ -146,11 +155,61 @@ export class ModelEndpoint extends Construct {
       'Only SageMaker List actions, Application Auto Scaling deregistration and X-Ray tracing are granted on "*": none has resource-level permissions.');
     acknowledgeWildcardResources(policy, [configs, models],
       'The pipeline names each run\'s SageMaker model and endpoint configuration <model>--<letter><uuid>; the pattern is this model\'s prefix.');
+    if (props.stopWhenIdleHours !== undefined) this.idleStopFunction = this.stopWhenIdle(props.stopWhenIdleHours, props.logsKeyArn);
+
     new CustomResource(this, 'EndpointCleanup', {
       serviceToken: cleanup.function.functionArn,
       resourceType: 'Custom::MlopsEndpointCleanup',
       properties: { EndpointName: props.endpointName, ResourcePrefix: prefix },
     });
+  }
+
+  /** Hourly: delete the endpoint when it has served nothing for `hours` (see lambda/endpoint-idle-stop). */
+  private stopWhenIdle(hours: number, logsKeyArn: string): MlopsFunction {
+    const stack = Stack.of(this);
+    const fn = new MlopsFunction(this, 'IdleStop', {
+      handler: 'endpoint-idle-stop',
+      description: `Deletes endpoint ${this.endpointName} after ${hours} hours without an invocation`,
+      logsKeyArn,
+      invokedBy: 'EventBridge Scheduler',
+      deadLetterQueue: true,
+      environment: { ENDPOINT_NAME: this.endpointName, IDLE_HOURS: String(hours) },
+      statements: [
+        new iam.PolicyStatement({ actions: ['sagemaker:DescribeEndpoint', 'sagemaker:DeleteEndpoint'], resources: [this.endpointArn] }),
+        // GetMetricData and Application Auto Scaling target registration have no resource-level permissions.
+        new iam.PolicyStatement({ actions: ['cloudwatch:GetMetricData', 'application-autoscaling:DeregisterScalableTarget'], resources: ['*'] }),
+      ],
+    });
+    acknowledgeWildcardResources(fn.policy.node.defaultChild as iam.CfnManagedPolicy, ['*'],
+      'Only cloudwatch:GetMetricData, Application Auto Scaling deregistration and X-Ray tracing are granted on "*": none has resource-level permissions.');
+    const role = new iam.Role(this, 'IdleStopSchedulerRole', {
+      assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', { conditions: { StringEquals: { 'aws:SourceAccount': stack.account } } }),
+      description: `EventBridge Scheduler: idle check of ${this.endpointName}`,
+    });
+    const policy = new iam.ManagedPolicy(this, 'IdleStopSchedulerPolicy', {
+      roles: [role],
+      description: `EventBridge Scheduler: invoke the idle check of ${this.endpointName}, keep failed deliveries`,
+      statements: [
+        new iam.PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [fn.function.functionArn] }),
+        new iam.PolicyStatement({ actions: ['sqs:SendMessage'], resources: [fn.deadLetterQueue!.queueArn] }),
+        new iam.PolicyStatement({ actions: ['kms:GenerateDataKey', 'kms:Decrypt'], resources: [logsKeyArn] }),
+      ],
+    });
+    const schedule = new scheduler.CfnSchedule(this, 'IdleStopSchedule', {
+      description: `Hourly idle check of ${this.endpointName}`,
+      scheduleExpression: 'cron(45 * * * ? *)',
+      scheduleExpressionTimezone: 'UTC',
+      flexibleTimeWindow: { mode: 'OFF' },
+      target: {
+        arn: fn.function.functionArn,
+        roleArn: role.roleArn,
+        input: '{}',
+        retryPolicy: { maximumRetryAttempts: 3, maximumEventAgeInSeconds: 3600 },
+        deadLetterConfig: { arn: fn.deadLetterQueue!.queueArn },
+      },
+    });
+    schedule.node.addDependency(policy);
+    return fn;
   }
 
   /**

@@ -105,7 +105,12 @@ function metadataLines(ctx: PricingContext, metadata: CostMetadata, templateHasE
     notes.push('serving priced from the AWS::SageMaker::Endpoint in the template; the MlopsCost serving entry is not priced again');
   } else if (s.mode === 'realtime') {
     const capture = s.capturePercent ?? l.capturePercent;
-    out.push(realtimeLine(ctx, 'serving', `real-time endpoint of ${metadata.model ?? ctx.model ?? ctx.stack}`, s.instanceType, s.initialInstanceCount, s.minInstances, s.maxInstances, capture));
+    // An endpoint stopped when idle has no instance at idle; at load it is up like a scale-to-zero endpoint.
+    const min = s.stopWhenIdleHours === undefined ? s.minInstances : 0;
+    if (s.stopWhenIdleHours !== undefined) {
+      notes.push(`the endpoint is deleted after ${s.stopWhenIdleHours} h without an invocation: idle means after that; each stop bills up to ${s.stopWhenIdleHours} h of ${s.minInstances} x ${s.instanceType} first`);
+    }
+    out.push(realtimeLine(ctx, 'serving', `real-time endpoint of ${metadata.model ?? ctx.model ?? ctx.stack}`, s.instanceType, s.initialInstanceCount, min, s.maxInstances, capture));
   } else {
     out.push(serverlessLine(ctx, 'serving', `serverless endpoint of ${metadata.model ?? ctx.model ?? ctx.stack}`, s.memoryMb, s.provisionedConcurrency));
   }

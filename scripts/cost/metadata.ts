@@ -20,6 +20,8 @@ export interface RealtimeServingMetadata {
   readonly maxInstances: number;
   /** Percent of requests captured to the lake, when the metadata says. */
   readonly capturePercent?: number;
+  /** The endpoint is deleted after this many idle hours (non-production): no instance at idle. */
+  readonly stopWhenIdleHours?: number;
 }
 
 /** A serverless endpoint. */
@@ -133,8 +135,13 @@ function serving(r: Reader, o: Obj): CostMetadata['serving'] {
     if (minInstances !== undefined && maxInstances !== undefined && maxInstances < minInstances) {
       r.rule('serving.maxInstances', `got ${maxInstances}; expected at least minInstances (${minInstances})`);
     }
+    const stopWhenIdleHours = s.stopWhenIdleHours === undefined ? undefined : r.num(s, 'serving', 'stopWhenIdleHours', 1, 168);
     if (r.problems.length > before || !instanceType || initialInstanceCount === undefined || minInstances === undefined || maxInstances === undefined) return undefined;
-    return { mode: 'realtime', instanceType, initialInstanceCount, minInstances, maxInstances, ...(capturePercent === undefined ? {} : { capturePercent }) };
+    return {
+      mode: 'realtime', instanceType, initialInstanceCount, minInstances, maxInstances,
+      ...(capturePercent === undefined ? {} : { capturePercent }),
+      ...(stopWhenIdleHours === undefined ? {} : { stopWhenIdleHours }),
+    };
   }
   if (s.mode === 'serverless') {
     const memoryMb = r.num(s, 'serving', 'memoryMb', 1024, 6144);

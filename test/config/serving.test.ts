@@ -1,11 +1,11 @@
 import { checkModelsAgainstEnvironments } from '../../lib/config/model-schema';
-import { resolveServing, ServingSettingsDeclaration } from '../../lib/config/serving';
+import { resolveServing, ServingContext, ServingSettingsDeclaration } from '../../lib/config/serving';
 import { models } from '../../config/models';
 import { defaultConfig } from '../helpers';
 
-const CPU = { gpu: false, vpc: false };
-const GPU = { gpu: true, vpc: false };
-const messages = (declared: ServingSettingsDeclaration, context = CPU) =>
+const CPU = { gpu: false, vpc: false, production: true };
+const GPU = { gpu: true, vpc: false, production: true };
+const messages = (declared: ServingSettingsDeclaration, context: ServingContext = CPU) =>
   resolveServing(declared, context, 'serving').problems.map((p) => `${p.path}: got ${p.got}; expected ${p.expected}`);
 
 describe('serving: defaults', () => {
@@ -17,8 +17,17 @@ describe('serving: defaults', () => {
       autoscaling: { minInstances: 1, maxInstances: 2, targetInvocationsPerInstance: 100, targetGpuUtilization: undefined, scaleInCooldownSeconds: 600, scaleOutCooldownSeconds: 60 },
       rollout: { strategy: 'all-at-once', trafficPercent: 100, waitSeconds: 600, terminationWaitSeconds: 300, maximumExecutionTimeoutSeconds: 2700 },
       capture: { samplingPercent: 25 },
-      startupHealthCheckTimeoutSeconds: 300, modelDataDownloadTimeoutSeconds: 600, latencyThresholdMs: 500, rollbackAlarmNames: [],
+      startupHealthCheckTimeoutSeconds: 300, modelDataDownloadTimeoutSeconds: 600, latencyThresholdMs: 500, rollbackAlarmNames: [], stopWhenIdleHours: undefined,
     });
+  });
+
+  test('non-production endpoints stop after 4 idle hours unless told otherwise; production ones never by default', () => {
+    const nonProd = { ...CPU, production: false };
+    expect((resolveServing({}, nonProd, 'serving').serving as { stopWhenIdleHours?: number }).stopWhenIdleHours).toBe(4);
+    expect((resolveServing({ stopWhenIdleHours: 12 }, nonProd, 'serving').serving as { stopWhenIdleHours?: number }).stopWhenIdleHours).toBe(12);
+    expect((resolveServing({ stopWhenIdleHours: false }, nonProd, 'serving').serving as { stopWhenIdleHours?: number }).stopWhenIdleHours).toBeUndefined();
+    expect((resolveServing({}, CPU, 'serving').serving as { stopWhenIdleHours?: number }).stopWhenIdleHours).toBeUndefined();
+    expect(messages({ mode: 'serverless', stopWhenIdleHours: 2 })).toEqual(['serving.stopWhenIdleHours: got 2; expected nothing, because serverless endpoints do not support it (mode is "serverless")']);
   });
 
   test('a GPU model: ml.g5.xlarge (local NVMe: no volume key), GPU timeouts and GPU utilization scaling; two instances get a canary', () => {
@@ -37,7 +46,7 @@ describe('serving: defaults', () => {
 });
 
 describe('serving: every deploy-time rule is a synth-time error', () => {
-  test.each<[string, ServingSettingsDeclaration, typeof CPU, string]>([
+  test.each<[string, ServingSettingsDeclaration, ServingContext, string]>([
     ['GPU model on a CPU type', { instanceType: 'ml.m5.xlarge' }, GPU, 'serving.instanceType: got "ml.m5.xlarge"; expected a GPU instance type (families p2, p3, p3dn, p4d'],
     ['GPU model on Inferentia', { instanceType: 'ml.inf2.xlarge' }, GPU, '(inf2 is AWS Inferentia/Trainium, not an NVIDIA GPU)'],
     ['unknown instance type', { instanceType: 'ml.q9.large' }, CPU, 'serving.instanceType: got "ml.q9.large"; expected a known SageMaker instance type'],
@@ -55,7 +64,7 @@ describe('serving: every deploy-time rule is a synth-time error', () => {
     ['maximum below the initial count', { instanceCount: 3, autoscaling: { maxInstances: 2 } }, CPU, 'serving.autoscaling.maxInstances: got 2; expected at least instanceCount (3)'],
     ['GPU target on a CPU type', { autoscaling: { targetGpuUtilization: 60 } }, CPU, 'serving.autoscaling.targetGpuUtilization: got 60; expected nothing, because ml.m5.large has no GPU'],
     ['serverless GPU model', { mode: 'serverless' }, GPU, 'serving.mode: got "serverless" for a model with gpu: true; expected "realtime": serverless inference has no GPUs'],
-    ['serverless in a VPC', { mode: 'serverless' }, { gpu: false, vpc: true }, 'serving.mode: got "serverless" in an environment with sagemakerVpc; expected "realtime": serverless endpoints cannot run in a VPC'],
+    ['serverless in a VPC', { mode: 'serverless' }, { gpu: false, vpc: true, production: true }, 'serving.mode: got "serverless" in an environment with sagemakerVpc; expected "realtime": serverless endpoints cannot run in a VPC'],
     ['serverless with capture', { mode: 'serverless', capture: { samplingPercent: 10 } }, CPU, 'serving.capture: got {"samplingPercent":10}; expected false or nothing: serverless endpoints cannot capture data'],
     ['serverless with guardrails', { mode: 'serverless', rollout: { strategy: 'all-at-once' } }, CPU, 'serving.rollout: got {"strategy":"all-at-once"}; expected nothing, because serverless endpoints do not support it'],
     ['serverless with an instance type', { mode: 'serverless', instanceType: 'ml.m5.large' }, CPU, 'serving.instanceType: got "ml.m5.large"; expected nothing, because serverless endpoints do not support it'],
@@ -67,7 +76,7 @@ describe('serving: every deploy-time rule is a synth-time error', () => {
   });
 
   test('all problems at once', () => {
-    expect(messages({ mode: 'serverless', instanceType: 'ml.g5.xlarge', rollout: { strategy: 'canary' }, capture: { samplingPercent: 5 } }, { gpu: true, vpc: true })).toHaveLength(5);
+    expect(messages({ mode: 'serverless', instanceType: 'ml.g5.xlarge', rollout: { strategy: 'canary' }, capture: { samplingPercent: 5 } }, { gpu: true, vpc: true, production: true })).toHaveLength(5);
   });
 
   test('checked per environment with the overrides applied, naming the model, the environment and the field', () => {

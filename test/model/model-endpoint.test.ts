@@ -77,14 +77,14 @@ describe('ModelEndpoint: operations', () => {
 
   test('cdk destroy deletes the pipeline-owned endpoint: a cleanup custom resource whose function may delete only this model\'s endpoint, configurations and models', () => {
     churn.hasResourceProperties('Custom::MlopsEndpointCleanup', { EndpointName: 'mlops-dev-churn', ResourcePrefix: 'churn--' });
-    const statements = policyStatements(churn, /^Deletes endpoint mlops-dev-churn/);
+    const statements = policyStatements(churn, /^Deletes endpoint mlops-dev-churn and the pipeline/);
     const text = JSON.stringify(statements);
     expect(text).toContain(':endpoint/mlops-dev-churn"');
     expect(text).toContain(':endpoint-config/churn--*"');
     expect(text).toContain(':model/churn--*"');
     expect(text).not.toMatch(/sagemaker:(Create|Update)/);
     // CloudFormation invokes custom resources asynchronously: failed requests land in an encrypted DLQ.
-    const fn = Object.values(churn.findResources('AWS::Lambda::Function') as Record<string, Any>).find((f) => /^Deletes endpoint/.test(f.Properties.Description))!;
+    const fn = Object.values(churn.findResources('AWS::Lambda::Function') as Record<string, Any>).find((f) => /^Deletes endpoint mlops-dev-churn and the pipeline/.test(f.Properties.Description))!;
     expect(fn.Properties.DeadLetterConfig).toBeDefined();
     const queueId = fn.Properties.DeadLetterConfig.TargetArn['Fn::GetAtt'][0];
     const queue = (churn.findResources('AWS::SQS::Queue') as Record<string, Any>)[queueId];
@@ -131,5 +131,21 @@ describe('ModelEndpoint: IAM', () => {
     expect(invocations.dimensions).toEqual({ EndpointName: 'mlops-dev-churn', VariantName: 'AllTraffic' });
     expect(endpoint.metricGpuUtilization().namespace).toBe('/aws/sagemaker/Endpoints');
     expect(endpoint.metricModelLatency({ statistic: 'p99' }).statistic).toBe('p99');
+  });
+});
+
+describe('ModelEndpoint: stopping idle non-production endpoints', () => {
+  test('dev: an hourly check deletes the endpoint after 4 idle hours (may describe and delete only this endpoint); prod: none', () => {
+    const fn = Object.values(churn.findResources('AWS::Lambda::Function') as Record<string, Any>).find((f) => /^Deletes endpoint mlops-dev-churn after 4 hours/.test(f.Properties.Description))!;
+    expect(fn.Properties.Environment.Variables).toEqual(expect.objectContaining({ ENDPOINT_NAME: 'mlops-dev-churn', IDLE_HOURS: '4' }));
+    const schedules = Object.values(churn.findResources('AWS::Scheduler::Schedule') as Record<string, Any>).map((s) => s.Properties).filter((s) => /idle check/.test(s.Description));
+    expect(schedules).toHaveLength(1);
+    expect(schedules[0]).toEqual(expect.objectContaining({ ScheduleExpression: 'cron(45 * * * ? *)' }));
+    const text = JSON.stringify(policyStatements(churn, /^Deletes endpoint mlops-dev-churn after/));
+    expect(text).toContain(':endpoint/mlops-dev-churn"');
+    expect(text).not.toMatch(/sagemaker:(Create|Update)/);
+    expect(Object.values(prodFraud.findResources('AWS::Lambda::Function') as Record<string, Any>).some((f) => /without an invocation/.test(f.Properties.Description))).toBe(false);
+    // The cost estimate knows: no instance while idle.
+    expect((churn.toJSON().Metadata as Any).MlopsCost.serving).toEqual(expect.objectContaining({ mode: 'realtime', instanceType: 'ml.m5.large', stopWhenIdleHours: 4 }));
   });
 });

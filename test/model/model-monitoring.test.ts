@@ -25,7 +25,7 @@ describe('ModelMonitoring (issue 6 wiring)', () => {
 
   test('the drift job runs hourly from EventBridge Scheduler with the scheduled time, a retry policy and a dead-letter queue', () => {
     const [driftId, drift] = fn(churn, /^Drift statistics of/);
-    const schedules = resources(churn, 'AWS::Scheduler::Schedule').map(([, s]) => s.Properties);
+    const schedules = resources(churn, 'AWS::Scheduler::Schedule').map(([, s]) => s.Properties).filter((s) => /drift statistics/.test(s.Description));
     expect(schedules).toHaveLength(1);
     expect(schedules[0]).toEqual(expect.objectContaining({ ScheduleExpression: 'cron(15 * * * ? *)', FlexibleTimeWindow: { Mode: 'OFF' } }));
     expect(schedules[0].Target.Arn).toEqual({ 'Fn::GetAtt': [driftId, 'Arn'] });

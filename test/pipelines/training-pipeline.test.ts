@@ -119,7 +119,7 @@ describe('training pipeline, executed locally', () => {
   test('happy path, no approved model yet: trains, evaluates, registers PendingManualApproval, hands off, notifies', async () => {
     const result = await run(churn, INPUT, { overrides: overrides(0.91) });
     expect(result.status).toBe('SUCCEEDED');
-    expect(result.visitedStates).toEqual(['ValidateInput', 'ValidateEvaluationInput', 'UseDefaultEvaluationData', 'SnapshotTrainingData', 'Train', 'Evaluate', 'ReadMetrics', 'ComputeBaseline',
+    expect(result.visitedStates).toEqual(['IsRedeploy', 'ValidateInput', 'ValidateEvaluationInput', 'UseDefaultEvaluationData', 'SnapshotTrainingData', 'Train', 'Evaluate', 'ReadMetrics', 'ComputeBaseline',
       'MeetsThreshold', 'FindApprovedModel', 'HasApprovedModel', 'EvidenceFirstModel', 'RegisterModel', 'RecordRegistered', 'RecordAutomaticApproval', 'MarkApproved', 'RecordApproved', 'DeploymentHandOff',
       ...FIRST_DEPLOYMENT_STATES, 'NotifySuccess', 'Succeeded']);
     const output = result.output as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -171,7 +171,7 @@ describe('training pipeline, executed locally', () => {
     expect(result.status).toBe('FAILED');
     expect(result.error).toBe('PipelineFailed');
     expect(result.cause).toBe('States.TaskFailed: AlgorithmError: ValueError: could not convert string to float');
-    expect(result.visitedStates).toEqual(['ValidateInput', 'ValidateEvaluationInput', 'UseDefaultEvaluationData', 'SnapshotTrainingData', 'Train', 'DescribeFailure', 'NotifyFailure', 'PipelineFailed']);
+    expect(result.visitedStates).toEqual(['IsRedeploy', 'ValidateInput', 'ValidateEvaluationInput', 'UseDefaultEvaluationData', 'SnapshotTrainingData', 'Train', 'DescribeFailure', 'NotifyFailure', 'PipelineFailed']);
     // Step Functions serializes an object Message for SNS.
     expect((result.taskInputs.NotifyFailure[0] as { Message: object }).Message).toEqual(expect.objectContaining({
       model: 'churn', error: 'States.TaskFailed', cause: 'States.TaskFailed: AlgorithmError: ValueError: could not convert string to float',
@@ -259,7 +259,7 @@ describe('training pipeline, executed locally', () => {
     validateAsl(definition);
     const result = await run(definition, INPUT, { overrides: { ...overrides(0.91), Preprocess: { ProcessingJobStatus: 'Completed' } } });
     expect(result.status).toBe('SUCCEEDED');
-    expect(result.visitedStates.slice(3, 6)).toEqual(['SnapshotTrainingData', 'Preprocess', 'Train']);
+    expect(result.visitedStates.slice(4, 7)).toEqual(['SnapshotTrainingData', 'Preprocess', 'Train']);
     const preprocess = result.taskInputs.Preprocess[0] as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
     expect(preprocess.ProcessingJobName).toMatch(/^churn--p[0-9a-f-]{36}$/);
     expect(preprocess.ProcessingInputs[1].S3Input.S3Uri).toBe(INPUT.trainingDataUri);
@@ -568,6 +568,29 @@ describe('deployment of the approved model, executed locally', () => {
     expect(result.error).toBe('EndpointNotUpdatable');
     expect(result.cause).toContain('aws sagemaker delete-endpoint --endpoint-name mlops-prod-fraud-dl');
     expect(result.attempts.UpdateEndpoint ?? 0).toBe(0);
+  });
+
+  test('redeploy: the latest approved package is deployed again without training or asking anyone', async () => {
+    const result = await run(churn, { redeploy: true }, {
+      overrides: {
+        ...overrides(0.91),
+        FindPackageToRedeploy: { ModelPackageSummaryList: [{ ModelPackageArn: APPROVED_ARN }] },
+        DescribePackageToRedeploy: { ModelPackageArn: APPROVED_ARN, CustomerMetadataProperties: { auc: '0.93', baselineUri: 's3://artifacts/models/churn/runs/exec-0/baseline.json' } },
+      },
+    });
+    expect(result.status).toBe('SUCCEEDED');
+    expect(result.visitedStates.slice(0, 7)).toEqual(['IsRedeploy', 'RedeployTriggerGiven', 'DefaultRedeployTrigger', 'FindPackageToRedeploy', 'HasPackageToRedeploy', 'DescribePackageToRedeploy', 'PrepareRedeploy']);
+    for (const skipped of ['Train', 'Evaluate', 'RegisterModel', 'RecordAutomaticApproval', 'MarkApproved']) expect(result.attempts[skipped] ?? 0).toBe(0);
+    expect((result.taskInputs.CreateModel[0] as Any).PrimaryContainer).toEqual({ ModelPackageName: APPROVED_ARN });
+    expect(JSON.parse((result.taskInputs.RecordServing[0] as Any).Body).baselineUri).toBe('s3://artifacts/models/churn/runs/exec-0/baseline.json');
+    expect((result.taskInputs.NotifySuccess[0] as Any).Message).toEqual(expect.objectContaining({ metric: 0.93, modelPackageArn: APPROVED_ARN }));
+  });
+
+  test('redeploy with nothing approved yet ends in NothingToRedeploy', async () => {
+    const result = await run(churn, { redeploy: true, trigger: { type: 'manual' } }, { overrides: { ...overrides(0.91), FindPackageToRedeploy: { ModelPackageSummaryList: [] } } });
+    expect(result.status).toBe('FAILED');
+    expect(result.error).toBe('NothingToRedeploy');
+    expect(result.cause).toContain('No approved model package in mlops-dev-churn');
   });
 
   test('first deployment fails (no capacity): the failed endpoint is deleted for a clean next run; notified, EndpointCreationFailed', async () => {
