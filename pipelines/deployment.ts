@@ -188,7 +188,7 @@ export function deploymentChain(scope: Construct, props: DeploymentProps): Deplo
     'EndpointConfigName.$': '$.deployment.endpointConfigName',
     Tags: tags,
   });
-  const waitForCreation = new sfn.Wait(scope, 'WaitForEndpointCreation', { time: sfn.WaitTime.duration(secondsOf(ENDPOINT_POLL_SECONDS)) });
+  const waitForCreation = new sfn.Wait(scope, 'WaitForEndpointCreation', { time: sfn.WaitTime.duration(Duration.seconds(ENDPOINT_POLL_SECONDS)) });
   // The whole description: FailureReason is only there on failures, and selecting a missing field fails the state.
   const describe = (id: string) => sdk(scope, id, 'sagemaker', 'describeEndpoint', { EndpointName: props.endpointName }, { resultPath: '$.endpoint' });
   const described = () => sfn.JsonPath.jsonToString(sfn.JsonPath.objectAt('$.endpoint'));
@@ -201,7 +201,7 @@ export function deploymentChain(scope: Construct, props: DeploymentProps): Deplo
   // Later deployments: wait until the endpoint is idle, then update with guardrails.
   const describeCurrent = describe('DescribeEndpoint');
   const currentStatus = new sfn.Choice(scope, 'EndpointIdle');
-  const waitForIdle = new sfn.Wait(scope, 'WaitForIdleEndpoint', { time: sfn.WaitTime.duration(secondsOf(ENDPOINT_POLL_SECONDS)) });
+  const waitForIdle = new sfn.Wait(scope, 'WaitForIdleEndpoint', { time: sfn.WaitTime.duration(Duration.seconds(ENDPOINT_POLL_SECONDS)) });
   const notUpdatable = problem('EndpointNotUpdatable', 'EndpointNotUpdatable',
     sfn.JsonPath.format(`Endpoint ${props.endpointName} is in state {} and cannot be updated: delete it (aws sagemaker delete-endpoint --endpoint-name ${props.endpointName}) and run the pipeline again. SageMaker described it as {}`,
       sfn.JsonPath.stringAt('$.endpoint.EndpointStatus'), described()));
@@ -248,7 +248,7 @@ export function deploymentChain(scope: Construct, props: DeploymentProps): Deplo
     beforeUpdate = describePrevious;
     typeChangeTasks.push(describePrevious, deregister);
   }
-  const waitForRollout = new sfn.Wait(scope, 'WaitForRollout', { time: sfn.WaitTime.duration(secondsOf(ENDPOINT_POLL_SECONDS)) });
+  const waitForRollout = new sfn.Wait(scope, 'WaitForRollout', { time: sfn.WaitTime.duration(Duration.seconds(ENDPOINT_POLL_SECONDS)) });
   const describeRollout = describe('DescribeRollout');
   const rolloutStatus = new sfn.Choice(scope, 'RolloutStatus');
   const rolledBack = problem('RolloutRolledBack', 'RolloutRolledBack',
@@ -375,8 +375,4 @@ function trafficRouting(rollout: Extract<ResolvedServing, { mode: 'realtime' }>[
     default:
       return { Type: 'ALL_AT_ONCE', WaitIntervalInSeconds: rollout.waitSeconds };
   }
-}
-
-function secondsOf(seconds: number): Duration {
-  return Duration.seconds(seconds);
 }

@@ -2,7 +2,6 @@ import { CustomResource, Duration, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { acknowledgeWildcardResources } from '../compliance';
@@ -166,7 +165,6 @@ export class ModelEndpoint extends Construct {
 
   /** Hourly: delete the endpoint when it has served nothing for `hours` (see lambda/endpoint-idle-stop). */
   private stopWhenIdle(hours: number, logsKeyArn: string): MlopsFunction {
-    const stack = Stack.of(this);
     const fn = new MlopsFunction(this, 'IdleStop', {
       handler: 'endpoint-idle-stop',
       description: `Deletes endpoint ${this.endpointName} after ${hours} hours without an invocation`,
@@ -182,33 +180,7 @@ export class ModelEndpoint extends Construct {
     });
     acknowledgeWildcardResources(fn.policy.node.defaultChild as iam.CfnManagedPolicy, ['*'],
       'Only cloudwatch:GetMetricData, Application Auto Scaling deregistration and X-Ray tracing are granted on "*": none has resource-level permissions.');
-    const role = new iam.Role(this, 'IdleStopSchedulerRole', {
-      assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', { conditions: { StringEquals: { 'aws:SourceAccount': stack.account } } }),
-      description: `EventBridge Scheduler: idle check of ${this.endpointName}`,
-    });
-    const policy = new iam.ManagedPolicy(this, 'IdleStopSchedulerPolicy', {
-      roles: [role],
-      description: `EventBridge Scheduler: invoke the idle check of ${this.endpointName}, keep failed deliveries`,
-      statements: [
-        new iam.PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [fn.function.functionArn] }),
-        new iam.PolicyStatement({ actions: ['sqs:SendMessage'], resources: [fn.deadLetterQueue!.queueArn] }),
-        new iam.PolicyStatement({ actions: ['kms:GenerateDataKey', 'kms:Decrypt'], resources: [logsKeyArn] }),
-      ],
-    });
-    const schedule = new scheduler.CfnSchedule(this, 'IdleStopSchedule', {
-      description: `Hourly idle check of ${this.endpointName}`,
-      scheduleExpression: 'cron(45 * * * ? *)',
-      scheduleExpressionTimezone: 'UTC',
-      flexibleTimeWindow: { mode: 'OFF' },
-      target: {
-        arn: fn.function.functionArn,
-        roleArn: role.roleArn,
-        input: '{}',
-        retryPolicy: { maximumRetryAttempts: 3, maximumEventAgeInSeconds: 3600 },
-        deadLetterConfig: { arn: fn.deadLetterQueue!.queueArn },
-      },
-    });
-    schedule.node.addDependency(policy);
+    fn.addSchedule('Schedule', 'cron(45 * * * ? *)', {}, `Hourly idle check of ${this.endpointName}`);
     return fn;
   }
 

@@ -5,7 +5,6 @@ import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { acknowledge, acknowledgeWildcardResources } from '../compliance';
@@ -67,7 +66,7 @@ export class ModelMonitoring extends Construct {
     const featuresJson = JSON.stringify(props.features.map((f) => ({ name: f.name, type: f.type })));
     const statePrefix = `models/${props.modelName}/drift/state/`;
 
-    // 1. The drift job, hourly at minute 15 (captured files of the past hour have landed by then).
+    // 1. The drift job.
     const captureObjects = lake.capture.arnForObjects(`${props.modelName}/*`);
     const baselineObjects = lake.artifacts.arnForObjects(`models/${props.modelName}/runs/*`);
     const stateObjects = lake.artifacts.arnForObjects(`${statePrefix}*`);
@@ -112,11 +111,6 @@ export class ModelMonitoring extends Construct {
       description: `Lets the drift job of ${props.qualifiedName} continue a long window in a new invocation`,
       statements: [new iam.PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [this.driftFunction.function.functionArn] })],
     });
-    const schedulerRole = new iam.Role(this, 'SchedulerRole', {
-      assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', { conditions: { StringEquals: { 'aws:SourceAccount': stack.account } } }),
-      description: `EventBridge Scheduler for ${props.qualifiedName}`,
-    });
-    const schedulerTargets = [this.driftFunction];
 
     // 2. Drift alarms: aggregated (they trigger retraining) and per feature (they inform).
     const alarm = (alarmId: string, description: string, metricName: string, threshold: number, dimensions: Record<string, string>) => {
@@ -223,39 +217,12 @@ export class ModelMonitoring extends Construct {
       failed.addOkAction(new actions.SnsAction(platform.alarmTopic));
       this.alarms.push(failed);
     }
-    if (props.retraining?.schedule) schedulerTargets.push(this.retrainFunction);
 
-    // 4. Schedules (the drift job hourly; retraining if declared), and their dead letters.
-    const schedulerPolicy = new iam.ManagedPolicy(this, 'SchedulerPolicy', {
-      roles: [schedulerRole],
-      description: `EventBridge Scheduler for ${props.qualifiedName}: invoke the scheduled functions, keep failed deliveries`,
-      statements: [
-        new iam.PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: schedulerTargets.map((f) => f.function.functionArn) }),
-        new iam.PolicyStatement({ actions: ['sqs:SendMessage'], resources: schedulerTargets.map((f) => f.deadLetterQueue!.queueArn) }),
-        new iam.PolicyStatement({ actions: ['kms:GenerateDataKey', 'kms:Decrypt'], resources: [platform.logsKeyArn] }),
-      ],
-    });
-    const schedule = (scheduleId: string, expression: string, fn: MlopsFunction, input: object, description: string) => {
-      const s = new scheduler.CfnSchedule(this, scheduleId, {
-        description,
-        scheduleExpression: expression,
-        scheduleExpressionTimezone: 'UTC',
-        flexibleTimeWindow: { mode: 'OFF' },
-        target: {
-          arn: fn.function.functionArn,
-          roleArn: schedulerRole.roleArn,
-          input: JSON.stringify(input),
-          retryPolicy: { maximumRetryAttempts: 3, maximumEventAgeInSeconds: 3600 },
-          deadLetterConfig: { arn: fn.deadLetterQueue!.queueArn },
-        },
-      });
-      s.node.addDependency(schedulerPolicy);
-      return s;
-    };
-    schedule('DriftSchedule', 'cron(15 * * * ? *)', this.driftFunction, { scheduledTime: '<aws.scheduler.scheduled-time>' },
+    // 4. Schedules: the drift job hourly at minute 15 (the past hour's captured files have landed), retraining if declared.
+    this.driftFunction.addSchedule('DriftSchedule', 'cron(15 * * * ? *)', { scheduledTime: '<aws.scheduler.scheduled-time>' },
       `Hourly drift statistics of ${props.qualifiedName}`);
     if (props.retraining?.schedule) {
-      schedule('RetrainingSchedule', props.retraining.schedule, this.retrainFunction,
+      this.retrainFunction.addSchedule('RetrainingSchedule', props.retraining.schedule,
         { source: 'mlops.schedule', model: props.modelName, scheduledTime: '<aws.scheduler.scheduled-time>' }, `Scheduled retraining of ${props.qualifiedName}`);
     }
   }

@@ -3,6 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { join } from 'path';
@@ -48,9 +49,12 @@ export class MlopsFunction extends Construct {
   public readonly policy: iam.ManagedPolicy;
   /** The dead-letter queue, for asynchronously invoked functions. */
   public readonly deadLetterQueue?: sqs.Queue;
+  private readonly logsKeyArn: string;
+  private schedulerRole?: iam.Role;
 
   constructor(scope: Construct, id: string, props: MlopsFunctionProps) {
     super(scope, id);
+    this.logsKeyArn = props.logsKeyArn;
     const logGroup = new logs.LogGroup(this, 'Logs', { retention: logs.RetentionDays.ONE_YEAR, removalPolicy: RemovalPolicy.RETAIN });
     (logGroup.node.defaultChild as logs.CfnLogGroup).kmsKeyId = props.logsKeyArn;
 
@@ -121,5 +125,47 @@ export class MlopsFunction extends Construct {
       'The function only calls AWS APIs over TLS with IAM authorisation; a VPC would add NAT gateways or interface endpoints that cost money while idle.');
     acknowledgeWildcardResources(this.policy.node.defaultChild as iam.CfnManagedPolicy, ['*'],
       'Only the X-Ray tracing actions are granted on "*": X-Ray has no resource-level permissions.');
+  }
+
+  /**
+   * Invokes the function on a schedule (EventBridge Scheduler, UTC, 3 retries within an hour), with
+   * failed deliveries kept in its dead-letter queue. The scheduler's role may invoke this function only.
+   *
+   * @param expression a Scheduler expression, e.g. `cron(15 * * * ? *)`
+   * @param input the event, as JSON (context attributes such as `<aws.scheduler.scheduled-time>` allowed)
+   */
+  public addSchedule(id: string, expression: string, input: object, description: string): scheduler.CfnSchedule {
+    if (!this.deadLetterQueue) throw new Error(`${this.node.path}: a scheduled function needs deadLetterQueue: true`);
+    if (!this.schedulerRole) {
+      this.schedulerRole = new iam.Role(this, 'SchedulerRole', {
+        assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', { conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } } }),
+        description: `EventBridge Scheduler: invokes ${this.node.path}`,
+      });
+      new iam.ManagedPolicy(this, 'SchedulerPolicy', {
+        roles: [this.schedulerRole],
+        description: `EventBridge Scheduler: invoke ${this.node.path}, keep failed deliveries`,
+        statements: [
+          new iam.PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [this.function.functionArn] }),
+          new iam.PolicyStatement({ actions: ['sqs:SendMessage'], resources: [this.deadLetterQueue.queueArn] }),
+          new iam.PolicyStatement({ actions: ['kms:GenerateDataKey', 'kms:Decrypt'], resources: [this.logsKeyArn] }),
+        ],
+      });
+    }
+    const schedule = new scheduler.CfnSchedule(this, id, {
+      description,
+      scheduleExpression: expression,
+      scheduleExpressionTimezone: 'UTC',
+      flexibleTimeWindow: { mode: 'OFF' },
+      target: {
+        arn: this.function.functionArn,
+        roleArn: this.schedulerRole.roleArn,
+        input: JSON.stringify(input),
+        retryPolicy: { maximumRetryAttempts: 3, maximumEventAgeInSeconds: 3600 },
+        deadLetterConfig: { arn: this.deadLetterQueue.queueArn },
+      },
+    });
+    // The scheduler checks its role's permissions on first use: the policy must exist first.
+    schedule.node.addDependency(this.node.findChild('SchedulerPolicy'));
+    return schedule;
   }
 }
