@@ -302,21 +302,7 @@ export class TrainingPipeline extends sfn.StateMachineFragment {
       resultPath: '$.error',
     });
     metricMissing.next(describeFailure);
-    const findApproved = new sfn.CustomState(this, 'FindApprovedModel', {
-      stateJson: {
-        Type: 'Task',
-        Resource: `arn:${Aws.PARTITION}:states:::aws-sdk:sagemaker:listModelPackages`,
-        Parameters: {
-          ModelPackageGroupName: props.modelPackageGroupName,
-          ModelApprovalStatus: 'Approved',
-          SortBy: 'CreationTime',
-          SortOrder: 'Descending',
-          MaxResults: 1,
-        },
-        ResultSelector: { 'packages.$': '$.ModelPackageSummaryList' },
-        ResultPath: '$.approved',
-      },
-    });
+    const findApproved = latestApprovedPackage(this, 'FindApprovedModel', props.modelPackageGroupName, '$.approved');
     const describeApproved = new sfn.CustomState(this, 'DescribeApprovedModel', {
       stateJson: {
         Type: 'Task',
@@ -455,15 +441,7 @@ export class TrainingPipeline extends sfn.StateMachineFragment {
     // Redeploy: bring the latest approved package back (e.g. after a non-production endpoint was
     // stopped when idle) without training, evaluating or asking anyone again.
     const isRedeploy = new sfn.Choice(this, 'IsRedeploy');
-    const findToRedeploy = new sfn.CustomState(this, 'FindPackageToRedeploy', {
-      stateJson: {
-        Type: 'Task',
-        Resource: `arn:${Aws.PARTITION}:states:::aws-sdk:sagemaker:listModelPackages`,
-        Parameters: { ModelPackageGroupName: props.modelPackageGroupName, ModelApprovalStatus: 'Approved', SortBy: 'CreationTime', SortOrder: 'Descending', MaxResults: 1 },
-        ResultSelector: { 'packages.$': '$.ModelPackageSummaryList' },
-        ResultPath: '$.redeployment',
-      },
-    });
+    const findToRedeploy = latestApprovedPackage(this, 'FindPackageToRedeploy', props.modelPackageGroupName, '$.redeployment');
     const describeToRedeploy = new sfn.CustomState(this, 'DescribePackageToRedeploy', {
       stateJson: {
         Type: 'Task',
@@ -506,6 +484,19 @@ export class TrainingPipeline extends sfn.StateMachineFragment {
     this.startState = isRedeploy;
     this.endStates = [];
   }
+}
+
+/** Lists the group's newest Approved package (at most one) into `<resultPath>.packages`. */
+function latestApprovedPackage(scope: Construct, id: string, groupName: string, resultPath: string): sfn.CustomState {
+  return new sfn.CustomState(scope, id, {
+    stateJson: {
+      Type: 'Task',
+      Resource: `arn:${Aws.PARTITION}:states:::aws-sdk:sagemaker:listModelPackages`,
+      Parameters: { ModelPackageGroupName: groupName, ModelApprovalStatus: 'Approved', SortBy: 'CreationTime', SortOrder: 'Descending', MaxResults: 1 },
+      ResultSelector: { 'packages.$': '$.ModelPackageSummaryList' },
+      ResultPath: resultPath,
+    },
+  });
 }
 
 function uriParam(key: string, value: string): Record<string, string> {

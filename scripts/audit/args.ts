@@ -1,4 +1,5 @@
 import { parseArgs } from 'util';
+import { editDistance } from '../../lib/config/schema';
 
 /** The report formats. */
 export const FORMATS = ['text', 'json', 'html'] as const;
@@ -98,20 +99,7 @@ const OPTIONS = {
 
 /** The closest known option to a misspelt one, if it is close (edit distance at most 2). */
 function closest(name: string): string | undefined {
-  const distance = (a: string, b: string): number => {
-    const row = Array.from({ length: b.length + 1 }, (_, j) => j);
-    for (let i = 1; i <= a.length; i++) {
-      let previous = row[0];
-      row[0] = i;
-      for (let j = 1; j <= b.length; j++) {
-        const current = row[j];
-        row[j] = Math.min(row[j] + 1, row[j - 1] + 1, previous + (a[i - 1] === b[j - 1] ? 0 : 1));
-        previous = current;
-      }
-    }
-    return row[b.length];
-  };
-  const best = Object.keys(OPTIONS).map((o) => ({ o, d: distance(name, o) })).sort((x, y) => x.d - y.d)[0];
+  const best = Object.keys(OPTIONS).map((o) => ({ o, d: editDistance(name, o) })).sort((x, y) => x.d - y.d)[0];
   return best && best.d <= 2 ? best.o : undefined;
 }
 
