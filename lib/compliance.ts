@@ -1,13 +1,15 @@
 import { App, CfnResource, IPolicyValidationContext, IPolicyValidationPlugin, PolicyValidationPluginReport, Stack, Validations } from 'aws-cdk-lib';
 import { flattenCfnReference } from 'cdk-nag/lib/utils/flatten-cfn-reference';
-import { CfnGuardValidator } from '@cdklabs/cdk-validator-cfnguard';
 import { AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks } from 'cdk-nag';
 import { IConstruct } from 'constructs';
+import { ControlTowerGuardValidator } from './private/control-tower-guard';
 
 /**
  * Registers every compliance pack the blueprint must pass on every synth: cdk-nag's AWS Solutions,
  * NIST 800-53 rev 5 and HIPAA Security packs, and the AWS Control Tower proactive controls through
- * cfn-guard. AWS's CloudFormation validator is registered by aws-cdk-lib itself.
+ * cfn-guard (every rule that can report on a template's resource types, results cached by content:
+ * see {@link ControlTowerGuardValidator}). AWS's CloudFormation validator is registered by
+ * aws-cdk-lib itself.
  * Any unacknowledged finding fails synthesis.
  */
 export function addComplianceChecks(app: App): void {
@@ -15,7 +17,7 @@ export function addComplianceChecks(app: App): void {
     new EveryFindingIsAnError(new AwsSolutionsChecks(app)),
     new EveryFindingIsAnError(new NIST80053R5Checks(app)),
     new EveryFindingIsAnError(new HIPAASecurityChecks(app)),
-    new EveryFindingIsAnError(new CfnGuardValidator()),
+    new EveryFindingIsAnError(new ControlTowerGuardValidator()),
   );
 }
 

@@ -1,0 +1,335 @@
+import { createHash } from 'crypto';
+import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'fs';
+import { availableParallelism } from 'os';
+import { dirname, join, relative, resolve } from 'path';
+import { MessageChannel, receiveMessageOnPort, Worker } from 'worker_threads';
+import type { IPolicyValidationContext, IPolicyValidationPlugin, PolicyValidationPluginReport, PolicyViolation } from 'aws-cdk-lib';
+import { CfnGuardValidator } from '@cdklabs/cdk-validator-cfnguard';
+
+/** Where the plugin package keeps its Control Tower rules (one `.guard` file per control). */
+const PLUGIN_DIR = dirname(require.resolve('@cdklabs/cdk-validator-cfnguard/package.json'));
+const CONTROL_TOWER_RULES = join(PLUGIN_DIR, 'rules', 'control-tower', 'cfn-guard');
+const PLUGIN_VERSION: string = JSON.parse(readFileSync(join(PLUGIN_DIR, 'package.json'), 'utf8')).version;
+
+/** Environment variable that turns the result cache off (`off`) for one synth. */
+export const VALIDATION_CACHE_ENV = 'MLOPS_VALIDATION_CACHE';
+/** The result cache's default folder: with other tools' caches, removed by `npm ci`. */
+export const DEFAULT_GUARD_CACHE_DIR = resolve(__dirname, '..', '..', 'node_modules', '.cache', 'mlops-blueprint', 'cfn-guard');
+/** cfn-guard's JSON report for a few templates can exceed spawnSync's default buffer of 1 MiB. */
+const MAX_OUTPUT_BYTES = 512 * 1024 * 1024;
+/** Templates per cfn-guard process: enough to amortise its start-up, few enough to spread over the cores. */
+const TEMPLATES_PER_PROCESS = 8;
+/** A validation that has not finished after this long has hung. */
+const WORKER_TIMEOUT_MS = 30 * 60 * 1000;
+
+/** One Control Tower rule file and the resource types it can report on. */
+export interface GuardRuleFile {
+  readonly path: string;
+  /** Hash of the file's content: part of every cache key it contributes to. */
+  readonly hash: string;
+  /**
+   * The resource types whose presence the file's rules depend on, or `undefined` when the file is
+   * not provably gated by resource type (it then runs against every template).
+   */
+  readonly gatingTypes?: ReadonlySet<string>;
+}
+
+/** A resource type literal in a rule file, in single or double quotes. */
+const TYPE_LITERAL = /["']([A-Za-z0-9]+::[A-Za-z0-9]+::[A-Za-z0-9]+)["']/g;
+/** `let NAME = "AWS::Service::Resource"` */
+const TYPE_CONSTANT = /^\s*let\s+([A-Za-z0-9_]+)\s*=\s*["']([A-Za-z0-9]+::[A-Za-z0-9]+::[A-Za-z0-9]+)["']/gm;
+/** Every query into the template's resources: `Resources.*[ ... ]` or `Resources[ ... ]`. */
+const RESOURCE_QUERY = /Resources(?:\.\*)?\[([^\]]*)\]/g;
+/** A query filter made only of `Type == %CONSTANT` terms joined by `or`. */
+const TYPE_FILTER = /^\s*Type\s*==\s*%([A-Za-z0-9_]+)(?:\s+or\s+Type\s*==\s*%([A-Za-z0-9_]+))*\s*$/;
+/** The reference lookup of the rules' shared helpers (only reached from an already selected resource). */
+const REFERENCE_LOOKUP = /^\s*keys\s*==\s*%resource_key\s*$/;
+
+/**
+ * Reads a rule file and decides whether its rules can only report on templates holding one of its
+ * resource types. That holds when every query into `Resources` filters on `Type == %CONSTANT`
+ * (constants bound to type literals in the same file) or is the helpers' reference lookup, which
+ * starts from a resource those filters selected. Anything else (a query without a type filter, a
+ * filter on another field, an unbound constant) leaves the file ungated: it then runs on every template.
+ */
+export function readGuardRuleFile(path: string): GuardRuleFile {
+  const text = readFileSync(path, 'utf8');
+  const hash = createHash('sha256').update(text).digest('hex');
+  const code = text.split('\n').filter((l) => !l.trimStart().startsWith('#')).join('\n');
+  const constants = new Map<string, string>();
+  for (const m of code.matchAll(TYPE_CONSTANT)) constants.set(m[1], m[2]);
+  const gating = new Set<string>();
+  let gated = true;
+  let queries = 0;
+  for (const query of code.matchAll(RESOURCE_QUERY)) {
+    queries++;
+    const filter = query[1];
+    if (REFERENCE_LOOKUP.test(filter)) continue;
+    if (!TYPE_FILTER.test(filter)) {
+      gated = false;
+      break;
+    }
+    for (const name of filter.matchAll(/%([A-Za-z0-9_]+)/g)) {
+      const type = constants.get(name[1]);
+      if (!type) gated = false;
+      else gating.add(type);
+    }
+  }
+  // Conservative: every type the file names counts, not only the filtered ones.
+  for (const m of text.matchAll(TYPE_LITERAL)) gating.add(m[1]);
+  return { path, hash, gatingTypes: gated && queries > 0 ? gating : undefined };
+}
+
+/** Every `.guard` file below `dir`, sorted by path. */
+export function readGuardRules(dir: string = CONTROL_TOWER_RULES): GuardRuleFile[] {
+  const files: string[] = [];
+  const walk = (d: string) => {
+    for (const entry of readdirSync(d, { withFileTypes: true })) {
+      const p = join(d, entry.name);
+      if (entry.isDirectory()) walk(p);
+      else if (entry.name.endsWith('.guard')) files.push(p);
+    }
+  };
+  walk(dir);
+  return files.sort().map(readGuardRuleFile);
+}
+
+/** The rule files that can report anything on a template with these resource types. */
+export function selectGuardRules(rules: readonly GuardRuleFile[], resourceTypes: ReadonlySet<string>): GuardRuleFile[] {
+  return rules.filter((r) => !r.gatingTypes || [...r.gatingTypes].some((t) => resourceTypes.has(t)));
+}
+
+/** The resource types of a template (CloudFormation JSON). */
+function resourceTypesOf(template: string): Set<string> {
+  const resources: Record<string, { Type?: unknown }> = JSON.parse(template).Resources ?? {};
+  return new Set(Object.values(resources).map((r) => String(r.Type)));
+}
+
+/** Properties of {@link ControlTowerGuardValidator}. */
+export interface ControlTowerGuardValidatorProps {
+  /**
+   * Folder of the result cache. Results are stored under a hash of the template's bytes, the
+   * selected rule files' bytes and the plugin's version (cfn-guard is deterministic), so a cached
+   * result is the result cfn-guard would print again. Set `MLOPS_VALIDATION_CACHE=off` to bypass it.
+   *
+   * @default - `node_modules/.cache/mlops-blueprint/cfn-guard` of this repository
+   */
+  readonly cacheDir?: string;
+  /**
+   * How many cfn-guard processes may run at once.
+   *
+   * @default - the number of cores (`os.availableParallelism()`)
+   */
+  readonly parallelism?: number;
+  /**
+   * The rule files to run.
+   *
+   * @default - every Control Tower rule bundled with `@cdklabs/cdk-validator-cfnguard`
+   */
+  readonly rules?: readonly GuardRuleFile[];
+}
+
+/** What one validation did, for the benchmark and tests. */
+export interface GuardRunStats {
+  readonly templates: number;
+  readonly cached: number;
+  readonly processes: number;
+  /** Rule files run per validated template, summed (the unselected ones were skipped). */
+  readonly ruleFilesRun: number;
+}
+
+/** A batch of templates that one cfn-guard process validates with one set of rule files. */
+interface GuardJob {
+  readonly rulePaths: string[];
+  readonly templatePaths: string[];
+}
+
+/**
+ * The AWS Control Tower proactive controls through cfn-guard, as `@cdklabs/cdk-validator-cfnguard`
+ * runs them (same binary, same rules, same report), made fast enough for a hundred stacks:
+ *
+ * - each template is checked only against the rule files that can report on its resource types
+ *   (see {@link readGuardRuleFile}: a file the selection cannot prove irrelevant always runs);
+ * - results are cached by content (template, rules, plugin version), so an unchanged stack is not
+ *   checked again on the next synth;
+ * - the remaining templates are spread over several cfn-guard processes, one per core.
+ */
+export class ControlTowerGuardValidator implements IPolicyValidationPlugin {
+  public readonly name = 'cdk-validator-cfnguard';
+  public readonly version = PLUGIN_VERSION;
+  public readonly ruleIds: string[];
+  /** What the last `validate` did. */
+  public lastRun?: GuardRunStats;
+  private readonly rules: readonly GuardRuleFile[];
+  private readonly cacheDir: string;
+  private readonly parallelism: number;
+
+  constructor(props: ControlTowerGuardValidatorProps = {}) {
+    this.rules = props.rules ?? readGuardRules();
+    this.cacheDir = props.cacheDir ?? DEFAULT_GUARD_CACHE_DIR;
+    this.parallelism = Math.max(1, props.parallelism ?? availableParallelism());
+    this.ruleIds = new CfnGuardValidator().ruleIds ?? [];
+  }
+
+  public validate(context: IPolicyValidationContext): PolicyValidationPluginReport {
+    const useCache = process.env[VALIDATION_CACHE_ENV] !== 'off';
+    const violations: PolicyViolation[] = [];
+    const pending: Array<{ templatePath: string; key: string; rules: GuardRuleFile[] }> = [];
+    let ruleFilesRun = 0;
+    for (const templatePath of context.templatePaths) {
+      const template = readFileSync(templatePath, 'utf8');
+      const rules = selectGuardRules(this.rules, resourceTypesOf(template));
+      const key = createHash('sha256')
+        .update(JSON.stringify({ plugin: PLUGIN_VERSION, rules: rules.map((r) => r.hash) }))
+        .update(template)
+        .digest('hex');
+      const cached = useCache ? this.readCache(key) : undefined;
+      if (cached) {
+        violations.push(...withTemplatePath(cached, templatePath));
+      } else {
+        pending.push({ templatePath, key, rules });
+        ruleFilesRun += rules.length;
+      }
+    }
+
+    // Templates with the same rule selection share processes, a few templates per process.
+    const groups = new Map<string, { rulePaths: string[]; templatePaths: string[] }>();
+    for (const p of pending) {
+      const id = p.rules.map((r) => r.path).join('\n');
+      const group = groups.get(id) ?? { rulePaths: p.rules.map((r) => r.path), templatePaths: [] };
+      group.templatePaths.push(p.templatePath);
+      groups.set(id, group);
+    }
+    const jobs: GuardJob[] = [];
+    for (const g of groups.values()) {
+      const perProcess = Math.min(TEMPLATES_PER_PROCESS, Math.ceil(g.templatePaths.length / this.parallelism));
+      for (let i = 0; i < g.templatePaths.length; i += perProcess) {
+        jobs.push({ rulePaths: g.rulePaths, templatePaths: g.templatePaths.slice(i, i + perProcess) });
+      }
+    }
+    const found = runGuardJobs(jobs, this.parallelism, context);
+
+    const byTemplate = new Map<string, PolicyViolation[]>(pending.map((p) => [p.templatePath, []]));
+    for (const v of found) {
+      for (const r of v.violatingResources) byTemplate.get(r.templatePath ?? '')?.push({ ...v, violatingResources: [r] });
+    }
+    for (const p of pending) {
+      const own = byTemplate.get(p.templatePath) ?? [];
+      violations.push(...own);
+      if (useCache) this.writeCache(p.key, own);
+    }
+    this.lastRun = { templates: context.templatePaths.length, cached: context.templatePaths.length - pending.length, processes: jobs.length, ruleFilesRun };
+    return { success: violations.length === 0, violations };
+  }
+
+  private readCache(key: string): PolicyViolation[] | undefined {
+    try {
+      return JSON.parse(readFileSync(join(this.cacheDir, `${key}.json`), 'utf8')).violations;
+    } catch {
+      return undefined;
+    }
+  }
+
+  private writeCache(key: string, violations: PolicyViolation[]): void {
+    try {
+      mkdirSync(this.cacheDir, { recursive: true });
+      const file = join(this.cacheDir, `${key}.json`);
+      const tmp = `${file}.${process.pid}.tmp`;
+      // Template paths differ between synths (cdk.out, temporary folders): stored without them.
+      writeFileSync(tmp, JSON.stringify({ violations: withTemplatePath(violations, '') }));
+      renameSync(tmp, file);
+    } catch {
+      // A cache that cannot be written only makes the next synth slower.
+    }
+  }
+}
+
+function withTemplatePath(violations: readonly PolicyViolation[], templatePath: string): PolicyViolation[] {
+  return violations.map((v) => ({ ...v, violatingResources: v.violatingResources.map((r) => ({ ...r, templatePath })) }));
+}
+
+/**
+ * Runs cfn-guard jobs through the plugin's own `CfnGuardValidator` (binary, flags and report
+ * parsing unchanged), on up to `parallelism` worker threads. Validation plugins are synchronous,
+ * so the calling thread blocks until every worker has answered.
+ */
+function runGuardJobs(jobs: readonly GuardJob[], parallelism: number, context: IPolicyValidationContext): PolicyViolation[] {
+  if (jobs.length === 0) return [];
+  const batches: GuardJob[][] = Array.from({ length: Math.min(parallelism, jobs.length) }, () => []);
+  // Longest first onto the least loaded worker, sized by the templates' bytes times the rules.
+  const cost = (j: GuardJob) => j.rulePaths.length * j.templatePaths.reduce((n, p) => n + readFileSync(p).length, 0);
+  const load = batches.map(() => 0);
+  for (const job of [...jobs].sort((a, b) => cost(b) - cost(a))) {
+    const i = load.indexOf(Math.min(...load));
+    batches[i].push(job);
+    load[i] += cost(job);
+  }
+  if (batches.length === 1) return runBatch(batches[0], context);
+
+  const done = new Int32Array(new SharedArrayBuffer(4));
+  const workers = batches.map((batch) => {
+    const { port1, port2 } = new MessageChannel();
+    const worker = new Worker(WORKER_SOURCE, {
+      eval: true,
+      workerData: { pluginModule: require.resolve('@cdklabs/cdk-validator-cfnguard'), batch, port: port2, done, maxBuffer: MAX_OUTPUT_BYTES },
+      transferList: [port2],
+    });
+    return { worker, port: port1 };
+  });
+  const deadline = Date.now() + WORKER_TIMEOUT_MS;
+  let finished: number;
+  while ((finished = Atomics.load(done, 0)) < workers.length) {
+    if (Atomics.wait(done, 0, finished, Math.max(1, deadline - Date.now())) === 'timed-out' && Date.now() >= deadline) {
+      workers.forEach((w) => void w.worker.terminate());
+      throw new Error(`cfn-guard did not finish within ${WORKER_TIMEOUT_MS / 60000} minutes`);
+    }
+  }
+  const violations: PolicyViolation[] = [];
+  const errors: string[] = [];
+  for (const { worker, port } of workers) {
+    const message = receiveMessageOnPort(port)?.message as { violations?: PolicyViolation[]; error?: string } | undefined;
+    port.close();
+    void worker.terminate();
+    if (!message) errors.push('a cfn-guard worker ended without a result');
+    else if (message.error) errors.push(message.error);
+    else violations.push(...(message.violations ?? []));
+  }
+  if (errors.length > 0) throw new Error(errors.join('\n'));
+  return violations;
+}
+
+/** The same work as a worker's, on the calling thread. */
+function runBatch(batch: readonly GuardJob[], context: IPolicyValidationContext): PolicyViolation[] {
+  return batch.flatMap((job) => new CfnGuardValidator({ controlTowerRulesEnabled: false, rules: job.rulePaths, maxBuffer: MAX_OUTPUT_BYTES })
+    .validate({ ...context, templatePaths: job.templatePaths }).violations);
+}
+
+/**
+ * A worker: runs its batch with the plugin's CfnGuardValidator, posts the violations (or the
+ * error), then counts itself done. Plain CommonJS, so it runs without the TypeScript loader.
+ */
+const WORKER_SOURCE = `
+const { workerData } = require('worker_threads');
+const { CfnGuardValidator } = require(workerData.pluginModule);
+let message;
+try {
+  const violations = [];
+  for (const job of workerData.batch) {
+    const validator = new CfnGuardValidator({ controlTowerRulesEnabled: false, rules: job.rulePaths, maxBuffer: workerData.maxBuffer });
+    violations.push(...validator.validate({ templatePaths: job.templatePaths }).violations);
+  }
+  message = { violations };
+} catch (e) {
+  message = { error: String(e && e.message || e) };
+}
+workerData.port.postMessage(message);
+Atomics.add(workerData.done, 0, 1);
+Atomics.notify(workerData.done, 0);
+`;
+
+/** For tests: the rule files' folder. */
+export const CONTROL_TOWER_RULES_DIR = CONTROL_TOWER_RULES;
+/** For tests: a path relative to the rules folder. */
+export function ruleName(file: GuardRuleFile): string {
+  return relative(CONTROL_TOWER_RULES, file.path);
+}

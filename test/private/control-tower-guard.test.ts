@@ -1,0 +1,171 @@
+import { IPolicyValidationContext, PolicyViolation } from 'aws-cdk-lib';
+import { CfnGuardValidator } from '@cdklabs/cdk-validator-cfnguard';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'fs';
+import { tmpdir } from 'os';
+import { basename, join } from 'path';
+import { models } from '../../config/models';
+import {
+  CONTROL_TOWER_RULES_DIR,
+  ControlTowerGuardValidator,
+  readGuardRuleFile,
+  readGuardRules,
+  selectGuardRules,
+  VALIDATION_CACHE_ENV,
+} from '../../lib/private/control-tower-guard';
+import { buildTestApp } from '../helpers';
+
+/** The default app's templates for `env` (sample models included), synthesized without checks. */
+function templatesOf(env: string): string[] {
+  const { app } = buildTestApp({ env }, { models, modelsSource: 'config/models.ts' });
+  const outdir = app.synth().directory;
+  return readdirSync(outdir).filter((f) => f.endsWith('.template.json')).map((f) => join(outdir, f));
+}
+
+function context(templatePaths: string[]): IPolicyValidationContext {
+  return { templatePaths } as unknown as IPolicyValidationContext;
+}
+
+/** Violations as comparable lines: rule, template file, resource, locations. */
+function lines(violations: readonly PolicyViolation[]): string[] {
+  return violations.flatMap((v) => v.violatingResources.map((r) =>
+    `${v.ruleName} | ${basename(r.templatePath ?? '')} | ${r.resourceLogicalId} | ${[...r.locations].sort().join(',')} | ${v.description}`)).sort();
+}
+
+function template(resources: Record<string, unknown>): string {
+  const dir = mkdtempSync(join(tmpdir(), 'guard-test-'));
+  const path = join(dir, 'stack.template.json');
+  writeFileSync(path, JSON.stringify({ Resources: resources }));
+  return path;
+}
+
+const UNENCRYPTED_QUEUE = { Type: 'AWS::SQS::Queue', Properties: {} };
+
+describe('rule selection', () => {
+  const rules = readGuardRules();
+
+  test('reads every Control Tower rule file of the plugin and proves each one gated by resource type', () => {
+    // GIVEN the 237 rule files of @cdklabs/cdk-validator-cfnguard 0.0.62
+    expect(rules).toHaveLength(237);
+    // THEN every query of every file but one filters on its own type constants (a new rule that does not
+    // would run on every template: this list shows it). ct-eks-pr-2 checks a property that is
+    // itself called Resources, which the reading cannot tell from a query: it runs everywhere.
+    const ungated = rules.filter((r) => !r.gatingTypes).map((r) => basename(r.path));
+    expect(ungated).toEqual(['ct-eks-pr-2.guard']);
+    expect(readGuardRuleFile(join(CONTROL_TOWER_RULES_DIR, 'lambda', 'ct-lambda-pr-3.guard')).gatingTypes).toEqual(new Set(['AWS::Lambda::Function', 'AWS::EC2::Subnet', 'AWS::EC2::SecurityGroup']));
+  });
+
+  test('a rule file with a query that is not filtered by type runs against every template', () => {
+    // GIVEN a rule that looks at every resource
+    const dir = mkdtempSync(join(tmpdir(), 'guard-rules-'));
+    const path = join(dir, 'everything.guard');
+    writeFileSync(path, 'let all = Resources.*[ Properties exists ]\nrule all_tagged when %all not empty { %all.Properties.Tags exists }\n');
+    // WHEN
+    const file = readGuardRuleFile(path);
+    // THEN
+    expect(file.gatingTypes).toBeUndefined();
+    expect(selectGuardRules([file], new Set(['AWS::SNS::Topic']))).toEqual([file]);
+  });
+
+  test('a type constant that is not bound in the file leaves it ungated', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'guard-rules-'));
+    const path = join(dir, 'unbound.guard');
+    writeFileSync(path, 'let queues = Resources.*[ Type == %SOMEWHERE_ELSE ]\nrule q when %queues not empty { %queues.Properties.KmsMasterKeyId exists }\n');
+    expect(readGuardRuleFile(path).gatingTypes).toBeUndefined();
+  });
+
+  test('selects the rule files of the resource types present, and the ungated one', () => {
+    const selected = selectGuardRules(rules, new Set(['AWS::SQS::Queue']));
+    expect(selected.map((r) => basename(r.path)).sort()).toEqual(['ct-eks-pr-2.guard', 'ct-sqs-pr-1.guard', 'ct-sqs-pr-2.guard']);
+    expect(selectGuardRules(rules, new Set(['AWS::CDK::Metadata'])).map((r) => basename(r.path))).toEqual(['ct-eks-pr-2.guard']);
+  });
+
+  test('no rule file reports anything on a template without its resource types (the premise of skipping it)', () => {
+    // GIVEN a template whose only resource type no rule names
+    const path = template({ Meta: { Type: 'AWS::CDK::Metadata', Properties: { Analytics: 'v2:deflate64:x' } } });
+    // WHEN every rule file runs, as the plugin does by default
+    const report = new CfnGuardValidator().validate(context([path]));
+    // THEN
+    expect(report.violations).toEqual([]);
+  });
+});
+
+describe('ControlTowerGuardValidator', () => {
+  const saved = process.env[VALIDATION_CACHE_ENV];
+  afterEach(() => {
+    if (saved === undefined) delete process.env[VALIDATION_CACHE_ENV];
+    else process.env[VALIDATION_CACHE_ENV] = saved;
+  });
+
+  test.each(['dev', 'prod'])('reports exactly what the plugin reports with every rule, on the %s templates', (env) => {
+    // GIVEN the default app's templates
+    const templatePaths = templatesOf(env);
+    // WHEN both validate them
+    const full = new CfnGuardValidator().validate(context(templatePaths));
+    const fast = new ControlTowerGuardValidator({ cacheDir: mkdtempSync(join(tmpdir(), 'guard-cache-')), parallelism: 2 }).validate(context(templatePaths));
+    // THEN the same findings (the templates carry acknowledged ones, so the comparison is not empty)
+    expect(lines(full.violations).length).toBeGreaterThan(5);
+    expect(lines(fast.violations)).toEqual(lines(full.violations));
+    expect(fast.success).toBe(false);
+  });
+
+  test('an unchanged template is answered from the cache; a changed one is validated again', () => {
+    // GIVEN two templates, one with a finding
+    const cacheDir = mkdtempSync(join(tmpdir(), 'guard-cache-'));
+    const queue = template({ Queue: UNENCRYPTED_QUEUE });
+    const topic = template({ Topic: { Type: 'AWS::SNS::Topic', Properties: {} } });
+    const first = new ControlTowerGuardValidator({ cacheDir, parallelism: 2 });
+    const firstReport = first.validate(context([queue, topic]));
+    expect(first.lastRun).toEqual(expect.objectContaining({ templates: 2, cached: 0, processes: 2 }));
+    expect(lines(firstReport.violations).join('\n')).toMatch(/sqs_queue_encrypted_check \| stack.template.json \| Queue/);
+
+    // WHEN the same content is validated again, from another folder
+    const copy = template({ Queue: UNENCRYPTED_QUEUE });
+    const second = new ControlTowerGuardValidator({ cacheDir });
+    const secondReport = second.validate(context([copy, topic]));
+    // THEN nothing runs, and the findings point at the template passed this time
+    expect(second.lastRun).toEqual(expect.objectContaining({ cached: 2, processes: 0 }));
+    expect(lines(secondReport.violations)).toEqual(lines(firstReport.violations));
+    expect(secondReport.violations.flatMap((v) => v.violatingResources.map((r) => r.templatePath))).toContain(copy);
+
+    // WHEN the queue is fixed
+    writeFileSync(copy, JSON.stringify({ Resources: { Queue: { Type: 'AWS::SQS::Queue', Properties: { KmsMasterKeyId: 'alias/x', SqsManagedSseEnabled: false } } } }));
+    const third = new ControlTowerGuardValidator({ cacheDir });
+    const thirdReport = third.validate(context([copy, topic]));
+    // THEN only it is validated again, and its finding is gone
+    expect(third.lastRun).toEqual(expect.objectContaining({ cached: 1, processes: 1 }));
+    expect(lines(thirdReport.violations).join('\n')).not.toMatch(/sqs_queue_encrypted_check/);
+  });
+
+  test(`${VALIDATION_CACHE_ENV}=off validates every template again and writes nothing`, () => {
+    const cacheDir = mkdtempSync(join(tmpdir(), 'guard-cache-'));
+    const queue = template({ Queue: UNENCRYPTED_QUEUE });
+    new ControlTowerGuardValidator({ cacheDir }).validate(context([queue]));
+    process.env[VALIDATION_CACHE_ENV] = 'off';
+    const validator = new ControlTowerGuardValidator({ cacheDir });
+    const report = validator.validate(context([queue]));
+    expect(validator.lastRun).toEqual(expect.objectContaining({ cached: 0, processes: 1 }));
+    expect(report.success).toBe(false);
+    expect(readdirSync(cacheDir)).toHaveLength(1);
+  });
+
+  test('a failure in a worker fails validation with its message, and caches nothing', () => {
+    // GIVEN a rule file that has disappeared, selected for one of two templates
+    const missing = { path: join(tmpdir(), 'no-such-dir', 'gone.guard'), hash: 'x', gatingTypes: new Set(['AWS::SQS::Queue']) };
+    const rules = [...readGuardRules().filter((r) => basename(r.path).startsWith('ct-sns')), missing];
+    const cacheDir = mkdtempSync(join(tmpdir(), 'guard-cache-'));
+    const validator = new ControlTowerGuardValidator({ cacheDir, parallelism: 2, rules });
+    // WHEN / THEN
+    expect(() => validator.validate(context([template({ Queue: UNENCRYPTED_QUEUE }), template({ Topic: { Type: 'AWS::SNS::Topic', Properties: {} } })])))
+      .toThrow(/ENOENT.*gone\.guard/);
+    expect(readdirSync(cacheDir)).toEqual([]);
+  });
+
+  test('keeps the plugin\'s name, so acknowledgements of cfn-guard findings still apply', () => {
+    const validator = new ControlTowerGuardValidator();
+    const original = new CfnGuardValidator();
+    expect(validator.name).toBe(original.name);
+    expect(validator.version).toBe(original.version);
+    expect(validator.ruleIds).toEqual(original.ruleIds);
+    expect(JSON.parse(readFileSync(require.resolve('@cdklabs/cdk-validator-cfnguard/package.json'), 'utf8')).version).toBe(validator.version);
+  });
+});
