@@ -1,13 +1,12 @@
 import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { join } from 'path';
 import { acknowledge, acknowledgeWildcardResources } from '../compliance';
+import { BUNDLE_HANDLER, handlerCode } from './bundling';
 
 /** Properties of {@link MlopsFunction}. */
 export interface MlopsFunctionProps {
@@ -39,12 +38,13 @@ export interface MlopsFunctionProps {
 /**
  * A blueprint Lambda function: TypeScript bundled locally by esbuild (never Docker), minified with
  * source maps, with the AWS SDK v3 clients it uses bundled at the versions this repository pins
- * (the runtime's own SDK can lag behind); Node.js 24 on ARM; X-Ray tracing; a KMS-encrypted,
- * retained log group; and a role whose every permission is in one explicit managed policy.
+ * (the runtime's own SDK can lag behind), and bundled again only when its inputs changed (see
+ * {@link handlerCode}); Node.js 24 on ARM; X-Ray tracing; a KMS-encrypted, retained log group; and
+ * a role whose every permission is in one explicit managed policy.
  * No reserved concurrency: new accounts cannot spare it.
  */
 export class MlopsFunction extends Construct {
-  public readonly function: nodejs.NodejsFunction;
+  public readonly function: lambda.Function;
   public readonly role: iam.Role;
   public readonly policy: iam.ManagedPolicy;
   /** The dead-letter queue, for asynchronously invoked functions. */
@@ -90,9 +90,11 @@ export class MlopsFunction extends Construct {
       ],
     });
 
-    this.function = new nodejs.NodejsFunction(this, 'Function', {
-      entry: join(__dirname, '..', '..', 'lambda', props.handler, 'index.ts'),
-      handler: 'handler',
+    this.function = new lambda.Function(this, 'Function', {
+      // lambda/<handler>/index.ts bundled by esbuild for node24 (the runtime below), minified, with a
+      // source map and the SDK clients bundled (their versions are the ones tested here); cached.
+      code: handlerCode(this, props.handler),
+      handler: BUNDLE_HANDLER,
       description: props.description,
       runtime: lambda.Runtime.NODEJS_24_X,
       architecture: lambda.Architecture.ARM_64,
@@ -103,14 +105,6 @@ export class MlopsFunction extends Construct {
       role: this.role.withoutPolicyUpdates(),
       environment: { POWERTOOLS_SERVICE_NAME: props.handler, ...props.environment },
       deadLetterQueue: this.deadLetterQueue,
-      bundling: {
-        minify: true,
-        sourceMap: true,
-        target: 'node24',
-        // Bundle the SDK clients: their versions are the ones tested here.
-        externalModules: [],
-        forceDockerBundling: false,
-      },
     });
     this.function.node.addDependency(this.policy);
 
