@@ -2,18 +2,21 @@ import { App, CfnResource, IPolicyValidationContext, IPolicyValidationPlugin, Po
 import { flattenCfnReference } from 'cdk-nag/lib/utils/flatten-cfn-reference';
 import { AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks } from 'cdk-nag';
 import { IConstruct } from 'constructs';
+import { CachedCloudFormationValidatePlugin } from './private/cached-cfn-validate';
 import { ControlTowerGuardValidator } from './private/control-tower-guard';
 
 /**
  * Registers every compliance pack the blueprint must pass on every synth: cdk-nag's AWS Solutions,
  * NIST 800-53 rev 5 and HIPAA Security packs, and the AWS Control Tower proactive controls through
  * cfn-guard (every rule that can report on a template's resource types, results cached by content:
- * see {@link ControlTowerGuardValidator}). AWS's CloudFormation validator is registered by
- * aws-cdk-lib itself.
+ * see {@link ControlTowerGuardValidator}), and AWS's CloudFormation validator built into
+ * aws-cdk-lib (in place of its default instance, with results cached by content: see
+ * {@link CachedCloudFormationValidatePlugin}).
  * Any unacknowledged finding fails synthesis.
  */
 export function addComplianceChecks(app: App): void {
   Validations.of(app).addPlugins(
+    new CachedCloudFormationValidatePlugin(),
     new EveryFindingIsAnError(new AwsSolutionsChecks(app)),
     new EveryFindingIsAnError(new NIST80053R5Checks(app)),
     new EveryFindingIsAnError(new HIPAASecurityChecks(app)),

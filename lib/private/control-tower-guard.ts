@@ -1,20 +1,19 @@
 import { createHash } from 'crypto';
-import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'fs';
+import { readdirSync, readFileSync } from 'fs';
 import { availableParallelism } from 'os';
-import { dirname, join, relative, resolve } from 'path';
+import { dirname, join } from 'path';
 import { MessageChannel, receiveMessageOnPort, Worker } from 'worker_threads';
 import type { IPolicyValidationContext, IPolicyValidationPlugin, PolicyValidationPluginReport, PolicyViolation } from 'aws-cdk-lib';
 import { CfnGuardValidator } from '@cdklabs/cdk-validator-cfnguard';
+import { VALIDATION_CACHE_ROOT, ValidationCache, violationsOf } from './validation-cache';
 
 /** Where the plugin package keeps its Control Tower rules (one `.guard` file per control). */
 const PLUGIN_DIR = dirname(require.resolve('@cdklabs/cdk-validator-cfnguard/package.json'));
 const CONTROL_TOWER_RULES = join(PLUGIN_DIR, 'rules', 'control-tower', 'cfn-guard');
 const PLUGIN_VERSION: string = JSON.parse(readFileSync(join(PLUGIN_DIR, 'package.json'), 'utf8')).version;
 
-/** Environment variable that turns the result cache off (`off`) for one synth. */
-export const VALIDATION_CACHE_ENV = 'MLOPS_VALIDATION_CACHE';
-/** The result cache's default folder: with other tools' caches, removed by `npm ci`. */
-export const DEFAULT_GUARD_CACHE_DIR = resolve(__dirname, '..', '..', 'node_modules', '.cache', 'mlops-blueprint', 'cfn-guard');
+/** The result cache's default folder. */
+export const DEFAULT_GUARD_CACHE_DIR = join(VALIDATION_CACHE_ROOT, 'cfn-guard');
 /** cfn-guard's JSON report for a few templates can exceed spawnSync's default buffer of 1 MiB. */
 const MAX_OUTPUT_BYTES = 512 * 1024 * 1024;
 /** Templates per cfn-guard process: enough to amortise its start-up, few enough to spread over the cores. */
@@ -161,31 +160,27 @@ export class ControlTowerGuardValidator implements IPolicyValidationPlugin {
   /** What the last `validate` did. */
   public lastRun?: GuardRunStats;
   private readonly rules: readonly GuardRuleFile[];
-  private readonly cacheDir: string;
+  private readonly cache: ValidationCache;
   private readonly parallelism: number;
 
   constructor(props: ControlTowerGuardValidatorProps = {}) {
     this.rules = props.rules ?? readGuardRules();
-    this.cacheDir = props.cacheDir ?? DEFAULT_GUARD_CACHE_DIR;
+    this.cache = new ValidationCache(props.cacheDir ?? DEFAULT_GUARD_CACHE_DIR);
     this.parallelism = Math.max(1, props.parallelism ?? availableParallelism());
     this.ruleIds = new CfnGuardValidator().ruleIds ?? [];
   }
 
   public validate(context: IPolicyValidationContext): PolicyValidationPluginReport {
-    const useCache = process.env[VALIDATION_CACHE_ENV] !== 'off';
     const violations: PolicyViolation[] = [];
     const pending: Array<{ templatePath: string; key: string; rules: GuardRuleFile[] }> = [];
     let ruleFilesRun = 0;
     for (const templatePath of context.templatePaths) {
       const template = readFileSync(templatePath, 'utf8');
       const rules = selectGuardRules(this.rules, resourceTypesOf(template));
-      const key = createHash('sha256')
-        .update(JSON.stringify({ plugin: PLUGIN_VERSION, rules: rules.map((r) => r.hash) }))
-        .update(template)
-        .digest('hex');
-      const cached = useCache ? this.readCache(key) : undefined;
+      const key = this.cache.key({ plugin: PLUGIN_VERSION, rules: rules.map((r) => r.hash) }, template);
+      const cached = this.cache.get(key, templatePath);
       if (cached) {
-        violations.push(...withTemplatePath(cached, templatePath));
+        violations.push(...cached);
       } else {
         pending.push({ templatePath, key, rules });
         ruleFilesRun += rules.length;
@@ -209,43 +204,14 @@ export class ControlTowerGuardValidator implements IPolicyValidationPlugin {
     }
     const found = runGuardJobs(jobs, this.parallelism, context);
 
-    const byTemplate = new Map<string, PolicyViolation[]>(pending.map((p) => [p.templatePath, []]));
-    for (const v of found) {
-      for (const r of v.violatingResources) byTemplate.get(r.templatePath ?? '')?.push({ ...v, violatingResources: [r] });
-    }
     for (const p of pending) {
-      const own = byTemplate.get(p.templatePath) ?? [];
+      const own = violationsOf(found, p.templatePath);
       violations.push(...own);
-      if (useCache) this.writeCache(p.key, own);
+      this.cache.put(p.key, own);
     }
     this.lastRun = { templates: context.templatePaths.length, cached: context.templatePaths.length - pending.length, processes: jobs.length, ruleFilesRun };
     return { success: violations.length === 0, violations };
   }
-
-  private readCache(key: string): PolicyViolation[] | undefined {
-    try {
-      return JSON.parse(readFileSync(join(this.cacheDir, `${key}.json`), 'utf8')).violations;
-    } catch {
-      return undefined;
-    }
-  }
-
-  private writeCache(key: string, violations: PolicyViolation[]): void {
-    try {
-      mkdirSync(this.cacheDir, { recursive: true });
-      const file = join(this.cacheDir, `${key}.json`);
-      const tmp = `${file}.${process.pid}.tmp`;
-      // Template paths differ between synths (cdk.out, temporary folders): stored without them.
-      writeFileSync(tmp, JSON.stringify({ violations: withTemplatePath(violations, '') }));
-      renameSync(tmp, file);
-    } catch {
-      // A cache that cannot be written only makes the next synth slower.
-    }
-  }
-}
-
-function withTemplatePath(violations: readonly PolicyViolation[], templatePath: string): PolicyViolation[] {
-  return violations.map((v) => ({ ...v, violatingResources: v.violatingResources.map((r) => ({ ...r, templatePath })) }));
 }
 
 /**
@@ -327,9 +293,5 @@ Atomics.add(workerData.done, 0, 1);
 Atomics.notify(workerData.done, 0);
 `;
 
-/** For tests: the rule files' folder. */
+/** The plugin's Control Tower rules folder. */
 export const CONTROL_TOWER_RULES_DIR = CONTROL_TOWER_RULES;
-/** For tests: a path relative to the rules folder. */
-export function ruleName(file: GuardRuleFile): string {
-  return relative(CONTROL_TOWER_RULES, file.path);
-}

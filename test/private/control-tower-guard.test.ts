@@ -10,8 +10,8 @@ import {
   readGuardRuleFile,
   readGuardRules,
   selectGuardRules,
-  VALIDATION_CACHE_ENV,
 } from '../../lib/private/control-tower-guard';
+import { VALIDATION_CACHE_ENV } from '../../lib/private/validation-cache';
 import { buildTestApp } from '../helpers';
 
 /** The default app's templates for `env` (sample models included), synthesized without checks. */
