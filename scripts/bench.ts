@@ -1,14 +1,20 @@
 /**
  * Synth and Lambda benchmark of the blueprint (docs/performance.md): `npm run bench`.
  *
+ * Every synth is timed twice over: "cold", with the bundle and validation caches turned off
+ * (MLOPS_BUNDLE_CACHE=off, MLOPS_VALIDATION_CACHE=off: what the first synth of a fresh clone does),
+ * and "warm", after one untimed synth has filled the caches and nothing changed since.
+ *
  * 1. Wall time of the default app (cdk.json's app command, `node --import tsx bin/app.ts`, run the
- *    way the CDK CLI runs it: CDK_OUTDIR and CDK_CONTEXT_JSON), env=dev, median of 3.
+ *    way the CDK CLI runs it: CDK_OUTDIR and CDK_CONTEXT_JSON), env=dev, median of 3 cold and 3 warm.
  * 2. Wall time of generated apps of 1, 10, 50 and 100 models (scripts/bench-app.ts, clones of
- *    `churn`), compliance checks on and Lambda code bundled; median of 3 for 1 and 10, one run for
- *    50 and 100; each synth may take 20 minutes at most. With aws-cdk-lib's own counters of where
- *    the time went.
- * 3. The largest stack of the largest generated app against CloudFormation's template quotas.
- * 4. The Lambda bundles of the default app: sizes and cold module-load time (median of 5 spawns).
+ *    `churn`), compliance checks on and Lambda code bundled; median of 3 up to 10 models, one run
+ *    above; at the largest count also a warm synth after one model changed. Each synth may take 20
+ *    minutes at most. With aws-cdk-lib's own counters of where the time went.
+ * 3. The largest stacks (of the largest generated app, and of the default app in dev and prod)
+ *    against CloudFormation's template quotas.
+ * 4. The Lambda bundles of the default app: sizes and cold module-load time (median of 5 spawns),
+ *    next to the same handler built with the AWS SDK left to the Lambda runtime.
  * 5. The acknowledged compliance findings of the default app in dev and prod, per rule.
  *
  * Everything runs sequentially (synths would compete for the cores). Progress goes to stderr,
@@ -20,10 +26,12 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } 
 import { cpus, loadavg, tmpdir, totalmem } from 'os';
 import { join, resolve } from 'path';
 import { App } from 'aws-cdk-lib';
+import { buildSync } from 'esbuild';
 import { models } from '../config/models';
 import { platformConfig } from '../config/platform';
 import { listAcknowledgements } from '../lib/compliance';
 import { buildMlopsApp } from '../lib/mlops-app';
+import { esbuildOptions } from '../lib/private/bundling';
 
 const ROOT = resolve(__dirname, '..');
 /** The context of cdk.json (feature flags, strict validation), as the CLI passes it to the app. */
@@ -89,9 +97,24 @@ interface SynthRun {
   readonly bundlingRuns: number;
   /** aws-cdk-lib's performance counters (ms, and `name(cnt)` counts), when it wrote them. */
   readonly counters?: Record<string, number>;
+  /** What the Control Tower check did (scripts/bench-app.ts only). */
+  readonly guard?: GuardStats;
   /** The end of stderr, for a failed run. */
   readonly stderrTail: string;
 }
+
+/** Written by scripts/bench-app.ts through BENCH_GUARD_STATS_FILE. */
+interface GuardStats {
+  readonly ms: number;
+  readonly templates: number;
+  readonly cached: number;
+  readonly processes: number;
+  readonly ruleFilesRun: number;
+}
+
+/** cold: both caches off, as the first synth of a fresh clone; warm: caches filled by an earlier synth. */
+type CacheMode = 'cold' | 'warm';
+const COLD_ENV = { MLOPS_BUNDLE_CACHE: 'off', MLOPS_VALIDATION_CACHE: 'off' };
 
 let running: number | undefined;
 /** Cloud assemblies written and not yet removed: removed on exit, whatever happens. */
@@ -100,6 +123,7 @@ process.on('exit', () => {
   for (const dir of outdirs) {
     rmSync(dir, { recursive: true, force: true });
     rmSync(`${dir}.counters.json`, { force: true });
+    rmSync(`${dir}.guard.json`, { force: true });
   }
 });
 
@@ -121,10 +145,11 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 }
 
 /** Runs a CDK app entry the way the CLI does and times it from spawn to exit. */
-function synth(entry: string, context: Record<string, unknown>, env: Record<string, string> = {}): Promise<SynthRun> {
+function synth(entry: string, context: Record<string, unknown>, mode: CacheMode, env: Record<string, string> = {}): Promise<SynthRun> {
   const outdir = mkdtempSync(join(tmpdir(), 'mlops-bench-'));
   outdirs.add(outdir);
   const countersFile = `${outdir}.counters.json`;
+  const guardFile = `${outdir}.guard.json`;
   const loadAtStart = loadavg()[0];
   return new Promise((done) => {
     const start = process.hrtime.bigint();
@@ -138,7 +163,10 @@ function synth(entry: string, context: Record<string, unknown>, env: Record<stri
         CDK_OUTDIR: outdir,
         CDK_CONTEXT_JSON: JSON.stringify(context),
         CDK_PERF_COUNTERS_FILE: countersFile,
+        BENCH_GUARD_STATS_FILE: guardFile,
         AWS_ACCESS_KEY_ID: '', AWS_SECRET_ACCESS_KEY: '', AWS_PROFILE: '',
+        MLOPS_BUNDLE_CACHE: '', MLOPS_VALIDATION_CACHE: '',
+        ...(mode === 'cold' ? COLD_ENV : {}),
         ...env,
       },
     });
@@ -168,7 +196,12 @@ function synth(entry: string, context: Record<string, unknown>, env: Record<stri
         counters = JSON.parse(readFileSync(countersFile, 'utf8')).counters;
         rmSync(countersFile, { force: true });
       }
-      done({ status: timedOut ? 'timed out' : ok ? 'ok' : 'failed', wallMs, loadAtStart, outdir, bundlingRuns, counters, stderrTail: tail });
+      let guard: GuardStats | undefined;
+      if (existsSync(guardFile)) {
+        guard = JSON.parse(readFileSync(guardFile, 'utf8'));
+        rmSync(guardFile, { force: true });
+      }
+      done({ status: timedOut ? 'timed out' : ok ? 'ok' : 'failed', wallMs, loadAtStart, outdir, bundlingRuns, counters, guard, stderrTail: tail });
     };
     child.on('error', (e) => {
       tail += `\n${String(e)}`;
@@ -183,13 +216,27 @@ function discard(run: SynthRun): void {
   outdirs.delete(run.outdir);
 }
 
-/** Runs `runs` synths and keeps the outdir of the median successful one (by wall time). */
-async function synthRuns(label: string, runs: number, entry: string, context: Record<string, unknown>, env: Record<string, string> = {}): Promise<SynthRun[]> {
+/**
+ * Runs `runs` synths in `mode` and returns them; the caller keeps the outdir of the one it needs.
+ * `prime` (the default when warm) runs one untimed synth first, to fill the caches.
+ */
+async function synthRuns(
+  label: string, runs: number, entry: string, context: Record<string, unknown>, mode: CacheMode, env: Record<string, string> = {}, prime = mode === 'warm',
+): Promise<SynthRun[]> {
   const results: SynthRun[] = [];
+  if (prime) {
+    progress(`${label}: filling the caches (untimed synth) ...`);
+    const prime = await synth(entry, context, 'warm', env);
+    discard(prime);
+    if (prime.status !== 'ok') {
+      progress(`stderr (end):\n${prime.stderrTail}`);
+      return [prime];
+    }
+  }
   for (let i = 1; i <= runs; i++) {
-    progress(`${label}: run ${i}/${runs} ...`);
-    const run = await synth(entry, context, env);
-    progress(`${label}: run ${i}/${runs} ${run.status} in ${seconds(run.wallMs)} s (load average ${run.loadAtStart.toFixed(1)} at start)`);
+    progress(`${label}, ${mode}: run ${i}/${runs} ...`);
+    const run = await synth(entry, context, mode, env);
+    progress(`${label}, ${mode}: run ${i}/${runs} ${run.status} in ${seconds(run.wallMs)} s (load average ${run.loadAtStart.toFixed(1)} at start)`);
     if (run.status === 'failed') progress(`stderr (end):\n${run.stderrTail}`);
     results.push(run);
     // A run that timed out takes 20 minutes; the others would too.
@@ -261,25 +308,40 @@ function machine(): void {
   ]), 'The load average counts every process on the machine: anything else running competes with the synths for the cores.');
 }
 
-async function defaultApp(): Promise<SynthRun | undefined> {
-  const runs = await synthRuns('default app (env=dev)', DEFAULT_APP_RUNS, 'bin/app.ts', { ...CDK_JSON_CONTEXT, env: 'dev' });
-  const kept = medianRun(runs);
-  keepOnly(runs, kept);
+const medianText = (runs: SynthRun[]): string => {
   const ok = runs.filter((r) => r.status === 'ok');
+  return ok.length > 0 ? seconds(median(ok.map((r) => r.wallMs))) : runs.some((r) => r.status === 'timed out') ? 'timed out' : 'failed';
+};
+const medianMs = (runs: SynthRun[]): number | undefined => {
+  const ok = runs.filter((r) => r.status === 'ok');
+  return ok.length > 0 ? median(ok.map((r) => r.wallMs)) : undefined;
+};
+const esbuildRuns = (runs: SynthRun[]): string => [...new Set(runs.filter((r) => r.status === 'ok').map((r) => r.bundlingRuns))].join(', ') || 'n/a';
+
+async function defaultApp(): Promise<SynthRun | undefined> {
+  const context = { ...CDK_JSON_CONTEXT, env: 'dev' };
+  const cold = await synthRuns('default app (env=dev)', DEFAULT_APP_RUNS, 'bin/app.ts', context, 'cold');
+  const warm = await synthRuns('default app (env=dev)', DEFAULT_APP_RUNS, 'bin/app.ts', context, 'warm');
+  const kept = medianRun(warm);
+  keepOnly([...cold, ...warm], kept);
   const stacks = kept ? stacksOf(kept.outdir).length : 0;
-  section('1. Synth of the default app (`node --import tsx bin/app.ts`, env=dev)', table(
-    ['app', 'stacks', 'runs', 'wall times (s)', 'median (s)', 'esbuild runs per synth', 'load avg at start'],
-    [['config/models.ts (2 models), compliance on, bundling on', stacks, runs.length, wallTimes(runs),
-      ok.length > 0 ? seconds(median(ok.map((r) => r.wallMs))) : 'n/a', kept ? kept.bundlingRuns : 'n/a', loads(runs)]],
-  ), 'Wall time from spawning the process to its exit, so it includes Node and tsx start-up and writing cdk.out.');
+  const row = (label: string, runs: SynthRun[]): Cell[] => [label, stacks, runs.length, wallTimes(runs), medianText(runs), esbuildRuns(runs), loads(runs)];
+  section('1. Synth of the default app (`node --import tsx bin/app.ts`, env=dev: 2 models, compliance on, bundling on)', table(
+    ['caches', 'stacks', 'runs', 'wall times (s)', 'median (s)', 'esbuild runs per synth', 'load avg at start'],
+    [row('cold (off: a fresh clone\'s first synth)', cold), row('warm (nothing changed)', warm)],
+  ), 'Wall time from spawning the process to its exit, so it includes Node and tsx start-up and writing cdk.out. '
+    + 'Cold: MLOPS_BUNDLE_CACHE=off and MLOPS_VALIDATION_CACHE=off, so every handler is bundled and every template checked by cfn-guard. '
+    + 'Warm: after one untimed synth filled both caches in node_modules/.cache/mlops-blueprint.');
   return kept;
 }
 
 interface ScaleResult {
   readonly count: number;
-  readonly runs: SynthRun[];
+  readonly cold: SynthRun[];
+  readonly warm: SynthRun[];
+  /** Warm, after one model changed (largest count only). */
+  readonly changed: SynthRun[];
   readonly kept?: SynthRun;
-  readonly medianMs?: number;
   /** Stacks in the kept cloud assembly. */
   readonly stacks?: number;
 }
@@ -294,72 +356,109 @@ function modelCounts(): Array<{ count: number; runs: number }> {
 async function scaling(): Promise<ScaleResult | undefined> {
   const results: ScaleResult[] = [];
   let largest: ScaleResult | undefined;
-  for (const { count, runs: n } of modelCounts()) {
-    const runs = await synthRuns(`${count} models`, n, 'scripts/bench-app.ts', { ...CDK_JSON_CONTEXT, env: 'dev' }, { BENCH_MODEL_COUNT: String(count) });
-    const kept = medianRun(runs);
-    const ok = runs.filter((r) => r.status === 'ok');
-    const result = { count, runs, kept, medianMs: ok.length > 0 ? median(ok.map((r) => r.wallMs)) : undefined, stacks: kept ? stacksOf(kept.outdir).length : undefined };
+  const counts = modelCounts();
+  const maxCount = Math.max(...counts.map((c) => c.count));
+  const context = { ...CDK_JSON_CONTEXT, env: 'dev' };
+  for (const { count, runs: n } of counts) {
+    const env = { BENCH_MODEL_COUNT: String(count) };
+    const cold = await synthRuns(`${count} models`, n, 'scripts/bench-app.ts', context, 'cold', env);
+    const warm = await synthRuns(`${count} models`, n, 'scripts/bench-app.ts', context, 'warm', env);
+    // The caches now hold every template of this app: only m001's changes, to a value no earlier
+    // benchmark cached.
+    const changed = count === maxCount
+      ? await synthRuns(`${count} models, m001 changed`, 1, 'scripts/bench-app.ts', context, 'warm', { ...env, BENCH_CHANGE_FIRST_MODEL: String(1 + (Date.now() % 100_000)) }, false)
+      : [];
+    const kept = medianRun(cold);
+    const result: ScaleResult = { count, cold, warm, changed, kept, stacks: kept ? stacksOf(kept.outdir).length : undefined };
     results.push(result);
     if (kept) {
       if (largest?.kept) discard(largest.kept);
       largest = result;
     }
-    keepOnly(runs, kept);
+    keepOnly([...cold, ...warm, ...changed], kept);
   }
   // Only the largest app's cloud assembly is kept (for section 3).
   for (const r of results) if (r !== largest && r.kept && existsSync(r.kept.outdir)) discard(r.kept);
 
-  const time = (r: ScaleResult): string => (r.medianMs === undefined ? (r.runs.some((x) => x.status === 'timed out') ? 'timed out' : 'failed') : seconds(r.medianMs));
   const one = results.find((r) => r.count === 1);
-  const hundred = results.find((r) => r.count === 100);
-  const ratio = one?.medianMs !== undefined && hundred?.medianMs !== undefined
-    ? `time(100) / time(1) = ${seconds(hundred.medianMs)} s / ${seconds(one.medianMs)} s = ${(hundred.medianMs / one.medianMs).toFixed(1)}x; `
-      + `${seconds((hundred.medianMs - one.medianMs) / 99)} s per additional model`
-    : `time(100) / time(1): n/a (${hundred ? `the 100-model synth ${time(hundred)}` : 'no 100-model run'}${one ? '' : ', no 1-model run'})`;
+  const most = results.find((r) => r.count === maxCount);
+  const ratio = (mode: 'cold' | 'warm'): string => {
+    const a = one ? medianMs(one[mode]) : undefined;
+    const b = most ? medianMs(most[mode]) : undefined;
+    if (a === undefined || b === undefined || !most || most === one) return `${mode}: time(${maxCount}) / time(1) n/a`;
+    return `${mode}: time(${maxCount}) / time(1) = ${seconds(b)} s / ${seconds(a)} s = **${(b / a).toFixed(1)}x**; ${seconds((b - a) / (maxCount - 1))} s per additional model`;
+  };
 
-  const counter = (r: ScaleResult, key: string): number => r.kept?.counters?.[key] ?? NaN;
-  const breakdown = results.filter((r) => r.kept?.counters).map((r) => {
-    const validation = counter(r, 'validateTemplates');
-    const cfnValidate = counter(r, 'CloudFormationValidate.validate');
-    const guard = counter(r, 'child_process.spawnSync');
-    const synthesis = counter(r, 'phase:Synthesis');
-    return [r.count, seconds(counter(r, 'phase:Load')), seconds(counter(r, 'phase:Construction')),
-      `${seconds(counter(r, 'bundle:NodejsFunction'))} (${counter(r, 'bundle:NodejsFunction(cnt)')})`,
-      seconds(synthesis), seconds(validation), seconds(cfnValidate), `${seconds(guard)} (${counter(r, 'child_process.spawnSync(cnt)')})`,
-      seconds(validation - cfnValidate - guard), seconds(synthesis - validation)];
-  });
+  const counter = (r: SynthRun, key: string): number => r.counters?.[key] ?? NaN;
+  const breakdown: Cell[][] = [];
+  for (const r of results) {
+    for (const [label, run] of [['cold', medianRun(r.cold)], ['warm', medianRun(r.warm)], ['warm, m001 changed', medianRun(r.changed)]] as const) {
+      if (!run?.counters) continue;
+      const validation = counter(run, 'validateTemplates');
+      // Absent when every template came from the validator's cache.
+      const cfnValidate = run.counters['CloudFormationValidate.validate'] ?? 0;
+      const guard = run.guard?.ms ?? NaN;
+      const synthesis = counter(run, 'phase:Synthesis');
+      breakdown.push([r.count, label, seconds(counter(run, 'phase:Load')), seconds(counter(run, 'phase:Construction')), run.bundlingRuns,
+        seconds(synthesis), seconds(validation), seconds(cfnValidate), seconds(guard),
+        run.guard ? `${run.guard.templates - run.guard.cached} / ${run.guard.cached} / ${run.guard.processes}` : 'n/a',
+        seconds(validation - cfnValidate - guard), seconds(synthesis - validation)]);
+    }
+  }
 
   section('2. Synth of generated apps (`scripts/bench-app.ts`: N clones of `churn`, env=dev, compliance on, bundling on)',
-    table(['models', 'stacks', 'runs', 'wall times (s)', 'median (s)', 'esbuild runs per synth', 'load avg at start'], results.map((r) => [
-      r.count, r.stacks ?? 'n/a', r.runs.length === 1 ? '1 (single run)' : r.runs.length,
-      wallTimes(r.runs), time(r), r.kept ? r.kept.bundlingRuns : 'n/a', loads(r.runs)])),
-    ratio,
+    table(['models', 'stacks', 'runs', 'cold wall times (s)', 'cold median (s)', 'warm wall times (s)', 'warm median (s)', 'esbuild runs cold / warm', 'load avg at start'], results.map((r) => [
+      r.count, r.stacks ?? 'n/a', r.cold.length === 1 ? '1 (single run)' : r.cold.length,
+      wallTimes(r.cold), medianText(r.cold), wallTimes(r.warm), medianText(r.warm), `${esbuildRuns(r.cold)} / ${esbuildRuns(r.warm)}`, loads([...r.cold, ...r.warm])])),
+    `${ratio('cold')}\n\n${ratio('warm')}`
+      + (most && most.changed.length > 0 ? `\n\nwarm, after m001 changed (one template to check again, ${maxCount} models): ${wallTimes(most.changed)} s` : ''),
     'Where the time went, from aws-cdk-lib\'s own counters (CDK_PERF_COUNTERS_FILE) of the median run, in seconds. '
-      + 'Load: process start to `new App()` (Node, tsx, modules). Construction: `new App()` to `app.synth()`, including esbuild bundling (runs in brackets). '
-      + 'Synthesis: `app.synth()`, of which validation: the CloudFormation validator built into aws-cdk-lib, cfn-guard (the Control Tower rules: one `cfn-guard` process over all templates, '
-      + 'counted as the child process spawned during synthesis), and the rest of validation (the three cdk-nag packs and the report).',
-    table(['models', 'load', 'construction', 'of which esbuild', 'synthesis', 'validation', 'CFN validator', 'cfn-guard (processes)', 'cdk-nag and rest', 'synthesis without validation'], breakdown),
+      + 'Load: process start to `new App()` (Node, tsx, modules). Construction: `new App()` to `app.synth()`, including esbuild bundling. '
+      + 'Synthesis: `app.synth()`, of which validation: the CloudFormation validator built into aws-cdk-lib, cfn-guard (the Control Tower rules, timed by the app), '
+      + 'and the rest of validation (the three cdk-nag packs and the report). "checked / cached / processes": templates cfn-guard checked, templates answered from the cache, cfn-guard processes.',
+    table(['models', 'caches', 'load', 'construction', 'esbuild runs', 'synthesis', 'validation', 'CFN validator', 'cfn-guard', 'checked / cached / processes', 'cdk-nag and rest', 'synthesis without validation'], breakdown),
   );
   return largest;
 }
 
+/** The default app's stacks for `env`, synthesized in-process (no checks, no bundling: the same resources). */
+function defaultAppStacks(env: string): StackFacts[] {
+  const app = new App({
+    autoSynth: false,
+    outdir: mkdtempSync(join(tmpdir(), 'mlops-bench-quota-')),
+    context: { ...CDK_JSON_CONTEXT, 'aws:cdk:bundling-stacks': [], env },
+  });
+  buildMlopsApp(app, { config: platformConfig, configSource: 'config/platform.ts', models, modelsSource: 'config/models.ts', complianceChecks: false });
+  const outdir = app.synth().directory;
+  const stacks = stacksOf(outdir);
+  rmSync(outdir, { recursive: true, force: true });
+  return stacks;
+}
+
 function limits(largest: ScaleResult | undefined): void {
-  if (!largest?.kept) {
-    section('3. Largest stack against CloudFormation quotas', 'No generated app synthesized.');
-    return;
+  const sources: Array<{ app: string; stacks: StackFacts[] }> = [];
+  if (largest?.kept) sources.push({ app: `${largest.count} models (dev)`, stacks: stacksOf(largest.kept.outdir) });
+  for (const env of ['dev', 'prod']) sources.push({ app: `default app (${env})`, stacks: defaultAppStacks(env) });
+  const rows: Cell[][] = [];
+  let worst = 0;
+  for (const { app, stacks } of sources) {
+    const byResources = [...stacks].sort((a, b) => resourceCount(b) - resourceCount(a))[0];
+    const byBytes = [...stacks].sort((a, b) => b.bytes - a.bytes)[0];
+    for (const s of new Set([byResources, byBytes])) {
+      const what = s === byResources && s === byBytes ? 'most resources, largest template' : s === byResources ? 'most resources' : 'largest template';
+      const parameters = Object.keys(s.template.Parameters ?? {}).length;
+      worst = Math.max(worst, resourceCount(s) / MAX_RESOURCES, s.bytes / MAX_S3_TEMPLATE_BYTES_DECIMAL, parameters / MAX_PARAMETERS);
+      rows.push([app, `${s.name} (${what})`, resourceCount(s), percent(resourceCount(s), MAX_RESOURCES),
+        thousands(s.bytes), percent(s.bytes, MAX_S3_TEMPLATE_BYTES), percent(s.bytes, MAX_S3_TEMPLATE_BYTES_DECIMAL),
+        parameters, percent(parameters, MAX_PARAMETERS)]);
+    }
   }
-  const stacks = stacksOf(largest.kept.outdir);
-  const byResources = [...stacks].sort((a, b) => resourceCount(b) - resourceCount(a))[0];
-  const byBytes = [...stacks].sort((a, b) => b.bytes - a.bytes)[0];
-  const rows = [...new Set([byResources, byBytes])].map((s) => [
-    s.name + (s === byResources && s === byBytes ? ' (most resources, largest template)' : s === byResources ? ' (most resources)' : ' (largest template)'),
-    resourceCount(s), percent(resourceCount(s), MAX_RESOURCES),
-    thousands(s.bytes), percent(s.bytes, MAX_S3_TEMPLATE_BYTES), percent(s.bytes, MAX_S3_TEMPLATE_BYTES_DECIMAL),
-    Object.keys(s.template.Parameters ?? {}).length, percent(Object.keys(s.template.Parameters ?? {}).length, MAX_PARAMETERS),
-  ]);
-  section(`3. Largest stack of the ${largest.count}-model app against CloudFormation quotas`,
-    `Stacks: ${stacks.length} (1 platform stack + ${stacks.length - 1} model stack${stacks.length === 2 ? '' : 's'}). Total template bytes: ${thousands(stacks.reduce((n, s) => n + s.bytes, 0))}.`,
-    table(['stack', 'resources', '% of 500', 'template bytes', '% of 1 MiB (1,048,576)', '% of 1,000,000', 'parameters', '% of 200'], rows),
+  const summary = largest?.kept
+    ? `The ${largest.count}-model app has ${sources[0].stacks.length} stacks (1 platform stack + ${sources[0].stacks.length - 1} model stacks), ${thousands(sources[0].stacks.reduce((n, s) => n + s.bytes, 0))} template bytes in all. `
+    : 'No generated app synthesized. ';
+  section('3. Largest stacks against CloudFormation quotas',
+    `${summary}Highest share of any quota below: **${(100 * worst).toFixed(1)}%** (the target is at most 80%).`,
+    table(['app', 'stack', 'resources', '% of 500', 'template bytes', '% of 1 MiB (1,048,576)', '% of 1,000,000', 'parameters', '% of 200'], rows),
     'Template size is the size of the synthesized `.template.json` file, which CDK uploads to its assets bucket and deploys from there: the quota that applies is '
       + `the template body in an S3 object, "1 MB", taken here as 1 MiB = ${thousands(MAX_S3_TEMPLATE_BYTES)} bytes (the decimal reading is shown too). `
       + `The ${thousands(MAX_INLINE_TEMPLATE_BYTES)}-byte quota applies only to templates passed inline in the API request.`,
@@ -406,6 +505,7 @@ function bundles(defaultRun: SynthRun | undefined): void {
     }
   }
   const rows: Cell[][] = [];
+  const externalRoot = join(ROOT, 'node_modules', '.cache', 'mlops-blueprint', 'bench-sdk-external');
   for (const dir of readdirSync(defaultRun.outdir).filter((d) => d.startsWith('asset.')).sort()) {
     const bundleDir = join(defaultRun.outdir, dir);
     if (!statSync(bundleDir).isDirectory() || !existsSync(join(bundleDir, 'index.js'))) continue;
@@ -413,19 +513,41 @@ function bundles(defaultRun: SynthRun | undefined): void {
     const fns = users.get(hash) ?? [];
     const handler = [...new Set(fns.map((f) => f.handler))].join(', ') || '(no function found)';
     progress(`cold load of ${handler}: ${LOAD_RUNS} spawns ...`);
-    const times = Array.from({ length: LOAD_RUNS }, () => loadTime(bundleDir, fns[0]?.env ?? {}));
-    const ok = times.filter((t): t is number => t !== undefined);
+    const bundled = loadTimes(bundleDir, fns[0]?.env ?? {});
+
+    // The alternative: the AWS SDK v3 left to the Lambda runtime (external), everything else as
+    // bundled. Built inside the repository so that require() finds the SDK in node_modules, as the
+    // runtime's own copy would be found: its load time then includes loading the SDK's files.
+    let external: { size: string; load: string } = { size: 'n/a', load: 'n/a' };
+    if (existsSync(join(ROOT, 'lambda', handler, 'index.ts'))) {
+      const outDir = join(externalRoot, handler);
+      rmSync(outDir, { recursive: true, force: true });
+      buildSync({ ...esbuildOptions(`lambda/${handler}/index.ts`), absWorkingDir: ROOT, external: ['@aws-sdk/*'], outfile: join(outDir, 'index.js'), logLevel: 'silent' });
+      progress(`cold load of ${handler} with the SDK external: ${LOAD_RUNS} spawns ...`);
+      external = { size: kib(statSync(join(outDir, 'index.js')).size), load: loadTimes(outDir, fns[0]?.env ?? {}).median };
+    }
     const map = join(bundleDir, 'index.js.map');
-    rows.push([handler, `${hash.slice(0, 12)}…`, fns.length, kib(statSync(join(bundleDir, 'index.js')).size),
-      existsSync(map) ? kib(statSync(map).size) : 'none',
-      ok.length === LOAD_RUNS ? median(ok).toFixed(1) : `failed (${LOAD_RUNS - ok.length} of ${LOAD_RUNS})`,
-      ok.length > 0 ? `${Math.min(...ok).toFixed(1)}–${Math.max(...ok).toFixed(1)}` : 'n/a']);
+    rows.push([handler, fns.length, kib(statSync(join(bundleDir, 'index.js')).size),
+      existsSync(map) ? kib(statSync(map).size) : 'none', bundled.median, bundled.range, external.size, external.load]);
   }
+  rmSync(externalRoot, { recursive: true, force: true });
   section('4. Lambda bundles of the default app (env=dev)',
-    table(['handler', 'asset', 'functions', 'index.js (KiB)', 'index.js.map (KiB)', `cold load, median of ${LOAD_RUNS} (ms)`, 'min–max (ms)'], rows),
+    table(['handler', 'functions', 'index.js (KiB)', 'index.js.map (KiB)', `cold load, median of ${LOAD_RUNS} (ms)`, 'min–max (ms)',
+      'SDK external: index.js (KiB)', `SDK external: cold load incl. the SDK (ms)`], rows),
     `Cold load: a fresh \`node ${process.version}\` process on this machine timing \`require('<bundle>/index.js')\`, with AWS_REGION=eu-west-1 and the function's `
-      + 'environment variables (values that are CloudFormation references replaced by dummies). Not the Lambda runtime (Node.js 24 on ARM): it excludes the runtime\'s own start-up.',
+      + 'environment variables (values that are CloudFormation references replaced by dummies). Not the Lambda runtime (Node.js 24 on ARM): it excludes the runtime\'s own start-up. '
+      + 'The two "SDK external" columns build the same handler with `@aws-sdk/*` left out of the bundle (as if taken from the runtime), and load it with the SDK read from node_modules.',
   );
+}
+
+/** Median and range of LOAD_RUNS cold loads of one bundle. */
+function loadTimes(bundleDir: string, env: Record<string, string>): { median: string; range: string } {
+  const times = Array.from({ length: LOAD_RUNS }, () => loadTime(bundleDir, env));
+  const ok = times.filter((t): t is number => t !== undefined);
+  return {
+    median: ok.length === LOAD_RUNS ? median(ok).toFixed(1) : `failed (${LOAD_RUNS - ok.length} of ${LOAD_RUNS})`,
+    range: ok.length > 0 ? `${Math.min(...ok).toFixed(1)}–${Math.max(...ok).toFixed(1)}` : 'n/a',
+  };
 }
 
 function acknowledgements(): void {
