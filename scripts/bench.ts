@@ -6,7 +6,8 @@
  * and "warm", after one untimed synth has filled the caches and nothing changed since.
  *
  * 1. Wall time of the default app (cdk.json's app command, `node --import tsx bin/app.ts`, run the
- *    way the CDK CLI runs it: CDK_OUTDIR and CDK_CONTEXT_JSON), env=dev, median of 3 cold and 3 warm.
+ *    way the CDK CLI runs it: CDK_OUTDIR and CDK_CONTEXT_JSON with cdk.json's context and what the
+ *    CLI adds), env=dev, median of 3 cold and 3 warm.
  * 2. Wall time of generated apps of 1, 10, 50 and 100 models (scripts/bench-app.ts, clones of
  *    `churn`), compliance checks on and Lambda code bundled; median of 3 up to 10 models, one run
  *    above; at the largest count also a warm synth after one model changed. Each synth may take 20
@@ -36,6 +37,16 @@ import { esbuildOptions } from '../lib/private/bundling';
 const ROOT = resolve(__dirname, '..');
 /** The context of cdk.json (feature flags, strict validation), as the CLI passes it to the app. */
 const CDK_JSON_CONTEXT: Record<string, unknown> = JSON.parse(readFileSync(join(ROOT, 'cdk.json'), 'utf8')).context;
+/**
+ * What `cdk synth` (aws-cdk 2.1148) adds to the context it passes an app, seen in CDK_CONTEXT_JSON:
+ * path and asset metadata on every resource, version reporting, bundle every stack.
+ */
+const CLI_CONTEXT: Record<string, unknown> = {
+  'aws:cdk:enable-path-metadata': true,
+  'aws:cdk:enable-asset-metadata': true,
+  'aws:cdk:version-reporting': true,
+  'aws:cdk:bundling-stacks': ['**'],
+};
 const SYNTH_TIMEOUT_MS = 20 * 60 * 1000;
 const DEFAULT_APP_RUNS = 3;
 const LOAD_RUNS = 5;
@@ -319,7 +330,7 @@ const medianMs = (runs: SynthRun[]): number | undefined => {
 const esbuildRuns = (runs: SynthRun[]): string => [...new Set(runs.filter((r) => r.status === 'ok').map((r) => r.bundlingRuns))].join(', ') || 'n/a';
 
 async function defaultApp(): Promise<SynthRun | undefined> {
-  const context = { ...CDK_JSON_CONTEXT, env: 'dev' };
+  const context = { ...CDK_JSON_CONTEXT, ...CLI_CONTEXT, env: 'dev' };
   const cold = await synthRuns('default app (env=dev)', DEFAULT_APP_RUNS, 'bin/app.ts', context, 'cold');
   const warm = await synthRuns('default app (env=dev)', DEFAULT_APP_RUNS, 'bin/app.ts', context, 'warm');
   const kept = medianRun(warm);
@@ -358,7 +369,7 @@ async function scaling(): Promise<ScaleResult | undefined> {
   let largest: ScaleResult | undefined;
   const counts = modelCounts();
   const maxCount = Math.max(...counts.map((c) => c.count));
-  const context = { ...CDK_JSON_CONTEXT, env: 'dev' };
+  const context = { ...CDK_JSON_CONTEXT, ...CLI_CONTEXT, env: 'dev' };
   for (const { count, runs: n } of counts) {
     const env = { BENCH_MODEL_COUNT: String(count) };
     const cold = await synthRuns(`${count} models`, n, 'scripts/bench-app.ts', context, 'cold', env);
