@@ -1,8 +1,9 @@
 import { IPolicyValidationContext, PolicyViolation } from 'aws-cdk-lib';
 import { CfnGuardValidator } from '@cdklabs/cdk-validator-cfnguard';
+import { spawnSync } from 'child_process';
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'fs';
-import { tmpdir } from 'os';
-import { basename, join } from 'path';
+import { arch, tmpdir } from 'os';
+import { basename, dirname, join } from 'path';
 import { models } from '../../config/models';
 import {
   CONTROL_TOWER_RULES_DIR,
@@ -77,6 +78,17 @@ describe('rule selection', () => {
     const selected = selectGuardRules(rules, new Set(['AWS::SQS::Queue']));
     expect(selected.map((r) => basename(r.path)).sort()).toEqual(['ct-eks-pr-2.guard', 'ct-sqs-pr-1.guard', 'ct-sqs-pr-2.guard']);
     expect(selectGuardRules(rules, new Set(['AWS::CDK::Metadata'])).map((r) => basename(r.path))).toEqual(['ct-eks-pr-2.guard']);
+  });
+
+  test('every rule file parses (cfn-guard reports a rule file it cannot parse as SKIP, which would pass silently)', () => {
+    // GIVEN the plugin's cfn-guard binary, and a rule file with a missing closing brace
+    const binary = join(dirname(require.resolve('@cdklabs/cdk-validator-cfnguard/package.json')), 'bin', process.platform === 'darwin' ? 'macos' : 'ubuntu', arch() === 'arm64' ? 'aarch64' : 'x86_64', 'cfn-guard');
+    const parses = (path: string) => spawnSync(binary, ['parse-tree', '--rules', path], { encoding: 'utf8' }).status === 0;
+    const broken = join(mkdtempSync(join(tmpdir(), 'guard-rules-')), 'broken.guard');
+    writeFileSync(broken, 'let queues = Resources.*[ Type == "AWS::SQS::Queue" ]\nrule q when %queues not empty { %queues.Properties.KmsMasterKeyId exists\n');
+    // THEN the check tells them apart, and every shipped rule parses
+    expect(parses(broken)).toBe(false);
+    expect(rules.filter((r) => !parses(r.path)).map((r) => basename(r.path))).toEqual([]);
   });
 
   test('no rule file reports anything on a template without its resource types (the premise of skipping it)', () => {
