@@ -197,6 +197,8 @@ export class ControlTowerGuardValidator implements IPolicyValidationPlugin {
     }
     const jobs: GuardJob[] = [];
     for (const g of groups.values()) {
+      // No rule can report on these templates (cfn-guard itself refuses to run without rules).
+      if (g.rulePaths.length === 0) continue;
       const perProcess = Math.min(TEMPLATES_PER_PROCESS, Math.ceil(g.templatePaths.length / this.parallelism));
       for (let i = 0; i < g.templatePaths.length; i += perProcess) {
         jobs.push({ rulePaths: g.rulePaths, templatePaths: g.templatePaths.slice(i, i + perProcess) });

@@ -148,6 +148,15 @@ describe('ControlTowerGuardValidator', () => {
     expect(lines(thirdReport.violations).join('\n')).not.toMatch(/sqs_queue_encrypted_check/);
   });
 
+  test('a template no rule can report on passes without running cfn-guard', () => {
+    // GIVEN only the rules gated by resource type (the shipped set has one that always runs)
+    const rules = readGuardRules().filter((r) => r.gatingTypes);
+    const validator = new ControlTowerGuardValidator({ cacheDir: mkdtempSync(join(tmpdir(), 'guard-cache-')), rules });
+    const report = validator.validate(context([template({ Meta: { Type: 'AWS::CDK::Metadata', Properties: {} } })]));
+    expect(report).toEqual({ success: true, violations: [] });
+    expect(validator.lastRun).toEqual(expect.objectContaining({ processes: 0 }));
+  });
+
   test(`${VALIDATION_CACHE_ENV}=off validates every template again and writes nothing`, () => {
     const cacheDir = mkdtempSync(join(tmpdir(), 'guard-cache-'));
     const queue = template({ Queue: UNENCRYPTED_QUEUE });
