@@ -141,6 +141,8 @@ export interface GuardRunStats {
 interface GuardJob {
   readonly rulePaths: string[];
   readonly templatePaths: string[];
+  /** The templates' size, times the rule files: how long the job takes, roughly. */
+  readonly cost: number;
 }
 
 /**
@@ -172,7 +174,7 @@ export class ControlTowerGuardValidator implements IPolicyValidationPlugin {
 
   public validate(context: IPolicyValidationContext): PolicyValidationPluginReport {
     const violations: PolicyViolation[] = [];
-    const pending: Array<{ templatePath: string; key: string; rules: GuardRuleFile[] }> = [];
+    const pending: Array<{ templatePath: string; key: string; rules: GuardRuleFile[]; bytes: number }> = [];
     let ruleFilesRun = 0;
     for (const templatePath of context.templatePaths) {
       const template = readFileSync(templatePath, 'utf8');
@@ -182,26 +184,28 @@ export class ControlTowerGuardValidator implements IPolicyValidationPlugin {
       if (cached) {
         violations.push(...cached);
       } else {
-        pending.push({ templatePath, key, rules });
+        pending.push({ templatePath, key, rules, bytes: Buffer.byteLength(template) });
         ruleFilesRun += rules.length;
       }
     }
 
     // Templates with the same rule selection share processes, a few templates per process.
-    const groups = new Map<string, { rulePaths: string[]; templatePaths: string[] }>();
+    const groups = new Map<string, { rulePaths: string[]; templates: typeof pending }>();
     for (const p of pending) {
       const id = p.rules.map((r) => r.path).join('\n');
-      const group = groups.get(id) ?? { rulePaths: p.rules.map((r) => r.path), templatePaths: [] };
-      group.templatePaths.push(p.templatePath);
+      const group = groups.get(id) ?? { rulePaths: p.rules.map((r) => r.path), templates: [] };
+      group.templates.push(p);
       groups.set(id, group);
     }
     const jobs: GuardJob[] = [];
     for (const g of groups.values()) {
       // No rule can report on these templates (cfn-guard itself refuses to run without rules).
       if (g.rulePaths.length === 0) continue;
-      const perProcess = Math.min(TEMPLATES_PER_PROCESS, Math.ceil(g.templatePaths.length / this.parallelism));
-      for (let i = 0; i < g.templatePaths.length; i += perProcess) {
-        jobs.push({ rulePaths: g.rulePaths, templatePaths: g.templatePaths.slice(i, i + perProcess) });
+      const perProcess = Math.min(TEMPLATES_PER_PROCESS, Math.ceil(g.templates.length / this.parallelism));
+      for (let i = 0; i < g.templates.length; i += perProcess) {
+        const templates = g.templates.slice(i, i + perProcess);
+        const bytes = templates.reduce((n, t) => n + t.bytes, 0);
+        jobs.push({ rulePaths: g.rulePaths, templatePaths: templates.map((t) => t.templatePath), cost: bytes * g.rulePaths.length });
       }
     }
     const found = runGuardJobs(jobs, this.parallelism, context);
@@ -224,13 +228,12 @@ export class ControlTowerGuardValidator implements IPolicyValidationPlugin {
 function runGuardJobs(jobs: readonly GuardJob[], parallelism: number, context: IPolicyValidationContext): PolicyViolation[] {
   if (jobs.length === 0) return [];
   const batches: GuardJob[][] = Array.from({ length: Math.min(parallelism, jobs.length) }, () => []);
-  // Longest first onto the least loaded worker, sized by the templates' bytes times the rules.
-  const cost = (j: GuardJob) => j.rulePaths.length * j.templatePaths.reduce((n, p) => n + readFileSync(p).length, 0);
+  // Longest first onto the least loaded worker.
   const load = batches.map(() => 0);
-  for (const job of [...jobs].sort((a, b) => cost(b) - cost(a))) {
+  for (const job of [...jobs].sort((a, b) => b.cost - a.cost)) {
     const i = load.indexOf(Math.min(...load));
     batches[i].push(job);
-    load[i] += cost(job);
+    load[i] += job.cost;
   }
   if (batches.length === 1) return runBatch(batches[0], context);
 
