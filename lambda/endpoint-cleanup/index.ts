@@ -89,26 +89,38 @@ export async function cleanUp(props: CleanupProperties, wait: Sleeper = sleep, d
       exists = false;
     }
   }
-  let configToken: string | undefined;
+  deleted.push(...await deleteByPrefix(props.resourcePrefix, 'endpoint configuration', async (NextToken) => {
+    const page = await sagemaker.send(new ListEndpointConfigsCommand({ NameContains: props.resourcePrefix, NextToken, MaxResults: 100 }));
+    return { names: (page.EndpointConfigs ?? []).map((c) => c.EndpointConfigName), next: page.NextToken };
+  }, (EndpointConfigName) => sagemaker.send(new DeleteEndpointConfigCommand({ EndpointConfigName }))));
+  deleted.push(...await deleteByPrefix(props.resourcePrefix, 'model', async (NextToken) => {
+    const page = await sagemaker.send(new ListModelsCommand({ NameContains: props.resourcePrefix, NextToken, MaxResults: 100 }));
+    return { names: (page.Models ?? []).map((m) => m.ModelName), next: page.NextToken };
+  }, (ModelName) => sagemaker.send(new DeleteModelCommand({ ModelName }))));
+  return deleted;
+}
+
+/**
+ * Deletes every resource a paginated SageMaker list returns whose name starts with `prefix` (the
+ * list's NameContains filter also matches the prefix elsewhere in a name); returns what was deleted.
+ */
+async function deleteByPrefix(
+  prefix: string,
+  kind: string,
+  list: (nextToken?: string) => Promise<{ names: Array<string | undefined>; next?: string }>,
+  remove: (name: string) => Promise<unknown>,
+): Promise<string[]> {
+  const deleted: string[] = [];
+  let token: string | undefined;
   do {
-    const page = await sagemaker.send(new ListEndpointConfigsCommand({ NameContains: props.resourcePrefix, NextToken: configToken, MaxResults: 100 }));
-    for (const c of page.EndpointConfigs ?? []) {
-      if (!c.EndpointConfigName?.startsWith(props.resourcePrefix)) continue;
-      await ignoringNotFound(() => sagemaker.send(new DeleteEndpointConfigCommand({ EndpointConfigName: c.EndpointConfigName })));
-      deleted.push(`endpoint configuration ${c.EndpointConfigName}`);
+    const page = await list(token);
+    for (const name of page.names) {
+      if (!name?.startsWith(prefix)) continue;
+      await ignoringNotFound(() => remove(name));
+      deleted.push(`${kind} ${name}`);
     }
-    configToken = page.NextToken;
-  } while (configToken);
-  let modelToken: string | undefined;
-  do {
-    const page = await sagemaker.send(new ListModelsCommand({ NameContains: props.resourcePrefix, NextToken: modelToken, MaxResults: 100 }));
-    for (const m of page.Models ?? []) {
-      if (!m.ModelName?.startsWith(props.resourcePrefix)) continue;
-      await ignoringNotFound(() => sagemaker.send(new DeleteModelCommand({ ModelName: m.ModelName })));
-      deleted.push(`model ${m.ModelName}`);
-    }
-    modelToken = page.NextToken;
-  } while (modelToken);
+    token = page.next;
+  } while (token);
   return deleted;
 }
 
