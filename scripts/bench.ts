@@ -432,15 +432,23 @@ async function scaling(): Promise<ScaleResult | undefined> {
   return largest;
 }
 
-/** The default app's stacks for `env`, synthesized in-process (no checks, no bundling: the same resources). */
-function defaultAppStacks(env: string): StackFacts[] {
+/**
+ * The default app (config/models.ts) for `env`, built in-process without compliance checks or
+ * bundling: the same resources and acknowledgements. The caller removes `app.outdir`.
+ */
+function defaultAppInProcess(env: string): App {
   const app = new App({
     autoSynth: false,
-    outdir: mkdtempSync(join(tmpdir(), 'mlops-bench-quota-')),
+    outdir: mkdtempSync(join(tmpdir(), 'mlops-bench-app-')),
     context: { ...CDK_JSON_CONTEXT, 'aws:cdk:bundling-stacks': [], env },
   });
   buildMlopsApp(app, { config: platformConfig, configSource: 'config/platform.ts', models, modelsSource: 'config/models.ts', complianceChecks: false });
-  const outdir = app.synth().directory;
+  return app;
+}
+
+/** The default app's stacks for `env`, synthesized in-process. */
+function defaultAppStacks(env: string): StackFacts[] {
+  const outdir = defaultAppInProcess(env).synth().directory;
   const stacks = stacksOf(outdir);
   rmSync(outdir, { recursive: true, force: true });
   return stacks;
@@ -465,7 +473,7 @@ function limits(largest: ScaleResult | undefined): void {
     }
   }
   const summary = largest?.kept
-    ? `The ${largest.count}-model app has ${sources[0].stacks.length} stacks (1 platform stack + ${sources[0].stacks.length - 1} model stacks), ${thousands(sources[0].stacks.reduce((n, s) => n + s.bytes, 0))} template bytes in all. `
+    ? `The ${largest.count}-model app has ${sources[0].stacks.length} stacks (1 platform stack + ${sources[0].stacks.length - 1} model stack${sources[0].stacks.length === 2 ? '' : 's'}), ${thousands(sources[0].stacks.reduce((n, s) => n + s.bytes, 0))} template bytes in all. `
     : 'No generated app synthesized. ';
   section('3. Largest stacks against CloudFormation quotas',
     `${summary}Highest share of any quota below: **${(100 * worst).toFixed(1)}%** (the target is at most 80%).`,
@@ -563,12 +571,7 @@ function loadTimes(bundleDir: string, env: Record<string, string>): { median: st
 
 function acknowledgements(): void {
   const perEnv = ['dev', 'prod'].map((env) => {
-    const app = new App({
-      autoSynth: false,
-      outdir: mkdtempSync(join(tmpdir(), 'mlops-bench-acks-')),
-      context: { ...CDK_JSON_CONTEXT, 'aws:cdk:bundling-stacks': [], env },
-    });
-    buildMlopsApp(app, { config: platformConfig, configSource: 'config/platform.ts', models, modelsSource: 'config/models.ts', complianceChecks: false });
+    const app = defaultAppInProcess(env);
     rmSync(app.outdir, { recursive: true, force: true });
     const records = listAcknowledgements(app);
     const byRule = new Map<string, number>();
