@@ -167,6 +167,13 @@ describe('PlatformStack', () => {
       expect(statement.Principal.Service).toEqual({ 'Fn::Join': ['', ['logs.', { Ref: 'AWS::Region' }, '.amazonaws.com']] });
     });
 
+    test('the data key lets EventBridge deliver to the encrypted dead-letter queues, through SQS only', () => {
+      const dataKey = keyIdByDescription(devT, 'data lake');
+      const statement = keyStatements(devT, dataKey).find((s: { Sid?: string }) => s.Sid === 'AllowEventBridgeDeadLetters');
+      expect(statement).toEqual(expect.objectContaining({ Effect: 'Allow', Principal: { Service: 'events.amazonaws.com' }, Action: ['kms:Decrypt', 'kms:GenerateDataKey'] }));
+      expect(statement.Condition).toEqual({ StringEquals: { 'kms:ViaService': { 'Fn::Join': ['', ['sqs.', { Ref: 'AWS::Region' }, '.amazonaws.com']] } } });
+    });
+
     test('every encrypted log group uses a key whose policy admits the regional CloudWatch Logs principal', () => {
       for (const [, group] of Object.entries(devT.findResources('AWS::Logs::LogGroup') as Record<string, Resource>)) {
         const keyId = group.Properties.KmsKeyId['Fn::GetAtt'][0];

@@ -114,6 +114,7 @@ export class MlopsModel extends Construct {
     // The serving image follows the serving hardware (a GPU model may only serve on GPUs, see serving.ts).
     const inferenceImage = containerImage(this, { framework: model.framework, gpu: this.serving.mode === 'realtime' && this.serving.gpu, purpose: 'inference' });
     const captureObjects = lake.capture.arnForObjects(`${model.name}/*`);
+    const scriptAssets = [evaluationScript, trainingScript].filter((a) => a !== undefined);
     const modelPrefix = `models/${model.name}/`;
 
     // The role SageMaker jobs run as: read this model's training data, read and write this model's
@@ -136,7 +137,13 @@ export class MlopsModel extends Construct {
         listPrefix(lake.artifacts.bucketArn, modelPrefix),
         new iam.PolicyStatement({
           actions: ['s3:GetObject'],
-          resources: [evaluationScript, trainingScript].filter((a) => a !== undefined).map((a) => a.bucket.arnForObjects(a.s3ObjectKey)),
+          resources: scriptAssets.map((a) => a.bucket.arnForObjects(a.s3ObjectKey)),
+        }),
+        // A script is an S3Prefix input: SageMaker lists the prefix (the object's own key) before it downloads it.
+        new iam.PolicyStatement({
+          actions: ['s3:ListBucket'],
+          resources: [...new Set(scriptAssets.map((a) => a.bucket.bucketArn))],
+          conditions: { StringLike: { 's3:prefix': scriptAssets.map((a) => `${a.s3ObjectKey}*`) } },
         }),
         new iam.PolicyStatement({ actions: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey', 'kms:DescribeKey'], resources: [platform.dataKey.keyArn] }),
         createGrantForAwsResources(platform.dataKey.keyArn),
@@ -293,6 +300,10 @@ export class MlopsModel extends Construct {
       stopWhenIdleHours: this.serving.mode === 'realtime' ? this.serving.stopWhenIdleHours : undefined,
     });
     const servingPrefix = `models/${model.name}/serving/`;
+    const endpointRuntime = this.endpointRuntimeStatements();
+    jobPolicy.addStatements(...endpointRuntime.statements);
+    acknowledgeWildcardResources(jobPolicyResource, [endpointRuntime.logStreams],
+      'The endpoint\'s containers create one log stream per variant and instance, named by SageMaker at run time, in this endpoint\'s own log group.');
 
     const spot = t.spot ?? true;
     const maxRuntimeSeconds = (t.maxRuntimeMinutes ?? 60) * 60;
@@ -419,6 +430,28 @@ export class MlopsModel extends Construct {
   }
 
   /**
+   * What the endpoint's containers do as the model's role: write their logs to `/aws/sagemaker/Endpoints/<endpoint>`,
+   * and (deployment guardrails) read the rollback alarms during a blue/green update.
+   */
+  private endpointRuntimeStatements(): { statements: iam.PolicyStatement[]; logStreams: string } {
+    const stack = Stack.of(this);
+    const group = stack.formatArn({ service: 'logs', resource: 'log-group', resourceName: `/aws/sagemaker/Endpoints/${this.endpoint.endpointName}`,
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME });
+    const alarms = [
+      ...this.endpoint.rollbackAlarms.map((a) => a.alarmArn),
+      ...(this.serving.mode === 'realtime' ? this.serving.rollbackAlarmNames : [])
+        .map((name) => stack.formatArn({ service: 'cloudwatch', resource: 'alarm', resourceName: name, arnFormat: ArnFormat.COLON_RESOURCE_NAME })),
+    ];
+    const logStreams = `${group}:log-stream:*`;
+    const statements = [
+      new iam.PolicyStatement({ actions: ['logs:CreateLogGroup', 'logs:DescribeLogStreams'], resources: [group] }),
+      new iam.PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [logStreams] }),
+      ...(alarms.length ? [new iam.PolicyStatement({ actions: ['cloudwatch:DescribeAlarms'], resources: alarms })] : []),
+    ];
+    return { statements, logStreams };
+  }
+
+  /**
    * What the deployment steps may do: create this model's SageMaker models and endpoint configurations,
    * create/update/describe its one endpoint, register its autoscaling, write the serving record.
    */
@@ -429,6 +462,9 @@ export class MlopsModel extends Construct {
     const targetTrackingAlarms = stack.formatArn({ service: 'cloudwatch', resource: 'alarm', resourceName: `TargetTracking-endpoint/${endpointName}/*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
     const statements = [
       new iam.PolicyStatement({ actions: ['sagemaker:CreateModel', 'sagemaker:CreateEndpointConfig', 'sagemaker:DescribeEndpointConfig', 'sagemaker:AddTags'], resources: perRun }),
+      // CreateEndpoint and UpdateEndpoint are also authorized against the endpoint configuration they deploy
+      // (both resource types are required: Service Authorization Reference; aws/aws-cdk#11594).
+      new iam.PolicyStatement({ actions: ['sagemaker:CreateEndpoint', 'sagemaker:UpdateEndpoint'], resources: perRun.filter((arn) => arn.includes('endpoint-config')) }),
       new iam.PolicyStatement({
         actions: ['sagemaker:CreateEndpoint', 'sagemaker:UpdateEndpoint', 'sagemaker:DescribeEndpoint', 'sagemaker:DeleteEndpoint', 'sagemaker:AddTags',
           // Application Auto Scaling checks that the caller may describe and resize the endpoint.
@@ -468,8 +504,9 @@ export class MlopsModel extends Construct {
       description: `Training pipeline of ${this.registry.groupName}`,
       statements: [
         new iam.PolicyStatement({
+          // ListTags: the .sync integration reads the job's tags (Step Functions' IAM policies for SageMaker).
           actions: ['sagemaker:CreateTrainingJob', 'sagemaker:DescribeTrainingJob', 'sagemaker:StopTrainingJob',
-            'sagemaker:CreateProcessingJob', 'sagemaker:DescribeProcessingJob', 'sagemaker:StopProcessingJob', 'sagemaker:AddTags'],
+            'sagemaker:CreateProcessingJob', 'sagemaker:DescribeProcessingJob', 'sagemaker:StopProcessingJob', 'sagemaker:AddTags', 'sagemaker:ListTags'],
           resources: jobArns,
         }),
         // The .sync integration watches jobs through these Step Functions-managed EventBridge rules.

@@ -42,6 +42,7 @@ export class PlatformKeys extends Construct {
 
   constructor(scope: Construct, id: string, props: PlatformKeysProps = {}) {
     super(scope, id);
+    const stack = Stack.of(this);
     const common: kms.KeyProps = {
       enableKeyRotation: true,
       rotationPeriod: props.rotationPeriod ?? Duration.days(365),
@@ -80,10 +81,22 @@ export class PlatformKeys extends Construct {
       }));
     }
 
+    // The model stacks' dead-letter queues are encrypted with the data key. SQS calls KMS on the
+    // sender's behalf, and the account-root statement does not cover service principals: without this
+    // statement, events that EventBridge cannot deliver (drift-triggered retraining) never reach the
+    // queue. Limited to use through SQS; no aws:SourceArn condition, as for the topics above.
+    this.dataKey.addToResourcePolicy(new iam.PolicyStatement({
+      sid: 'AllowEventBridgeDeadLetters',
+      principals: [new iam.ServicePrincipal('events.amazonaws.com')],
+      actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
+      // In a key policy, "*" means this key.
+      resources: ['*'],
+      conditions: { StringEquals: { 'kms:ViaService': `sqs.${stack.region}.amazonaws.com` } },
+    }));
+
     // CloudWatch Logs encrypts log groups with the audit key (the trail's log group) and the data
     // key (pipeline and function logs of the model stacks); without the regional service principal
     // the log groups fail to create.
-    const stack = Stack.of(this);
     for (const key of [this.auditKey, this.dataKey]) {
       key.addToResourcePolicy(new iam.PolicyStatement({
         sid: 'AllowCloudWatchLogs',
