@@ -13,7 +13,8 @@ const FEATURE_TYPES: Record<string, string> = { string: 'String', integral: 'Int
 export interface ModelFeatureGroupProps {
   /**
    * Name of the feature group (Feature Store requires one). Feature groups cannot be replaced in
-   * place, so the group is retained and its name derived from namespace, environment and model.
+   * place, so the group is retained (except after a failed first create) and its name derived from
+   * namespace, environment and model.
    */
   readonly featureGroupName: string;
   /** The declared features (already validated). */
@@ -32,7 +33,8 @@ export interface ModelFeatureGroupProps {
  * A SageMaker Feature Store feature group for one model: offline store in the data lake's feature
  * bucket (KMS, Glue Data Catalog table created by Feature Store), optional online store (KMS), and a
  * least-privilege role that Feature Store assumes to write the offline store.
- * The group is retained on deletion: its offline data outlives the stack.
+ * The group is retained on update and deletion (its offline data outlives the stack), but not after a
+ * failed first create, so that the deployment can be retried.
  */
 export class ModelFeatureGroup extends Construct {
   /** The feature group. */
@@ -100,7 +102,9 @@ export class ModelFeatureGroup extends Construct {
       },
       onlineStoreConfig: f.onlineStore ? { EnableOnlineStore: true, SecurityConfig: { KmsKeyId: props.encryptionKey.keyArn } } : undefined,
     });
-    this.featureGroup.applyRemovalPolicy(RemovalPolicy.RETAIN);
+    // Kept on update and delete (its offline data outlives the stack), but removed when its first create
+    // fails: a plain Retain would leave the named group behind and the retry would fail with "already exists".
+    this.featureGroup.applyRemovalPolicy(RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE);
     // Feature Store checks the role's access when it creates the group.
     this.featureGroup.node.addDependency(policy);
     this.featureGroupArn = stack.formatArn({ service: 'sagemaker', resource: 'feature-group', resourceName: props.featureGroupName.toLowerCase() });

@@ -7,7 +7,8 @@ import { Construct } from 'constructs';
 export interface ModelRegistryProps {
   /**
    * Name of the model package group (SageMaker requires one; at most 63 characters, letters, digits
-   * and hyphens). The group is retained on deletion: it is the record of every model version.
+   * and hyphens). The group is retained on update and deletion (it is the record of every model version),
+   * but not after a failed first create, so that the deployment can be retried.
    */
   readonly groupName: string;
   /** A description for people. @default - none */
@@ -54,7 +55,9 @@ export class ModelRegistry extends Construct {
         }],
       },
     });
-    this.group.applyRemovalPolicy(RemovalPolicy.RETAIN);
+    // Kept on update and delete (the record of every version), but removed when its first create fails,
+    // so that a retry does not meet the named group left behind ("already exists").
+    this.group.applyRemovalPolicy(RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE);
   }
 
   /** Grants reading the group and its packages. */
