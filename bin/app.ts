@@ -6,13 +6,15 @@ import { ConfigError } from '../lib/config/schema';
 import { buildMlopsApp } from '../lib/mlops-app';
 
 // Synthesis is explicit so that a bad configuration writes nothing: validation throws before any
-// construct exists, and the process exits with the list of problems instead of a stack trace.
+// construct exists, and the process exits with the list of problems instead of a stack trace. A
+// configuration problem found later (by a construct, or while synthesizing) is reported the same way;
+// any other error is a defect of the blueprint and keeps its stack trace.
 const app = new App({ autoSynth: false });
 try {
   buildMlopsApp(app, { config: platformConfig, configSource: 'config/platform.ts', models, modelsSource: 'config/models.ts' });
+  app.synth();
 } catch (e) {
   if (!(e instanceof ConfigError)) throw e;
   process.stderr.write(`\n${e.message}\n\n`);
   process.exit(1);
 }
-app.synth();

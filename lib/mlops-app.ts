@@ -1,8 +1,6 @@
-import { App } from 'aws-cdk-lib';
+import { App, Tags } from 'aws-cdk-lib';
 import { addComplianceChecks } from './compliance';
-import { readJsonConfig, selectEnvironment, SelectedEnvironment } from './config/load';
-import { ModelDeclaration } from './config/model';
-import { checkModelsAgainstEnvironments, parseModels } from './config/model-schema';
+import { loadConfiguration, readJsonConfig, SelectedEnvironment } from './config/load';
 import { ModelStack } from './model-stack';
 import { PlatformStack } from './platform-stack';
 
@@ -46,17 +44,22 @@ export interface MlopsStacks {
  * Adds the stacks of one environment to `app`: `-c env=NAME` picks the environment (default `dev`),
  * `-c config=FILE.json` replaces the configuration with a JSON file.
  *
- * Validation happens before any construct is created, so a bad configuration throws a
- * `ConfigError` listing every problem and nothing is synthesized.
+ * Validation happens before any construct is created, so a bad configuration throws one
+ * `ConfigError` listing every problem of the configuration and the models (regions and names
+ * included) and nothing is synthesized.
  */
 export function buildMlopsApp(app: App, options: MlopsAppOptions): MlopsStacks {
   const file = app.node.tryGetContext('config');
   const raw = typeof file === 'string' ? readJsonConfig(file) : options.config;
   const source = typeof file === 'string' ? file : options.configSource;
-  const selected = selectEnvironment(raw, source, app.node.tryGetContext('env') ?? 'dev');
-  const declarations: ModelDeclaration[] = options.models === undefined ? [] : parseModels(options.models, options.modelsSource ?? 'models');
+  const { selected, models: declarations } = loadConfiguration({
+    platform: raw,
+    platformSource: source,
+    environmentName: app.node.tryGetContext('env') ?? 'dev',
+    models: options.models,
+    modelsSource: options.modelsSource ?? 'models',
+  });
   const { platform: config, name, environment } = selected;
-  checkModelsAgainstEnvironments(declarations, config.environments, options.modelsSource ?? 'models');
 
   const env = environment.account || environment.region ? { account: environment.account, region: environment.region } : undefined;
   const platform = new PlatformStack(app, `${config.namespace}-${name}-platform`, {
@@ -81,6 +84,8 @@ export function buildMlopsApp(app: App, options: MlopsAppOptions): MlopsStacks {
       description: `MLOps model ${declaration.name} (${name}): feature group, registry, training pipeline`,
       terminationProtection: environment.production === true,
     });
+    // The environment's tags reach every resource of the environment, model stacks included.
+    for (const [key, value] of Object.entries(environment.tags ?? {})) Tags.of(stack).add(key, value);
     // Deployment order only: the model stack reads the platform's SSM parameters, no exports.
     stack.addStackDependency(platform);
     models[declaration.name] = stack;

@@ -1,5 +1,5 @@
 import { EMAIL_ADDRESS } from '../private/validation';
-import { arrayOf, bool, int, obj, oneOf, optional, recordOf, Schema, str } from './schema';
+import { arrayOf, bool, int, obj, oneOf, optional, recordOf, refine, Schema, show, str } from './schema';
 
 /** CloudWatch Logs accepts only these retention periods, in days. */
 export const LOG_RETENTION_DAYS = [
@@ -141,8 +141,9 @@ export interface EnvironmentConfig {
 /** The whole platform configuration: a namespace and its environments. */
 export interface PlatformConfig {
   /**
-   * Prefix of stack names and SSM parameter paths, so that two installations can share an account.
-   * Lower-case letters, digits and hyphens, starting with a letter.
+   * Prefix of stack names, SSM parameter paths and run-time SageMaker names, so that two installations can
+   * share an account. Lower-case letters, digits and single hyphens, starting with a letter, not ending with
+   * a hyphen, at most 20 characters.
    */
   readonly namespace: string;
   /** The environments, by name (the value of `-c env=NAME`). */
@@ -178,7 +179,15 @@ export const approvalSchema: Schema<ApprovalSettings> = obj<ApprovalSettings>({
   timeoutHours: optional(int(1, 24 * 365)),
 });
 
-const tagKey = str({ pattern: /^(?!aws:)[\p{L}\p{Z}\p{N}_.:/=+\-@]+$/u, maxLength: 128, expected: 'a tag key (not starting with "aws:")' });
+/** Tags the blueprint sets itself on every resource. */
+export const BLUEPRINT_TAG_KEYS: readonly string[] = ['mlops:environment', 'mlops:model'];
+/** AWS resources take at most 50 tags (SageMaker, S3, IAM, Lambda, KMS); the blueprint sets two of them. */
+export const MAX_ENVIRONMENT_TAGS = 50 - BLUEPRINT_TAG_KEYS.length;
+
+const tagKey = refine(
+  str({ pattern: /^(?!aws:)[\p{L}\p{Z}\p{N}_.:/=+\-@]+$/u, maxLength: 128, expected: 'a tag key (not starting with "aws:")' }),
+  (key, path) => (BLUEPRINT_TAG_KEYS.includes(key) ? [{ path, got: show(key), expected: `a tag key other than the blueprint's own (${BLUEPRINT_TAG_KEYS.join(', ')})` }] : []),
+);
 const tagValue = str({ pattern: /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u, minLength: 0, maxLength: 256, expected: 'a tag value' });
 
 export const environmentSchema: Schema<EnvironmentConfig> = obj<EnvironmentConfig>({
@@ -191,16 +200,35 @@ export const environmentSchema: Schema<EnvironmentConfig> = obj<EnvironmentConfi
   manageApiGatewayAccount: optional(bool()),
   approval: optional(approvalSchema),
   sagemakerVpc: optional(sagemakerVpcSchema),
-  tags: optional(recordOf(tagKey, tagValue)),
+  tags: optional(refine(recordOf(tagKey, tagValue), (tags, path) => (Object.keys(tags).length > MAX_ENVIRONMENT_TAGS
+    ? [{
+      path,
+      got: `${Object.keys(tags).length} tags`,
+      expected: `at most ${MAX_ENVIRONMENT_TAGS} tags (AWS resources take 50; the blueprint sets ${BLUEPRINT_TAG_KEYS.length})`,
+    }]
+    : []))),
 });
 
-/** Environment names become part of stack names and SSM paths. */
-export const ENVIRONMENT_NAME = /^[a-z][a-z0-9-]{0,15}$/;
+/**
+ * Environment names become part of stack names, SSM paths and the names of run-time SageMaker resources
+ * (`<namespace>-<environment>-<model>--<id>`): no `--` and no trailing hyphen, so that `--` only ever
+ * separates the qualified name from the id.
+ */
+export const ENVIRONMENT_NAME = /^[a-z](?!.*--)[a-z0-9-]{0,15}(?<!-)$/;
+/** The namespace, under the same rule as environment names, at most 20 characters. */
+export const NAMESPACE = /^[a-z](?!.*--)[a-z0-9-]{0,19}(?<!-)$/;
 
 export const platformSchema: Schema<PlatformConfig> = obj<PlatformConfig>({
-  namespace: str({ pattern: /^[a-z][a-z0-9-]{0,19}$/, expected: 'lower-case letters, digits and hyphens, starting with a letter, at most 20 characters' }),
+  namespace: str({
+    pattern: NAMESPACE,
+    expected: 'lower-case letters, digits and single hyphens, starting with a letter, not ending with a hyphen, at most 20 characters',
+  }),
   environments: recordOf(
-    str({ pattern: ENVIRONMENT_NAME, expected: 'an environment name of lower-case letters, digits and hyphens, starting with a letter, at most 16 characters' }),
+    str({
+      pattern: ENVIRONMENT_NAME,
+      expected: 'an environment name of lower-case letters, digits and single hyphens, starting with a letter, not ending with a hyphen, '
+        + 'at most 16 characters',
+    }),
     environmentSchema,
     { minKeys: 1 },
   ),

@@ -1,6 +1,12 @@
 import { readFileSync } from 'fs';
-import { ConfigError, parse, show } from './schema';
+import { checkDeployment, declaredModels } from './deployment-checks';
 import { EnvironmentConfig, PlatformConfig, platformSchema } from './environment';
+import { ModelDeclaration } from './model';
+import { checkModelsAgainstEnvironments, parseModels } from './model-schema';
+import { ConfigError, isPlainObject, Problem, ProblemGroup, show } from './schema';
+
+/** Where the environment name comes from, named in its problems. */
+const ENV_CONTEXT = 'the context value "env" (-c env=NAME)';
 
 /** A validated configuration and the environment chosen from it. */
 export interface SelectedEnvironment {
@@ -18,19 +24,85 @@ export interface SelectedEnvironment {
  * @param raw the configuration, as written by a person
  * @param source where it came from, named in every error (a file path)
  * @param environmentName the requested environment (`-c env=NAME`); anything but a known name is an error
- * @throws ConfigError listing every problem at once
+ * @throws ConfigError listing every problem at once, an unknown environment name included
  */
 export function selectEnvironment(raw: unknown, source: string, environmentName: unknown): SelectedEnvironment {
-  const platform = parse(platformSchema, raw, source);
-  const names = Object.keys(platform.environments);
-  if (typeof environmentName !== 'string' || !names.includes(environmentName)) {
-    throw new ConfigError('the context value "env" (-c env=NAME)', [{
-      path: 'env',
-      got: show(environmentName),
-      expected: `one of the environments in ${source}: ${names.join(', ')}`,
-    }]);
+  const problems: Problem[] = [];
+  const platform = platformSchema.check(raw, '', problems);
+  if (platform === undefined && problems.length === 0) problems.push({ path: '(root)', got: show(raw), expected: platformSchema.expected });
+  // The environment names as written, so that an unknown -c env is reported with the other problems.
+  const written = isPlainObject(raw) && isPlainObject(raw.environments) ? raw.environments : {};
+  const names = Object.keys(platform?.environments ?? written);
+  const envProblems: Problem[] = typeof environmentName === 'string' && Object.hasOwn(written, environmentName) ? [] : [{
+    path: 'env',
+    got: show(environmentName),
+    expected: `one of the environments in ${source}: ${names.join(', ')}`,
+  }];
+  if (problems.length > 0 || envProblems.length > 0 || platform === undefined) {
+    throw ConfigError.combine([{ source, problems }, { source: ENV_CONTEXT, problems: envProblems }]);
   }
-  return { platform, name: environmentName, environment: platform.environments[environmentName] };
+  return { platform, name: environmentName as string, environment: platform.environments[environmentName as string] };
+}
+
+/** What {@link loadConfiguration} reads. */
+export interface ConfigurationInput {
+  /** The platform configuration, as written. */
+  readonly platform: unknown;
+  /** Where it came from (a file path). */
+  readonly platformSource: string;
+  /** The requested environment (`-c env=NAME`). */
+  readonly environmentName: unknown;
+  /** The model declarations, as written; `undefined` for none. */
+  readonly models: unknown;
+  /** Where they came from (a file path). */
+  readonly modelsSource: string;
+}
+
+/** A validated configuration, its chosen environment and the validated models. */
+export interface LoadedConfiguration {
+  /** The configuration and the chosen environment. */
+  readonly selected: SelectedEnvironment;
+  /** The model declarations, as written (the constructs apply the defaults). */
+  readonly models: ModelDeclaration[];
+}
+
+/** Runs `check`, moving the problems of a {@link ConfigError} it throws into `groups`. */
+function collect<T>(groups: ProblemGroup[], check: () => T): T | undefined {
+  try {
+    return check();
+  } catch (e) {
+    if (!(e instanceof ConfigError)) throw e;
+    groups.push(...e.groups);
+    return undefined;
+  }
+}
+
+/**
+ * Validates the platform configuration and the models together, before any construct exists: each on its
+ * own, then the models against every environment (approvers, serving, names, regions).
+ *
+ * @throws ConfigError listing every problem of both, grouped by file
+ */
+export function loadConfiguration(input: ConfigurationInput): LoadedConfiguration {
+  const groups: ProblemGroup[] = [];
+  const selected = collect(groups, () => selectEnvironment(input.platform, input.platformSource, input.environmentName));
+  const models = input.models === undefined ? [] : collect(groups, () => parseModels(input.models, input.modelsSource));
+  if (selected !== undefined) {
+    // Regions and names need only each model's name and framework: checked even when other fields are wrong.
+    collect(groups, () => checkDeployment(selected.platform, declaredModels(input.models), input.platformSource, input.modelsSource));
+    if (models !== undefined) collect(groups, () => checkModelsAgainstEnvironments(models, selected.platform.environments, input.modelsSource));
+  }
+  if (groups.length > 0 || selected === undefined || models === undefined) {
+    throw ConfigError.combine(mergeBySource(groups, [input.platformSource, ENV_CONTEXT, input.modelsSource]));
+  }
+  return { selected, models };
+}
+
+/** One group per source: those of `order` first, in that order. */
+function mergeBySource(groups: readonly ProblemGroup[], order: readonly string[]): ProblemGroup[] {
+  const merged = new Map<string, Problem[]>(order.map((source) => [source, []]));
+  for (const g of groups) merged.set(g.source, [...(merged.get(g.source) ?? []), ...g.problems]);
+  return [...merged].map(([source, problems]) => ({ source, problems }));
 }
 
 /** Reads a JSON configuration file; a missing or malformed file is a {@link ConfigError} naming it. */

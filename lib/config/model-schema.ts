@@ -37,8 +37,17 @@ export const MODEL_DEFAULTS = Object.freeze({
 
 /** Model names prefix SageMaker job names (at most 63 characters), hence 24 characters at most. */
 export const MODEL_NAME = /^[a-z](?!.*--)[a-z0-9-]{0,23}(?<!-)$/;
-/** Feature Store feature names. */
-export const FEATURE_NAME = /^[a-zA-Z][a-zA-Z0-9_]{0,63}$/;
+/**
+ * Feature Store feature names: FeatureName allows `[a-zA-Z0-9]([-_]*[a-zA-Z0-9]){0,63}` (so no trailing underscore);
+ * we also refuse hyphens and a leading digit (offline store column names).
+ */
+export const FEATURE_NAME = /^(?=.{1,64}$)[a-zA-Z](?:_*[a-zA-Z0-9])*$/;
+/** CreateFeatureGroup's Description allows 128 characters; CreateModelPackageGroup's description pattern refuses control characters. */
+export const DESCRIPTION = /^[\p{L}\p{M}\p{Z}\p{S}\p{N}\p{P}]*$/u;
+/** The input feature list travels in a Lambda environment variable (drift and baseline functions); Lambda allows 4 KB of variables in all. */
+export const MAX_FEATURES_JSON_BYTES = 3072;
+/** CreateTrainingJob takes at most 100 hyperparameters; values match `.*`, which excludes line terminators. */
+export const MAX_HYPERPARAMETERS = 100;
 /** Feature names Feature Store reserves for its own columns (compared case-insensitively). */
 export const RESERVED_FEATURE_NAMES: readonly string[] = ['is_deleted', 'write_time', 'api_invocation_time'];
 /** Metrics that are ratios in [0, 1]; a metric whose name ends with one of these (case-insensitively) is bounded. */
@@ -113,7 +122,10 @@ export const instanceTypeSchema: Schema<string> = {
 };
 
 const featureNameSchema = refine(
-  str({ pattern: FEATURE_NAME, expected: 'a feature name: letters, digits and underscores, starting with a letter, at most 64 characters' }),
+  str({
+    pattern: FEATURE_NAME,
+    expected: 'a feature name: letters, digits and underscores, starting with a letter and not ending with an underscore, at most 64 characters',
+  }),
   (name, path) => (RESERVED_FEATURE_NAMES.includes(name.toLowerCase())
     ? [{ path, got: show(name), expected: `a feature name other than those reserved by Feature Store (${RESERVED_FEATURE_NAMES.join(', ')})` }]
     : []),
@@ -143,6 +155,17 @@ function featureRules(raw: Record<string, unknown>, path: string): Problem[] {
       expected: `a feature name not already declared by definitions[${first}] (names are compared case-insensitively)`,
     });
   });
+
+  const inputs = declared.filter((d) => d.name !== raw.recordIdentifier && d.name !== raw.eventTime).map((d) => ({ name: d.name, type: d.type }));
+  const bytes = Buffer.byteLength(JSON.stringify(inputs));
+  if (bytes > MAX_FEATURES_JSON_BYTES) {
+    problems.push({
+      path: `${path}.definitions`,
+      got: `${inputs.length} input features whose list (JSON of names and types) is ${bytes} bytes`,
+      expected: `a list of at most ${MAX_FEATURES_JSON_BYTES} bytes, because the drift and baseline functions receive it in a Lambda environment `
+        + 'variable and Lambda allows 4 KB of variables per function (fewer features or shorter names)',
+    });
+  }
 
   if (names.length === 0) return problems;
   const listed = names.length > 10 ? `${names.slice(0, 10).join(', ')}, ... (${names.length - 10} more)` : names.join(', ');
@@ -197,10 +220,12 @@ const trainingSchema: Schema<TrainingDeclaration> = withRule(obj<TrainingDeclara
   maxRuntimeMinutes: optional(int(1, MINUTES_28_DAYS)),
   maxWaitMinutes: optional(int(1, MINUTES_28_DAYS)),
   volumeSizeGb: optional(int(1, 16384)),
-  hyperparameters: optional(recordOf(
+  hyperparameters: optional(refine(recordOf(
     str({ pattern: /^[A-Za-z0-9_.:-]{1,256}$/, expected: 'a hyperparameter name of 1-256 letters, digits and _ . : -' }),
-    str({ minLength: 0, maxLength: 2500, expected: 'a string' }),
-  )),
+    str({ pattern: /^[^\n\r\u0085\u2028\u2029]*$/, minLength: 0, maxLength: 2500, expected: 'a string without line breaks' }),
+  ), (map, path) => (Object.keys(map).length > MAX_HYPERPARAMETERS
+    ? [{ path, got: `${Object.keys(map).length} hyperparameters`, expected: `at most ${MAX_HYPERPARAMETERS} (CreateTrainingJob's limit)` }]
+    : []))),
 }, 'an object with at least instanceType'), trainingRules);
 
 const preprocessingSchema: Schema<PreprocessingDeclaration> = obj<PreprocessingDeclaration>({
@@ -258,7 +283,13 @@ export const modelSchema: Schema<ModelDeclaration> = withRule(obj<ModelDeclarati
     pattern: MODEL_NAME,
     expected: 'a model name: lower-case letters, digits and single hyphens, starting with a letter, not ending with a hyphen, at most 24 characters',
   }),
-  description: optional(str({ minLength: 0, maxLength: 1024, expected: 'a string' })),
+  description: optional(str({
+    pattern: DESCRIPTION,
+    minLength: 0,
+    maxLength: 128,
+    // Feature Store caps the feature group description at 128; the registry refuses control characters.
+    expected: 'a description (of the feature group and the model package group) without line breaks, tabs or other control characters',
+  })),
   framework: oneOf('xgboost', 'pytorch'),
   gpu: optional(bool()),
   features: featuresSchema,

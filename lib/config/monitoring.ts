@@ -3,7 +3,8 @@
  * schema and defaults. The statistics are our own (docs/drift.md): SageMaker Model Monitor is closed
  * to new customers.
  */
-import { bool, int, num, obj, optional, Schema, str } from './schema';
+import { scheduleExpression } from './schedule';
+import { bool, int, num, obj, optional, refine, Schema, show } from './schema';
 
 /** Drift statistics of the served model's captured data against its training baseline. */
 export interface DriftDeclaration {
@@ -15,7 +16,7 @@ export interface DriftDeclaration {
   readonly jsThreshold?: number;
   /** Windows (hours) an alarm looks at. @default 3 */
   readonly evaluationPeriods?: number;
-  /** Of those, how many must breach. @default 2 */
+  /** Of those, how many must breach (at most `evaluationPeriods`). @default 2, or `evaluationPeriods` when that is 1 */
   readonly datapointsToAlarm?: number;
   /** Fewer captured records in a window than this are reported as too few, not as drift. @default 200 */
   readonly minSamples?: number;
@@ -32,7 +33,8 @@ export interface RetrainingDeclaration {
   /** Most starts per UTC day. @default 3 */
   readonly maxStartsPerDay?: number;
   /**
-   * Also retrain on a schedule: an EventBridge Scheduler expression, e.g. `cron(0 2 ? * SUN *)` (UTC).
+   * Also retrain on a schedule: an EventBridge Scheduler expression, e.g. `cron(0 2 ? * SUN *)` (UTC),
+   * checked field by field (see `schedule.ts`).
    *
    * @default - no scheduled retraining
    */
@@ -52,7 +54,19 @@ export const MONITORING_DEFAULTS = Object.freeze({
   maxStartsPerDay: 3,
 });
 
-export const driftSchema: Schema<DriftDeclaration> = obj<DriftDeclaration>({
+/** CloudWatch refuses an alarm whose DatapointsToAlarm exceeds its EvaluationPeriods. */
+function driftRules(drift: DriftDeclaration, path: string) {
+  const periods = drift.evaluationPeriods ?? MONITORING_DEFAULTS.evaluationPeriods;
+  if (drift.datapointsToAlarm === undefined || drift.datapointsToAlarm <= periods) return [];
+  const which = drift.evaluationPeriods === undefined ? `the default evaluationPeriods (${periods})` : `evaluationPeriods (${periods})`;
+  return [{
+    path: `${path}.datapointsToAlarm`,
+    got: show(drift.datapointsToAlarm),
+    expected: `at most ${which}: an alarm cannot need more breaching windows than it looks at`,
+  }];
+}
+
+export const driftSchema: Schema<DriftDeclaration> = refine(obj<DriftDeclaration>({
   psiThreshold: optional(num(0.001, 10)),
   ksThreshold: optional(num(0.001, 1)),
   jsThreshold: optional(num(0.001, 1)),
@@ -61,13 +75,10 @@ export const driftSchema: Schema<DriftDeclaration> = obj<DriftDeclaration>({
   minSamples: optional(int(1, 1_000_000)),
   maxFeatureAlarms: optional(int(0, 100)),
   retrainOnDrift: optional(bool()),
-}, 'a drift declaration (an object)');
+}, 'a drift declaration (an object)'), driftRules);
 
 export const retrainingSchema: Schema<RetrainingDeclaration> = obj<RetrainingDeclaration>({
   cooldownMinutes: optional(int(1, 525600)),
   maxStartsPerDay: optional(int(1, 100)),
-  schedule: optional(str({
-    pattern: /^(cron\([^()]+\)|rate\(\d+ (minute|minutes|hour|hours|day|days)\))$/,
-    expected: 'an EventBridge Scheduler expression such as "cron(0 2 ? * SUN *)" or "rate(7 days)"',
-  })),
+  schedule: optional(scheduleExpression),
 }, 'a retraining declaration (an object)');

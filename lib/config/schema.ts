@@ -290,16 +290,40 @@ export function editDistance(a: string, b: string): number {
   return row[b.length];
 }
 
-/** A configuration that failed validation; its message lists every problem. */
+/** The problems found in one source (a configuration file, the models' file, a context value). */
+export interface ProblemGroup {
+  /** Where the values came from. */
+  readonly source: string;
+  /** The problems found there. */
+  readonly problems: readonly Problem[];
+}
+
+/** A configuration that failed validation; its message lists every problem, grouped by the file it is in. */
 export class ConfigError extends Error {
+  /**
+   * One error for the problems of several sources, listed source by source.
+   *
+   * @param groups the sources and their problems; those without problems are left out
+   */
+  public static combine(groups: readonly ProblemGroup[]): ConfigError {
+    const found = groups.filter((g) => g.problems.length > 0);
+    return new ConfigError(found.map((g) => g.source).join(' and '), found.flatMap((g) => g.problems), found);
+  }
+
+  /** The problems, by source. */
+  public readonly groups: readonly ProblemGroup[];
+
   constructor(
-    /** The file (or context key) the configuration came from. */
+    /** The file (or context key) the configuration came from; the sources joined with "and" for a combined error. */
     public readonly source: string,
     /** Every problem found. */
     public readonly problems: readonly Problem[],
+    groups?: readonly ProblemGroup[],
   ) {
-    super(formatProblems(source, problems));
+    const bySource = groups ?? [{ source, problems }];
+    super(bySource.map((g) => formatProblems(g.source, g.problems)).join('\n\n'));
     this.name = 'ConfigError';
+    this.groups = bySource;
   }
 }
 

@@ -28,7 +28,7 @@ describe('selectEnvironment', () => {
   const cases: Array<[string, (c: any) => void, RegExp]> = [ // eslint-disable-line @typescript-eslint/no-explicit-any
     ['unknown top-level key with a hint', (c) => { c.namespaces = 'x'; }, /namespaces: got an unknown key; expected one of the known keys namespace, environments \(did you mean "namespace"\?\)/],
     ['typo in an environment key', (c) => { c.environments.dev.dataLak = {}; }, /environments\.dev\.dataLak: got an unknown key; .*did you mean "dataLake"/],
-    ['bad namespace', (c) => { c.namespace = 'My_Platform'; }, /namespace: got "My_Platform"; expected lower-case letters, digits and hyphens/],
+    ['bad namespace', (c) => { c.namespace = 'My_Platform'; }, /namespace: got "My_Platform"; expected lower-case letters, digits and single hyphens/],
     ['bad environment name', (c) => { c.environments.Prod_1 = c.environments.prod; }, /environments\.Prod_1 \(key\): got "Prod_1"; expected an environment name/],
     ['account not 12 digits', (c) => { c.environments.prod.account = '1234'; }, /environments\.prod\.account: got "1234"; expected a 12-digit AWS account ID/],
     ['bad region', (c) => { c.environments.prod.region = 'europe'; }, /environments\.prod\.region: got "europe"; expected an AWS region/],

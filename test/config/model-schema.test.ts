@@ -139,7 +139,7 @@ describe('parseModels: one mistake each', () => {
     ['feature name with a hyphen',
       (c) => { c.features.definitions[2].name = 'tenure-months'; },
       'models[0] "churn".features.definitions[2].name: got "tenure-months"; expected a feature name: letters, digits and '
-      + 'underscores, starting with a letter, at most 64 characters'],
+      + 'underscores, starting with a letter and not ending with an underscore, at most 64 characters'],
     ['duplicate feature name, case-insensitively',
       (c) => { c.features.definitions.push({ name: 'Contract', type: 'string' }); },
       'models[0] "churn".features.definitions[5].name: got "Contract"; expected a feature name not already declared by '
@@ -211,7 +211,7 @@ describe('parseModels: one mistake each', () => {
       + 'letters, digits and _ . : -'],
     ['hyperparameter value not a string',
       (c) => { c.training.hyperparameters.max_depth = 5; },
-      'models[0] "churn".training.hyperparameters.max_depth: got 5; expected a string of at most 2500 characters'],
+      'models[0] "churn".training.hyperparameters.max_depth: got 5; expected a string without line breaks of at most 2500 characters'],
     ['hyperparameter value too long',
       (c) => { c.training.hyperparameters.eta = 'x'.repeat(2501); },
       'models[0] "churn".training.hyperparameters.eta: got "xxxx'],
@@ -275,8 +275,8 @@ describe('parseModels: one mistake each', () => {
 
   test('a too long value is cut in the message, with its limit named', () => {
     const cpu = cpuModel();
-    cpu.description = 'd'.repeat(1025);
-    expect(errorOf([cpu])).toMatch(/description: got "d{76}\.\.\.; expected a string of at most 1024 characters/);
+    cpu.description = 'd'.repeat(129);
+    expect(errorOf([cpu])).toMatch(/description: got "d{76}\.\.\.; expected a description .* of at most 128 characters$/m);
   });
 });
 
