@@ -8,7 +8,7 @@
  */
 import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { Framework, SUPPORTED_VERSIONS, supportedRegions } from '../model/container-images';
-import { PlatformConfig } from './environment';
+import { ENVIRONMENT_NAME, NAMESPACE, REGION } from './environment';
 import { MODEL_NAME } from './model-schema';
 import { ConfigError, isPlainObject, Problem, ProblemGroup, show } from './schema';
 
@@ -20,6 +20,31 @@ export interface DeclaredModel {
   readonly name: string;
   /** The model's framework, when it is a valid one. */
   readonly framework?: Framework;
+}
+
+/** What these rules need of the platform configuration: the namespace and each environment's region. */
+export interface DeclaredPlatform {
+  /** The (valid) namespace, if any. */
+  readonly namespace?: string;
+  /** The environments with a valid name, each with its region when that has a valid shape. */
+  readonly environments: Readonly<Record<string, { readonly region?: string }>>;
+}
+
+/**
+ * The namespace and environments of a configuration as written, keeping only values of a valid shape:
+ * these rules run even when other fields are wrong (their own problems are reported by the schema).
+ */
+export function declaredPlatform(raw: unknown): DeclaredPlatform {
+  if (!isPlainObject(raw)) return { environments: {} };
+  const namespace = typeof raw.namespace === 'string' && NAMESPACE.test(raw.namespace) ? raw.namespace : undefined;
+  const written = isPlainObject(raw.environments) ? raw.environments : {};
+  const environments = Object.fromEntries(Object.entries(written)
+    .filter(([name]) => ENVIRONMENT_NAME.test(name))
+    .map(([name, env]) => {
+      const region = isPlainObject(env) && typeof env.region === 'string' && REGION.test(env.region) ? env.region : undefined;
+      return [name, { region }];
+    }));
+  return { namespace, environments };
 }
 
 /**
@@ -52,7 +77,7 @@ function frameworksOf(models: readonly DeclaredModel[]): Map<Framework, string[]
 }
 
 /** Problems of each environment's region (environments without a region deploy where the credentials point). */
-export function regionProblems(platform: PlatformConfig, models: readonly DeclaredModel[]): Problem[] {
+export function regionProblems(platform: DeclaredPlatform, models: readonly DeclaredModel[]): Problem[] {
   const problems: Problem[] = [];
   const known = RegionInfo.regions.map((r) => r.name);
   const frameworks = frameworksOf(models);
@@ -80,8 +105,9 @@ export function regionProblems(platform: PlatformConfig, models: readonly Declar
 }
 
 /** Problems of the names built from namespace, environment and model. */
-export function nameProblems(platform: PlatformConfig, models: readonly DeclaredModel[]): Problem[] {
+export function nameProblems(platform: DeclaredPlatform, models: readonly DeclaredModel[]): Problem[] {
   const problems: Problem[] = [];
+  if (platform.namespace === undefined) return problems;
   models.forEach((model) => {
     for (const env of Object.keys(platform.environments)) {
       const qualified = `${platform.namespace}-${env}-${model.name}`;
@@ -106,7 +132,7 @@ export function nameProblems(platform: PlatformConfig, models: readonly Declared
  *
  * @throws ConfigError listing the region problems under `platformSource` and the name problems under `modelsSource`
  */
-export function checkDeployment(platform: PlatformConfig, models: readonly DeclaredModel[], platformSource: string, modelsSource: string): void {
+export function checkDeployment(platform: DeclaredPlatform, models: readonly DeclaredModel[], platformSource: string, modelsSource: string): void {
   const groups: ProblemGroup[] = [
     { source: platformSource, problems: regionProblems(platform, models) },
     { source: modelsSource, problems: nameProblems(platform, models) },

@@ -152,6 +152,9 @@ export interface PlatformConfig {
 
 const email = str({ pattern: EMAIL_ADDRESS, expected: 'an e-mail address' });
 
+/** The shape of an AWS region name (whether AWS has it, and the blueprint's images, is checked in `deployment-checks.ts`). */
+export const REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/;
+
 export const dataLakeSchema: Schema<DataLakeSettings> = obj<DataLakeSettings>({
   noncurrentVersionExpirationDays: optional(int(1, 3650)),
   intelligentTieringAfterDays: optional(int(0, 3650)),
@@ -192,7 +195,7 @@ const tagValue = str({ pattern: /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u, minLength: 0, 
 
 export const environmentSchema: Schema<EnvironmentConfig> = obj<EnvironmentConfig>({
   account: optional(str({ pattern: /^\d{12}$/, expected: 'a 12-digit AWS account ID' })),
-  region: optional(str({ pattern: /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/, expected: 'an AWS region such as "eu-west-1"' })),
+  region: optional(str({ pattern: REGION, expected: 'an AWS region such as "eu-west-1"' })),
   production: optional(bool()),
   dataLake: optional(dataLakeSchema),
   audit: auditSchema,

@@ -1,5 +1,5 @@
 import { readFileSync } from 'fs';
-import { checkDeployment, declaredModels } from './deployment-checks';
+import { checkDeployment, declaredModels, declaredPlatform } from './deployment-checks';
 import { EnvironmentConfig, PlatformConfig, platformSchema } from './environment';
 import { ModelDeclaration } from './model';
 import { checkModelsAgainstEnvironments, parseModels } from './model-schema';
@@ -87,10 +87,11 @@ export function loadConfiguration(input: ConfigurationInput): LoadedConfiguratio
   const groups: ProblemGroup[] = [];
   const selected = collect(groups, () => selectEnvironment(input.platform, input.platformSource, input.environmentName));
   const models = input.models === undefined ? [] : collect(groups, () => parseModels(input.models, input.modelsSource));
-  if (selected !== undefined) {
-    // Regions and names need only each model's name and framework: checked even when other fields are wrong.
-    collect(groups, () => checkDeployment(selected.platform, declaredModels(input.models), input.platformSource, input.modelsSource));
-    if (models !== undefined) collect(groups, () => checkModelsAgainstEnvironments(models, selected.platform.environments, input.modelsSource));
+  // Regions and names need only the namespace, the regions and each model's name and framework: checked
+  // even when other fields are wrong, so that one round reports everything.
+  collect(groups, () => checkDeployment(declaredPlatform(input.platform), declaredModels(input.models), input.platformSource, input.modelsSource));
+  if (selected !== undefined && models !== undefined) {
+    collect(groups, () => checkModelsAgainstEnvironments(models, selected.platform.environments, input.modelsSource));
   }
   if (groups.length > 0 || selected === undefined || models === undefined) {
     throw ConfigError.combine(mergeBySource(groups, [input.platformSource, ENV_CONTEXT, input.modelsSource]));

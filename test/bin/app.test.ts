@@ -42,6 +42,28 @@ describe('bin/app.ts', () => {
     expect(readdirSync(result.outdir)).toEqual([]);
   });
 
+  test('an unknown region, a region without the PyTorch images and a bad namespace fail together, before construction, with no stack trace', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mlops-badregion-'));
+    const file = join(dir, 'platform.json');
+    const config = defaultConfig();
+    config.environments.dev.region = 'us-east-9';
+    config.environments.prod.region = 'us-gov-west-1';
+    config.namespace = 'ml--ops';
+    writeFileSync(file, JSON.stringify(config));
+
+    const result = runApp({ config: file });
+
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain(`Invalid configuration in ${file} (3 problems):`);
+    expect(result.stderr).toContain('namespace: got "ml--ops"; expected lower-case letters, digits and single hyphens');
+    expect(result.stderr).toContain('environments.dev.region: got "us-east-9"; expected an AWS region known to aws-cdk-lib');
+    expect(result.stderr).toContain('environments.prod.region: got "us-gov-west-1"; '
+      + 'expected a region where the blueprint knows the pytorch container images that model "fraud-dl" needs');
+    expect(result.stderr).not.toMatch(/^\s+at /m);
+    expect(result.stderr).not.toMatch(/Error:/);
+    expect(readdirSync(result.outdir)).toEqual([]);
+  });
+
   test('an unknown environment fails naming the known ones', () => {
     const result = runApp({ env: 'staging' });
     expect(result.status).toBe(1);

@@ -125,13 +125,15 @@ describe('regions: checked against the container images the models need, before 
 });
 
 describe('one round: platform and model problems together, no construct created', () => {
-  test('a platform problem, an unknown -c env, a model problem and a cross-check come in one error, grouped by file', () => {
+  test('a platform problem, a region, an unknown -c env and a model problem come in one error, grouped by file', () => {
     const config = defaultConfig();
     config.environments.dev.audit.objectLockRetentionDays = 0;
+    config.environments.prod.region = 'us-east-9';
     const badModel = { ...xgboost, retraining: { schedule: 'cron(99 * * * ? *)' } };
     const error = loadError(config, [badModel], 'staging');
     expect(error.groups.map((g) => g.source)).toEqual([PLATFORM, 'the context value "env" (-c env=NAME)', MODELS]);
-    expect(error.message).toContain(`Invalid configuration in ${PLATFORM} (1 problem):\n  - environments.dev.audit.objectLockRetentionDays: got 0`);
+    expect(error.message).toContain(`Invalid configuration in ${PLATFORM} (2 problems):\n  - environments.dev.audit.objectLockRetentionDays: got 0`);
+    expect(error.message).toContain('  - environments.prod.region: got "us-east-9"; expected an AWS region known to aws-cdk-lib');
     expect(error.message).toContain('env: got "staging"; expected one of the environments in config/platform.ts: dev, prod');
     expect(error.message).toContain(`Invalid configuration in ${MODELS} (1 problem):\n`
       + `  - models[0] "${xgboost.name}".retraining.schedule: got "cron(99 * * * ? *)"`);
