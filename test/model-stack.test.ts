@@ -55,7 +55,7 @@ describe('ModelStack', () => {
       expect(JSON.stringify(group.Properties.OfflineStoreConfig.S3StorageConfig.KmsKeyId)).toContain('datakeyarn');
       expect(JSON.stringify(group.Properties.OfflineStoreConfig.S3StorageConfig.S3Uri)).toContain('/churn/');
       expect(group.Properties.OnlineStoreConfig).toBeUndefined();
-      expect(group.DeletionPolicy).toBe('Retain');
+      expect(group.DeletionPolicy).toBe('RetainExceptOnCreate');
       expect(group.UpdateReplacePolicy).toBe('Retain');
       expect(group.Properties.FeatureGroupName).toBe('mlops-dev-churn');
       void id;
@@ -75,7 +75,7 @@ describe('ModelStack', () => {
     const [, group] = only(churn, 'AWS::SageMaker::ModelPackageGroup');
     expect(group.Properties.ModelPackageGroupName).toBe('mlops-dev-churn');
     expect(group.Properties.ModelPackageGroupPolicy).toBeUndefined();
-    expect(group.DeletionPolicy).toBe('Retain');
+    expect(group.DeletionPolicy).toBe('RetainExceptOnCreate');
 
     const declaration: ModelDeclaration = { ...models[0], registry: { crossAccountReaders: ['210987654321'] } };
     const { stacks: withReaders } = buildTestApp({ env: 'dev' }, { models: [declaration] });
