@@ -5,6 +5,7 @@ import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import { ResolvedServing } from '../lib/config/serving';
 import { LineageRecorder, recordMilestone } from './lineage';
+import { runtimeName } from './runtime-names';
 
 /** The one production variant of every endpoint: guardrails need the same name across updates. */
 export const VARIANT_NAME = 'AllTraffic';
@@ -14,8 +15,10 @@ export const ENDPOINT_POLL_SECONDS = 60;
 
 /** What the deployment steps need. */
 export interface DeploymentProps {
-  /** The model's name (prefix of the SageMaker model and endpoint configuration names). */
+  /** The model's name (in notifications and tags). */
   readonly modelName: string;
+  /** `<namespace>-<environment>-<model>`: SageMaker models and endpoint configurations are named `<prefix>--<m|c><12 hex>`. */
+  readonly runtimeNamePrefix: string;
   /** The endpoint's name (`<namespace>-<environment>-<model>`); the pipeline owns the endpoint. */
   readonly endpointName: string;
   /** Serving settings for this environment. */
@@ -77,11 +80,11 @@ function sdk(scope: Construct, id: string, service: string, action: string, para
 export function deploymentChain(scope: Construct, props: DeploymentProps): DeploymentChain {
   const s = props.serving;
   const names = new sfn.Pass(scope, 'PrepareDeployment', {
-    comment: 'Names for the SageMaker model and endpoint configuration of this run: <model>--m<uuid>, <model>--c<uuid> (63 characters at most).',
+    comment: 'Names for the SageMaker model and endpoint configuration of this run: <prefix>--m<12 hex>, <prefix>--c<12 hex> (63 characters at most).',
     parameters: {
       endpointName: props.endpointName,
-      modelName: sfn.JsonPath.format(`${props.modelName}--m{}`, sfn.JsonPath.uuid()),
-      endpointConfigName: sfn.JsonPath.format(`${props.modelName}--c{}`, sfn.JsonPath.uuid()),
+      modelName: runtimeName(props.runtimeNamePrefix, 'm'),
+      endpointConfigName: runtimeName(props.runtimeNamePrefix, 'c'),
     },
     resultPath: '$.deployment',
   });

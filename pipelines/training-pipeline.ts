@@ -6,6 +6,7 @@ import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import { deploymentChain, DeploymentProps } from './deployment';
 import { recordMilestone } from './lineage';
+import { runtimeName } from './runtime-names';
 
 /** Settings of the training job, with defaults already applied. */
 export interface TrainingJobSettings {
@@ -46,8 +47,14 @@ export interface ProcessingJobSettings {
 
 /** Properties of {@link TrainingPipeline}. */
 export interface TrainingPipelineProps {
-  /** Model name (validated: lower-case, digits, hyphens, at most 24 characters); prefixes job names. */
+  /** Model name (validated: lower-case, digits, hyphens, at most 24 characters); in notifications, tags and lineage. */
   readonly modelName: string;
+  /**
+   * Prefix of every SageMaker job, model and endpoint configuration the workflow creates:
+   * `<namespace>-<environment>-<model>` (at most 48 characters, no `--`). Names are
+   * `<prefix>--<letter><12 hex digits>`, at most 63 characters.
+   */
+  readonly runtimeNamePrefix: string;
   /** ARN of the role SageMaker jobs run as. */
   readonly jobRoleArn: string;
   /** Key of job volumes and outputs. */
@@ -85,7 +92,7 @@ export interface TrainingPipelineProps {
   /** The function that summarises the training data and predictions into the drift baseline. */
   readonly baselineFunction: lambda.IFunction;
   /** Deployment of the approved model (the pipeline owns the endpoint). */
-  readonly deployment: Omit<DeploymentProps, 'topic' | 'environmentName' | 'modelName'>;
+  readonly deployment: Omit<DeploymentProps, 'topic' | 'environmentName' | 'modelName' | 'runtimeNamePrefix'>;
   /** Subnets and security groups of the jobs. @default - no VPC */
   readonly vpc?: { readonly subnetIds: string[]; readonly securityGroupIds: string[] };
 }
@@ -122,9 +129,9 @@ const SAGEMAKER_TRANSIENT = ['ThrottlingException', 'SageMaker.ThrottlingExcepti
  * call failed after retries, or the quality gate failed: cause `QualityGateFailed: ...`), and
  * `ModelRejected` (an approver rejected the candidate, or nobody decided in time).
  *
- * Job names are `<model>--<p|t|e><uuid>`: unique per attempt (a retry never collides with
- * `ResourceInUse`), at most 63 characters, and independent of the execution name (which may hold
- * underscores and be longer than SageMaker allows). Deterministic execution names make a repeated
+ * Job names are `<runtimeNamePrefix>--<p|t|e><12 hex digits of a UUID>`: unique per attempt (a retry
+ * never collides with `ResourceInUse`), at most 63 characters, scoped to one environment's model, and
+ * independent of the execution name (which may hold underscores and be longer than SageMaker allows). Deterministic execution names make a repeated
  * trigger idempotent: Step Functions refuses a second execution with the same name.
  */
 export class TrainingPipeline extends sfn.StateMachineFragment {
@@ -134,9 +141,8 @@ export class TrainingPipeline extends sfn.StateMachineFragment {
   constructor(scope: Construct, id: string, props: TrainingPipelineProps) {
     super(scope, id);
     const runUri = (suffix: string) => sfn.JsonPath.format(`s3://${props.artifactsBucketName}/${props.runsPrefix}/{}/${suffix}`, sfn.JsonPath.executionName);
-    // `<model>--<letter><uuid>`: model names never contain "--", so one model's job-name pattern
-    // (`<model>--*`) can never match another model's jobs.
-    const jobName = (letter: string) => sfn.JsonPath.format(`${props.modelName}--${letter}{}`, sfn.JsonPath.uuid());
+    const jobName = (letter: string) => runtimeName(props.runtimeNamePrefix, letter);
+    const tags = [{ Key: 'mlops:model', Value: props.modelName }, { Key: 'mlops:environment', Value: props.environmentName }];
 
     // Every failure path: describe it once, notify, end in a Fail state whose cause a person can read.
     const describeFailure = new sfn.Pass(this, 'DescribeFailure', {
@@ -233,7 +239,7 @@ export class TrainingPipeline extends sfn.StateMachineFragment {
       ...(props.training.spot ? { CheckpointConfig: uriParam('S3Uri', runUri('checkpoints/')) } : {}),
       EnableInterContainerTrafficEncryption: props.training.instanceCount > 1,
       ...(props.vpc ? { VpcConfig: { Subnets: props.vpc.subnetIds, SecurityGroupIds: props.vpc.securityGroupIds } } : {}),
-      Tags: [{ Key: 'mlops:model', Value: props.modelName }],
+      Tags: tags,
     }, {
       resultSelector: {
         'jobName.$': '$.TrainingJobName',
@@ -347,7 +353,7 @@ export class TrainingPipeline extends sfn.StateMachineFragment {
             'executionArn.$': '$$.Execution.Id',
             'baselineUri.$': '$.baseline.baselineUri',
           },
-          Tags: [{ Key: 'mlops:model', Value: props.modelName }],
+          Tags: tags,
         },
         ResultSelector: { 'modelPackageArn.$': '$.ModelPackageArn' },
         ResultPath: '$.registration',
@@ -371,7 +377,8 @@ export class TrainingPipeline extends sfn.StateMachineFragment {
     const recordRegistered = recordMilestone(this, 'RecordRegistered', recorder, 'registered');
     recordRegistered.addCatch(describeFailure, { errors: ['States.ALL'], ...onError });
     const gate = approvalGate(this, props, describeFailure);
-    const deployment = deploymentChain(this, { ...props.deployment, topic: props.topic, environmentName: props.environmentName, modelName: props.modelName, baselineUriPath: '$.baseline.baselineUri', lineage: recorder });
+    const deployment = deploymentChain(this, {
+      ...props.deployment, topic: props.topic, environmentName: props.environmentName, modelName: props.modelName, runtimeNamePrefix: props.runtimeNamePrefix, baselineUriPath: '$.baseline.baselineUri', lineage: recorder });
     const notifySuccess = new tasks.SnsPublish(this, 'NotifySuccess', {
       topic: props.topic,
       subject: `MLOps ${props.modelName}: new model deployed`,
@@ -537,7 +544,7 @@ function processingJob(props: TrainingPipelineProps, job: ProcessingJobSettings,
     ProcessingResources: { ClusterConfig: { InstanceType: job.instanceType, InstanceCount: 1, VolumeSizeInGB: 30, ...(job.volumeKmsAllowed ? { VolumeKmsKeyId: props.kmsKeyArn } : {}) } },
     StoppingCondition: { MaxRuntimeInSeconds: job.maxRuntimeSeconds },
     ...(props.vpc ? { NetworkConfig: { VpcConfig: { Subnets: props.vpc.subnetIds, SecurityGroupIds: props.vpc.securityGroupIds } } } : {}),
-    Tags: [{ Key: 'mlops:model', Value: props.modelName }],
+    Tags: [{ Key: 'mlops:model', Value: props.modelName }, { Key: 'mlops:environment', Value: props.environmentName }],
   };
 }
 

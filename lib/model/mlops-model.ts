@@ -311,6 +311,7 @@ export class MlopsModel extends Construct {
     const maxWaitSeconds = spot ? (t.maxWaitMinutes ?? Math.min(2 * (t.maxRuntimeMinutes ?? 60), 40320)) * 60 : undefined;
     const pipeline = new TrainingPipeline(this, 'Pipeline', {
       modelName: model.name,
+      runtimeNamePrefix: qualifiedName,
       jobRoleArn: this.jobRole.roleArn,
       kmsKeyArn: platform.dataKey.keyArn,
       artifactsBucketName: lake.artifacts.bucketName,

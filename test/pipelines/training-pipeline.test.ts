@@ -1,25 +1,7 @@
-import { Template } from 'aws-cdk-lib/assertions';
 import { models } from '../../config/models';
 import { buildTestApp } from '../helpers';
-import { AslDefinition, JsonValue, resolveDefinition, runLocally, RunLocallyOptions, TaskOverride, validateAsl } from '../helpers/sfn';
-
-/** The platform's SSM parameters as the deployed values would look: bucket, key and topic ARNs. */
-function platformRefs(template: Template): Record<string, string> {
-  const refs: Record<string, string> = {};
-  for (const [id, p] of Object.entries(template.toJSON().Parameters as Record<string, { Default?: string }>)) {
-    const name = /\/platform\/(.+)-arn$/.exec(p.Default ?? '')?.[1];
-    if (!name) continue;
-    refs[id] = name.endsWith('-bucket') ? `arn:aws:s3:::${name}`
-      : name.endsWith('-key') ? `arn:aws:kms:eu-west-1:111122223333:key/${name}`
-        : `arn:aws:sns:eu-west-1:111122223333:${name}`;
-  }
-  return refs;
-}
-
-function definitionOf(stack: Parameters<typeof Template.fromStack>[0]): AslDefinition {
-  const template = Template.fromStack(stack);
-  return resolveDefinition(template, undefined, { refs: platformRefs(template) });
-}
+import { RunLocallyOptions, TaskOverride, validateAsl } from '../helpers/sfn';
+import { APPROVED_ARN, definitionOf, INPUT, overrides, PACKAGE_ARN, run } from './fixtures';
 
 // GIVEN the synthesized training pipelines of the two sample models, with test account/region/partition.
 const { stacks } = buildTestApp({ env: 'dev' }, { models, modelsSource: 'config/models.ts' });
@@ -28,86 +10,10 @@ const fraud = definitionOf(stacks.models['fraud-dl']);
 // prod requires a human decision.
 const prodChurn = definitionOf(buildTestApp({ env: 'prod' }, { models, modelsSource: 'config/models.ts' }).stacks.models.churn);
 
-const PACKAGE_ARN = 'arn:aws:sagemaker:eu-west-1:111122223333:model-package/mlops-dev-churn/7';
-const APPROVED_ARN = 'arn:aws:sagemaker:eu-west-1:111122223333:model-package/mlops-dev-churn/6';
-
-/** SageMaker and SDK results of a run whose candidate scores `auc`, with an optional approved model. */
-function overrides(auc: number, approvedAuc?: number): Record<string, TaskOverride> {
-  return {
-    Train: (input) => ({
-      TrainingJobName: (input as { TrainingJobName: string }).TrainingJobName,
-      TrainingJobArn: 'arn:aws:sagemaker:eu-west-1:111122223333:training-job/churn-t1',
-      ModelArtifacts: { S3ModelArtifacts: 's3://artifacts/models/churn/runs/exec-1/model/churn-t1/output/model.tar.gz' },
-    }),
-    SnapshotTrainingData: (input) => ({
-      manifestUri: (input as { manifestUri: string }).manifestUri, manifestVersionId: 'mv-1', objectCount: 12, totalBytes: 4096,
-    }),
-    Evaluate: { ProcessingJobStatus: 'Completed' },
-    ReadMetrics: { Body: JSON.stringify({ metrics: { auc, accuracy: 0.8, rmse: 0.3, samples: 1000 } }) },
-    ComputeBaseline: (input) => ({ baselineUri: (input as { baselineUri: string }).baselineUri, baselineVersionId: 'b-1', rowCount: 5000, featureCount: 4 }),
-    FindApprovedModel: { ModelPackageSummaryList: approvedAuc === undefined ? [] : [{ ModelPackageArn: APPROVED_ARN }] },
-    DescribeApprovedModel: { ModelPackageArn: APPROVED_ARN, CustomerMetadataProperties: { auc: JSON.stringify(approvedAuc ?? 0) } },
-    RegisterModel: { ModelPackageArn: PACKAGE_ARN },
-    RecordAutomaticApproval: { decision: 'approved', approver: 'automatic approval (environment dev)', comment: 'Environment dev approves automatically: the candidate passed the quality gate.', decidedAt: '2026-11-22T10:00:00.000Z', recordUri: 's3://audit/decisions/mlops-dev-churn/auto-exec-1.json' },
-    MarkApproved: {},
-    MarkRejected: {},
-    NotifyRejected: { MessageId: 'm-3' },
-    NotifySuccess: { MessageId: 'm-1' },
-    NotifyFailure: { MessageId: 'm-2' },
-    ...firstDeployment(),
-  };
-}
-
-/** SageMaker answers for a first deployment that succeeds: no endpoint yet, created, InService on the second look. */
-function firstDeployment(): Record<string, TaskOverride> {
-  let looks = 0;
-  return {
-    CreateModel: { ModelArn: 'arn:aws:sagemaker:eu-west-1:111122223333:model/churn--m1' },
-    CreateEndpointConfig: { EndpointConfigArn: 'arn:aws:sagemaker:eu-west-1:111122223333:endpoint-config/churn--c1' },
-    FindEndpoint: { Endpoints: [{ EndpointName: 'mlops-dev-churn2', EndpointStatus: 'InService' }] },
-    CreateEndpoint: { EndpointArn: 'arn:aws:sagemaker:eu-west-1:111122223333:endpoint/mlops-dev-churn' },
-    DescribeNewEndpoint: (input) => {
-      looks += 1;
-      return { EndpointName: (input as { EndpointName: string }).EndpointName, EndpointStatus: looks < 2 ? 'Creating' : 'InService', EndpointConfigName: 'churn--c1' };
-    },
-    RegisterScalableTarget: {},
-    ScaleOnInvocations: { PolicyARN: 'arn:aws:autoscaling:policy/1' },
-    ScaleOnGpuUtilization: { PolicyARN: 'arn:aws:autoscaling:policy/2' },
-    RecordServing: { VersionId: 'serving-v1' },
-    NotifyDeploymentProblem: { MessageId: 'm-4' },
-    ...lineage(),
-  };
-}
-
-/** The record-lineage function's answers, one per milestone. */
-function lineage(): Record<string, TaskOverride> {
-  const record = (milestone: string) => (input: JsonValue) => {
-    expect(input).toEqual(expect.objectContaining({ milestone, model: expect.any(String), environment: expect.any(String), executionArn: expect.stringContaining(':execution:'), state: expect.any(Object) }));
-    return { recordUri: `s3://audit/lineage/x/exec-1/${milestone}.json`, versionId: 'v1' };
-  };
-  return {
-    RecordRegistered: record('registered'), RecordApproved: record('approved'), RecordRejected: record('rejected'),
-    RecordDeployed: record('deployed'), RecordRollback: record('rollback'), RecordDeploymentFailure: record('deployment-failed'),
-  };
-}
-
 /** The states of a first deployment that succeeds (Creating, then InService). */
 const FIRST_DEPLOYMENT_STATES = ['PrepareDeployment', 'CreateModel', 'CreateEndpointConfig', 'FindEndpoint', 'MatchEndpointNames', 'NameMatches', 'SummarizeEndpointSearch', 'EndpointExists', 'CreateEndpoint',
   'WaitForEndpointCreation', 'DescribeNewEndpoint', 'EndpointCreationStatus', 'WaitForEndpointCreation', 'DescribeNewEndpoint', 'EndpointCreationStatus',
   'RegisterScalableTarget', 'ScaleOnInvocations', 'DescribeServing', 'RecordServing', 'RecordDeployed', 'Deployed'];
-
-/** Runs with the overrides of the states this definition has (auto and human gates differ). */
-function run(definition: AslDefinition, input: JsonValue, options: RunLocallyOptions) {
-  const overridesHere = Object.fromEntries(Object.entries(options.overrides ?? {}).filter(([state]) => state in definition.States));
-  return runLocally(definition, input, {
-    // aws-local-stepfunctions does not fill $$.State.EnteredTime (AWS does): a fixed value stands in.
-    context: { Execution: { Name: 'exec-1', Id: 'arn:aws:states:eu-west-1:111122223333:execution:churn:exec-1' }, State: { EnteredTime: '2026-11-25T12:00:00.000Z' } },
-    ...options,
-    overrides: overridesHere,
-  });
-}
-
-const INPUT = { trainingDataUri: 's3://curated/churn/2026-11-22/', trigger: { type: 'manual' } };
 
 describe('training pipeline (Amazon States Language)', () => {
   test.each([['churn', churn], ['fraud-dl', fraud], ['churn (prod, human gate)', prodChurn]])('%s: the definition passes asl-validator', (_name, definition) => {
@@ -128,7 +34,7 @@ describe('training pipeline, executed locally', () => {
     expect(output.training.modelArtifactUri).toMatch(/model\.tar\.gz$/);
 
     const train = result.taskInputs.Train[0] as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
-    expect(train.TrainingJobName).toMatch(/^churn--t[0-9a-f-]{36}$/);
+    expect(train.TrainingJobName).toMatch(/^mlops-dev-churn--t[0-9a-f]{12}$/);
     expect(train.TrainingJobName.length).toBeLessThanOrEqual(63);
     expect(train.InputDataConfig[0].DataSource.S3DataSource.S3Uri).toBe(INPUT.trainingDataUri);
     expect(train.OutputDataConfig.S3OutputPath).toMatch(/\/models\/churn\/runs\/exec-1\/model\/$/);
@@ -261,7 +167,7 @@ describe('training pipeline, executed locally', () => {
     expect(result.status).toBe('SUCCEEDED');
     expect(result.visitedStates.slice(4, 7)).toEqual(['SnapshotTrainingData', 'Preprocess', 'Train']);
     const preprocess = result.taskInputs.Preprocess[0] as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
-    expect(preprocess.ProcessingJobName).toMatch(/^churn--p[0-9a-f-]{36}$/);
+    expect(preprocess.ProcessingJobName).toMatch(/^mlops-dev-churn--p[0-9a-f]{12}$/);
     expect(preprocess.ProcessingInputs[1].S3Input.S3Uri).toBe(INPUT.trainingDataUri);
     const prepared = preprocess.ProcessingOutputConfig.Outputs[0].S3Output.S3Uri;
     expect(prepared).toMatch(/\/runs\/exec-1\/prepared\/$/);
@@ -408,7 +314,7 @@ describe('deployment of the approved model, executed locally', () => {
     const result = await run(churn, INPUT, { overrides: overrides(0.91) });
     expect(result.status).toBe('SUCCEEDED');
     const model = result.taskInputs.CreateModel[0] as Any;
-    expect(model.ModelName).toMatch(/^churn--m[0-9a-f-]{36}$/);
+    expect(model.ModelName).toMatch(/^mlops-dev-churn--m[0-9a-f]{12}$/);
     expect(model.PrimaryContainer).toEqual({ ModelPackageName: PACKAGE_ARN });
     expect(model.ExecutionRoleArn).toMatch(/^arn:aws:iam::/);
     const config = result.taskInputs.CreateEndpointConfig[0] as Any;
@@ -508,7 +414,7 @@ describe('deployment of the approved model, executed locally', () => {
     const result = await fraudRun(update([{ status: 'Updating', serves: 'old' }, { status: 'InService', serves: 'old' }]));
     expect(result.status).toBe('FAILED');
     expect(result.error).toBe('RolloutRolledBack');
-    expect(result.cause).toMatch(/^A rollback alarm fired while mlops-prod-fraud-dl moved to fraud-dl--c[0-9a-f-]{36}: SageMaker rolled back, fraud-dl--c-old still serves\./);
+    expect(result.cause).toMatch(/^A rollback alarm fired while mlops-prod-fraud-dl moved to mlops-prod-fraud-dl--c[0-9a-f]{12}: SageMaker rolled back, fraud-dl--c-old still serves\./);
     expect((result.taskInputs.NotifyDeploymentProblem[0] as Any).Message).toEqual(expect.objectContaining({ problem: 'RolloutRolledBack', endpoint: 'mlops-prod-fraud-dl', modelPackageArn: PACKAGE_ARN }));
     expect(result.attempts.RecordServing ?? 0).toBe(0);
     expect(result.attempts.RegisterScalableTarget ?? 0).toBe(0);
@@ -526,7 +432,7 @@ describe('deployment of the approved model, executed locally', () => {
     const registered = ok.taskInputs.RecordRegistered[0] as Any;
     expect(registered.state).toEqual(expect.objectContaining({ registration: { modelPackageArn: PACKAGE_ARN }, dataSnapshot: expect.any(Object), training: expect.any(Object), baseline: expect.any(Object) }));
     const deployed = ok.taskInputs.RecordDeployed[0] as Any;
-    expect(deployed.state.deployment).toEqual(expect.objectContaining({ endpointName: 'mlops-dev-churn', endpointConfigName: expect.stringMatching(/^churn--c/), modelName: expect.stringMatching(/^churn--m/) }));
+    expect(deployed.state.deployment).toEqual(expect.objectContaining({ endpointName: 'mlops-dev-churn', endpointConfigName: expect.stringMatching(/^mlops-dev-churn--c[0-9a-f]{12}$/), modelName: expect.stringMatching(/^mlops-dev-churn--m[0-9a-f]{12}$/) }));
 
     const failedRecord = await fraudRun(update([{ status: 'InService', serves: 'old' }]), { RecordRollback: { error: 'AccessDenied', cause: 'no' } });
     expect(failedRecord.error).toBe('RolloutRolledBack');
