@@ -1,15 +1,24 @@
 /**
  * CloudFormation custom resource of a model stack: when the stack is deleted, deletes what the
- * pipeline created outside CloudFormation for this model, so `cdk destroy` never leaves a costly
- * endpoint behind: the endpoint's autoscaling target, the endpoint, and the model's endpoint
- * configurations and SageMaker models (names `<model>--c...` / `<model>--m...`). Model packages,
- * data and audit records are never touched.
+ * pipeline created outside CloudFormation for this model in this environment, so `cdk destroy` never
+ * leaves a costly endpoint behind: the endpoint's autoscaling target, the endpoint, and the model's
+ * endpoint configurations and SageMaker models (names `<qualified name>--<letter><id>`). Model
+ * packages, data and audit records are never touched.
  *
- * Create and Update do nothing but answer. Every step tolerates "already gone", so a retried
- * delete succeeds. A step that fails answers FAILED with the reason, so CloudFormation shows what
- * is still running instead of silently leaving it.
+ * Environments may share an account: only names that start with this model's own
+ * `<namespace>-<environment>-<model>--` are deleted (ListEndpointConfigs/ListModels `NameContains` is a
+ * substring match, so the list is filtered again by exact prefix). Namespace, environment and model
+ * names never contain `--` and never end with a hyphen, so no other qualified name's resources start
+ * with this prefix. SageMaker does not refuse to delete an endpoint configuration that an endpoint
+ * still uses, so this naming rule (also the IAM pattern of the function) is what keeps every other
+ * environment's serving configurations safe; this model's own endpoint is gone before its
+ * configurations are deleted.
  *
- * Resource properties: `EndpointName`, `ResourcePrefix` (`<model>--`).
+ * Create and Update do nothing but validate and answer. Every step tolerates "already gone", so a
+ * retried delete succeeds. A step that fails answers FAILED with the reason, so CloudFormation shows
+ * what is still running instead of silently leaving it.
+ *
+ * Resource properties: `EndpointName` (the qualified name), `ResourcePrefix` (`<qualified name>--`).
  */
 import { ApplicationAutoScalingClient, DeregisterScalableTargetCommand } from '@aws-sdk/client-application-auto-scaling';
 import {
@@ -17,7 +26,8 @@ import {
   ListEndpointConfigsCommand, ListModelsCommand, SageMakerClient,
 } from '@aws-sdk/client-sagemaker';
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
-import { InvalidEventError, logger } from '../shared/logger';
+import { logger } from '../shared/logger';
+import { isQualifiedName, QUALIFIED_NAME_RULE } from '../shared/qualified-name';
 
 const sagemaker = new SageMakerClient({});
 const autoscaling = new ApplicationAutoScalingClient({});
@@ -39,17 +49,22 @@ interface CleanupProperties {
   readonly resourcePrefix: string;
 }
 
+/** The event's properties; every problem is reported at once, naming the property, its value and the rule. */
 function propertiesOf(event: CloudFormationCustomResourceEvent): CleanupProperties {
   const p = event.ResourceProperties ?? {};
-  const endpointName = p.EndpointName;
-  const resourcePrefix = p.ResourcePrefix;
-  if (typeof endpointName !== 'string' || !/^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/.test(endpointName)) {
-    throw new InvalidEventError('ResourceProperties.EndpointName', endpointName, 'a SageMaker endpoint name');
+  const endpointName: unknown = p.EndpointName;
+  const resourcePrefix: unknown = p.ResourcePrefix;
+  const problems: string[] = [];
+  const problem = (field: string, value: unknown, rule: string) => problems.push(`ResourceProperties.${field} is ${JSON.stringify(value) ?? 'missing'}; expected ${rule}`);
+  if (!isQualifiedName(endpointName)) problem('EndpointName', endpointName, QUALIFIED_NAME_RULE);
+  const prefixedName = typeof resourcePrefix === 'string' && resourcePrefix.endsWith('--') ? resourcePrefix.slice(0, -2) : undefined;
+  if (!isQualifiedName(prefixedName)) {
+    problem('ResourcePrefix', resourcePrefix, `${QUALIFIED_NAME_RULE}, followed by "--"`);
+  } else if (isQualifiedName(endpointName) && prefixedName !== endpointName) {
+    problem('ResourcePrefix', resourcePrefix, `the endpoint's qualified name followed by "--" (${JSON.stringify(`${endpointName}--`)})`);
   }
-  if (typeof resourcePrefix !== 'string' || !/^[a-z][a-z0-9-]{0,23}--$/.test(resourcePrefix)) {
-    throw new InvalidEventError('ResourceProperties.ResourcePrefix', resourcePrefix, 'a model name followed by "--"');
-  }
-  return { endpointName, resourcePrefix };
+  if (problems.length) throw Object.assign(new Error(`Invalid event: ${problems.join('; ')}`), { name: 'InvalidEventError' });
+  return { endpointName: endpointName as string, resourcePrefix: resourcePrefix as string };
 }
 
 function isNotFound(error: unknown): boolean {
@@ -78,7 +93,7 @@ export async function cleanUp(props: CleanupProperties, wait: Sleeper = sleep, d
     await sagemaker.send(new DeleteEndpointCommand({ EndpointName: props.endpointName }));
     deleted.push(`endpoint ${props.endpointName}`);
   });
-  // Configurations and models in use cannot be deleted before the endpoint is gone.
+  // SageMaker does not refuse to delete a configuration an endpoint uses: wait until this endpoint is gone.
   while (exists) {
     try {
       await sagemaker.send(new DescribeEndpointCommand({ EndpointName: props.endpointName }));
@@ -101,8 +116,9 @@ export async function cleanUp(props: CleanupProperties, wait: Sleeper = sleep, d
 }
 
 /**
- * Deletes every resource a paginated SageMaker list returns whose name starts with `prefix` (the
- * list's NameContains filter also matches the prefix elsewhere in a name); returns what was deleted.
+ * Deletes every resource a paginated SageMaker list returns whose name starts with `prefix`; returns what
+ * was deleted. The list's `NameContains` filter also matches the prefix elsewhere in a name (another
+ * namespace's `x-<prefix>...`): those are skipped.
  */
 async function deleteByPrefix(
   prefix: string,
