@@ -5,14 +5,16 @@
  * configuration, the package and the serving record stay, and starting the training pipeline with
  * `{ "redeploy": true }` brings the approved model back within minutes, without training.
  *
- * Environment: `ENDPOINT_NAME`, `IDLE_HOURS` (1-168).
+ * Environment: `ENDPOINT_NAME` (the model's qualified name `<namespace>-<environment>-<model>`), `IDLE_HOURS` (1-168).
+ * Its IAM allows describing and deleting that one endpoint only; environments sharing an account never touch each other's.
  * Returns `{ decision: 'stopped' | 'in-use' | 'recently-deployed' | 'busy' | 'not-deployed', endpoint, invocations? }`.
  * Safe to retry: a second run finds the endpoint deleting or gone.
  */
 import { ApplicationAutoScalingClient, DeregisterScalableTargetCommand } from '@aws-sdk/client-application-auto-scaling';
 import { CloudWatchClient, GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { DeleteEndpointCommand, DescribeEndpointCommand, DescribeEndpointCommandOutput, SageMakerClient } from '@aws-sdk/client-sagemaker';
-import { logger, requiredEnv } from '../shared/logger';
+import { logger } from '../shared/logger';
+import { isQualifiedName, QUALIFIED_NAME_RULE } from '../shared/qualified-name';
 
 const sagemaker = new SageMakerClient({});
 const cloudwatch = new CloudWatchClient({});
@@ -26,14 +28,18 @@ export interface IdleStopResult {
   readonly invocations?: number;
 }
 
+/** The function's settings; every problem is reported at once, naming the variable, its value and the rule. */
 function settings(): { endpointName: string; idleHours: number } {
-  const endpointName = requiredEnv('ENDPOINT_NAME');
-  const raw = requiredEnv('IDLE_HOURS');
+  const endpointName = process.env.ENDPOINT_NAME;
+  const raw = process.env.IDLE_HOURS;
   const idleHours = Number(raw);
-  if (!Number.isInteger(idleHours) || idleHours < 1 || idleHours > 168) {
-    throw new Error(`Environment variable IDLE_HOURS is ${JSON.stringify(raw)}; expected a whole number of hours from 1 to 168`);
-  }
-  return { endpointName, idleHours };
+  const problems: string[] = [];
+  const problem = (name: string, value: unknown, rule: string) => problems.push(`Environment variable ${name} is ${JSON.stringify(value) ?? 'missing'}; expected ${rule}`);
+  // Only this model's own endpoint, in this environment, is ever described or deleted.
+  if (!isQualifiedName(endpointName)) problem('ENDPOINT_NAME', endpointName, QUALIFIED_NAME_RULE);
+  if (raw === undefined || !Number.isInteger(idleHours) || idleHours < 1 || idleHours > 168) problem('IDLE_HOURS', raw, 'a whole number of hours from 1 to 168');
+  if (problems.length) throw new Error(problems.join('; '));
+  return { endpointName: endpointName as string, idleHours };
 }
 
 function isNotFound(error: unknown): boolean {

@@ -64,4 +64,37 @@ describe('endpoint-idle-stop', () => {
     process.env.IDLE_HOURS = '0';
     await expect(run()).rejects.toThrow('Environment variable IDLE_HOURS is "0"; expected a whole number of hours from 1 to 168');
   });
+
+  test('every bad setting is named at once, and nothing is called', async () => {
+    process.env.ENDPOINT_NAME = 'mlops-dev-fraud-dl--c0123456789ab';
+    delete process.env.IDLE_HOURS;
+    const error = await run().catch((e: Error) => e);
+    expect((error as Error).message).toBe('Environment variable ENDPOINT_NAME is "mlops-dev-fraud-dl--c0123456789ab"; expected a qualified name '
+      + '<namespace>-<environment>-<model>: lower-case letters and digits in at least three parts joined by single hyphens, starting with a letter, '
+      + 'at most 48 characters; Environment variable IDLE_HOURS is missing; expected a whole number of hours from 1 to 168');
+    expect(sagemaker.calls()).toHaveLength(0);
+    expect(cloudwatch.calls()).toHaveLength(0);
+  });
+});
+
+describe('endpoint-idle-stop: environments sharing an account', () => {
+  test('every call names only its own endpoint, although look-alike endpoints of other environments are idle too', async () => {
+    process.env.ENDPOINT_NAME = 'ml-dev-churn';
+    const idle = ['ml-dev-churn', 'ml-dev2-churn', 'ml-x-dev-churn', 'x-ml-dev-churn', 'ml-prod-churn', 'ml-dev-churn-v2'];
+    sagemaker.on(DescribeEndpointCommand).callsFake(({ EndpointName }) => {
+      if (!idle.includes(EndpointName)) throw Object.assign(new Error(`Could not find endpoint "${EndpointName}".`), { name: 'ValidationException' });
+      return endpoint('InService', '2026-11-20T00:00:00Z');
+    });
+    cloudwatch.on(GetMetricDataCommand).resolves({ MetricDataResults: [{ Id: 'invocations', Values: [] }] });
+
+    await expect(run()).resolves.toEqual({ decision: 'stopped', endpoint: 'ml-dev-churn', invocations: 0 });
+
+    expect(sagemaker.commandCalls(DescribeEndpointCommand).map((c) => c.args[0].input.EndpointName)).toEqual(['ml-dev-churn']);
+    expect(sagemaker.commandCalls(DeleteEndpointCommand).map((c) => c.args[0].input.EndpointName)).toEqual(['ml-dev-churn']);
+    expect(autoscaling.commandCalls(DeregisterScalableTargetCommand).map((c) => c.args[0].input)).toEqual([{
+      ServiceNamespace: 'sagemaker', ResourceId: 'endpoint/ml-dev-churn/variant/AllTraffic', ScalableDimension: 'sagemaker:variant:DesiredInstanceCount',
+    }]);
+    const dimensions = cloudwatch.commandCalls(GetMetricDataCommand).flatMap((c) => c.args[0].input.MetricDataQueries!.map((q) => q.MetricStat!.Metric!.Dimensions));
+    expect(dimensions).toEqual([[{ Name: 'EndpointName', Value: 'ml-dev-churn' }, { Name: 'VariantName', Value: 'AllTraffic' }]]);
+  });
 });
