@@ -102,8 +102,8 @@ describe('ModelStack', () => {
       expect(JSON.stringify(rules.Resource)).toContain('rule/StepFunctionsGetEventsForSageMakerProcessingJobsRule');
       const jobs = statements.find((s) => Array.isArray(s.Action) && s.Action.includes('sagemaker:CreateTrainingJob'));
       expect(jobs.Action).toEqual(expect.arrayContaining(['sagemaker:AddTags', 'sagemaker:DescribeTrainingJob', 'sagemaker:StopTrainingJob', 'sagemaker:CreateProcessingJob']));
-      expect(JSON.stringify(jobs.Resource)).toContain(':training-job/churn--*');
-      expect(JSON.stringify(jobs.Resource)).toContain(':processing-job/churn--*');
+      expect(JSON.stringify(jobs.Resource)).toContain(':training-job/mlops-dev-churn--*');
+      expect(JSON.stringify(jobs.Resource)).toContain(':processing-job/mlops-dev-churn--*');
       const grant = statements.find((s) => s.Action === 'kms:CreateGrant');
       expect(grant.Condition).toEqual({ Bool: { 'kms:GrantIsForAWSResource': 'true' } });
       // Publishing to the encrypted pipeline topic needs the notification key.

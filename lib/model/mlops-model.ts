@@ -126,7 +126,7 @@ export class MlopsModel extends Construct {
     const dataObjects = lake.curated.arnForObjects(`${model.name}/*`);
     const artifactObjects = lake.artifacts.arnForObjects(`${modelPrefix}*`);
     const jobLogStreams = ['TrainingJobs', 'ProcessingJobs'].map((kind) =>
-      stack.formatArn({ service: 'logs', resource: 'log-group', resourceName: `/aws/sagemaker/${kind}:log-stream:${model.name}--*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME }));
+      stack.formatArn({ service: 'logs', resource: 'log-group', resourceName: `/aws/sagemaker/${kind}:log-stream:${qualifiedName}--*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME }));
     const jobPolicy = new iam.ManagedPolicy(this, 'JobPolicy', {
       roles: [this.jobRole],
       description: `SageMaker jobs of ${qualifiedName}`,
@@ -262,8 +262,8 @@ export class MlopsModel extends Construct {
     const lineageObjects = platform.auditBucket.arnForObjects(`${lineagePrefix}*`);
     const sagemakerArn = (resource: string, resourceName: string) => stack.formatArn({ service: 'sagemaker', resource, resourceName });
     const lineageReads = [
-      sagemakerArn('training-job', `${model.name}--*`), sagemakerArn('model-package', `${qualifiedName}/*`),
-      sagemakerArn('endpoint-config', `${model.name}--c*`), sagemakerArn('model', `${model.name}--m*`),
+      sagemakerArn('training-job', `${qualifiedName}--*`), sagemakerArn('model-package', `${qualifiedName}/*`),
+      sagemakerArn('endpoint-config', `${qualifiedName}--c*`), sagemakerArn('model', `${qualifiedName}--m*`),
     ];
     const lineage = new MlopsFunction(this, 'RecordLineage', {
       handler: 'record-lineage',
@@ -379,7 +379,7 @@ export class MlopsModel extends Construct {
       assumedBy: new iam.ServicePrincipal('states.amazonaws.com', { conditions: { StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } } }),
       description: `Training pipeline of ${qualifiedName}`,
     });
-    const pipelinePolicy = this.pipelinePolicy(pipelineRole, model.name, platform, `${runsPrefix}/*`, `${servingPrefix}*`);
+    const pipelinePolicy = this.pipelinePolicy(pipelineRole, qualifiedName, platform, `${runsPrefix}/*`, `${servingPrefix}*`);
     this.stateMachine = new sfn.StateMachine(this, 'TrainingPipeline', {
       definitionBody: sfn.DefinitionBody.fromChainable(pipeline),
       stateMachineType: sfn.StateMachineType.STANDARD,
@@ -456,10 +456,10 @@ export class MlopsModel extends Construct {
    * What the deployment steps may do: create this model's SageMaker models and endpoint configurations,
    * create/update/describe its one endpoint, register its autoscaling, write the serving record.
    */
-  private deploymentStatements(modelName: string, servingObjects: string): { statements: iam.PolicyStatement[]; patterns: string[] } {
+  private deploymentStatements(runtimePrefix: string, servingObjects: string): { statements: iam.PolicyStatement[]; patterns: string[] } {
     const stack = Stack.of(this);
     const endpointName = this.endpoint.endpointName;
-    const perRun = ['model', 'endpoint-config'].map((type) => stack.formatArn({ service: 'sagemaker', resource: type, resourceName: `${modelName}--*` }));
+    const perRun = ['model', 'endpoint-config'].map((type) => stack.formatArn({ service: 'sagemaker', resource: type, resourceName: `${runtimePrefix}--*` }));
     const targetTrackingAlarms = stack.formatArn({ service: 'cloudwatch', resource: 'alarm', resourceName: `TargetTracking-endpoint/${endpointName}/*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
     const statements = [
       new iam.PolicyStatement({ actions: ['sagemaker:CreateModel', 'sagemaker:CreateEndpointConfig', 'sagemaker:DescribeEndpointConfig', 'sagemaker:AddTags'], resources: perRun }),
@@ -495,10 +495,10 @@ export class MlopsModel extends Construct {
   }
 
   /** The pipeline's permissions, all explicit: run this model's jobs synchronously, register and read packages, read run reports, notify, log, trace. */
-  private pipelinePolicy(role: iam.IRole, modelName: string, platform: IPlatform, runObjectsPattern: string, servingObjectsPattern: string): iam.ManagedPolicy {
+  private pipelinePolicy(role: iam.IRole, runtimePrefix: string, platform: IPlatform, runObjectsPattern: string, servingObjectsPattern: string): iam.ManagedPolicy {
     const stack = Stack.of(this);
-    const deployment = this.deploymentStatements(modelName, platform.lakeBuckets.artifacts.arnForObjects(servingObjectsPattern));
-    const jobArns = ['training-job', 'processing-job'].map((type) => stack.formatArn({ service: 'sagemaker', resource: type, resourceName: `${modelName}--*` }));
+    const deployment = this.deploymentStatements(runtimePrefix, platform.lakeBuckets.artifacts.arnForObjects(servingObjectsPattern));
+    const jobArns = ['training-job', 'processing-job'].map((type) => stack.formatArn({ service: 'sagemaker', resource: type, resourceName: `${runtimePrefix}--*` }));
     const runObjects = platform.lakeBuckets.artifacts.arnForObjects(runObjectsPattern);
     const policy = new iam.ManagedPolicy(this, 'PipelinePolicy', {
       roles: [role],
@@ -545,7 +545,7 @@ export class MlopsModel extends Construct {
     acknowledgeWildcardResources(resource, ['*'],
       'Only SageMaker List actions, Application Auto Scaling, CloudWatch Logs delivery and X-Ray tracing actions are granted on "*": none of them supports resource-level permissions.');
     acknowledgeWildcardResources(resource, deployment.patterns,
-      'Each run creates a SageMaker model and endpoint configuration named <model>--<letter><uuid>, target tracking names its alarms after the endpoint, and the serving record lives under this model\'s serving prefix: the patterns cover only this model.');
+      'Each run creates a SageMaker model and endpoint configuration named <namespace>-<environment>-<model>--<letter><12 hex digits>, target tracking names its alarms after the endpoint, and the serving record lives under this model\'s serving prefix: the patterns cover only this model.');
     acknowledgeWildcardResources(resource, [...jobArns, this.registry.packageArnPattern],
       'Job and model package names are generated per run; the patterns are limited to this model\'s job-name prefix and its own model package group.');
     acknowledgeWildcardResources(resource, [runObjects],
