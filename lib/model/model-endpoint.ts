@@ -4,17 +4,21 @@ import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import { acknowledgeWildcardResources } from '../compliance';
 import { vcpusOf } from '../config/instance-types';
 import { ResolvedServing } from '../config/serving';
 import { MlopsFunction } from '../private/mlops-function';
+import { endpointCleanupFunction, idleStopFunction, runtimeNamePrefix } from './endpoint-housekeeping';
+import { isQualifiedName, QUALIFIED_NAME_RULE } from '../../lambda/shared/qualified-name';
 import { VARIANT_NAME } from '../../pipelines/deployment';
 
 /** Properties of {@link ModelEndpoint}. */
 export interface ModelEndpointProps {
-  /** The endpoint's name, `<namespace>-<environment>-<model>`: the pipeline creates the endpoint under it. */
+  /**
+   * The endpoint's name, the model's qualified name `<namespace>-<environment>-<model>`: the pipeline creates
+   * the endpoint under it, and names this model's SageMaker models and endpoint configurations `<endpointName>--<id>`.
+   */
   readonly endpointName: string;
-  /** The model's name: the pipeline's SageMaker models and endpoint configurations start with `<model>--`. */
+  /** The model's name: `endpointName` ends with `-<modelName>`. */
   readonly modelName: string;
   /** Serving settings in this environment. */
   readonly serving: ResolvedServing;
@@ -56,6 +60,12 @@ export class ModelEndpoint extends Construct {
   constructor(scope: Construct, id: string, props: ModelEndpointProps) {
     super(scope, id);
     const stack = Stack.of(this);
+    // The configuration is validated before any construct exists; this guards the names the cleanup relies on.
+    const qualified = isQualifiedName(props.endpointName);
+    if (!qualified || !props.endpointName.endsWith(`-${props.modelName}`)) {
+      throw new Error(`ModelEndpoint ${this.node.path}: endpointName is ${JSON.stringify(props.endpointName)}; expected `
+        + (qualified ? `<namespace>-<environment>-${props.modelName} (modelName is ${JSON.stringify(props.modelName)})` : QUALIFIED_NAME_RULE));
+    }
     this.endpointName = props.endpointName;
     this.serving = props.serving;
     // SageMaker ARNs are lower-case in IAM (pitfall 17); the name is lower-case by construction.
@@ -127,61 +137,19 @@ export class ModelEndpoint extends Construct {
       ],
     });
 
-    // Cleanup on `cdk destroy`: the endpoint is not a CloudFormation resource, so delete it here.
-    const prefix = `${props.modelName}--`;
-    const configs = stack.formatArn({ service: 'sagemaker', resource: 'endpoint-config', resourceName: `${prefix}*` });
-    const models = stack.formatArn({ service: 'sagemaker', resource: 'model', resourceName: `${prefix}*` });
-    const cleanup = new MlopsFunction(this, 'Cleanup', {
-      handler: 'endpoint-cleanup',
-      description: `Deletes endpoint ${props.endpointName} and the pipeline's SageMaker models and configurations when the stack is deleted`,
-      logsKeyArn: props.logsKeyArn,
-      invokedBy: 'CloudFormation (custom resource)',
-      // CloudFormation invokes custom resources asynchronously: keep failed events.
-      deadLetterQueue: true,
-      timeout: Duration.minutes(12),
-      statements: [
-        new iam.PolicyStatement({ actions: ['sagemaker:DeleteEndpoint', 'sagemaker:DescribeEndpoint'], resources: [this.endpointArn] }),
-        new iam.PolicyStatement({ actions: ['sagemaker:DeleteEndpointConfig'], resources: [configs] }),
-        new iam.PolicyStatement({ actions: ['sagemaker:DeleteModel'], resources: [models] }),
-        // List actions and Application Auto Scaling target registration have no resource-level permissions.
-        new iam.PolicyStatement({ actions: ['sagemaker:ListEndpointConfigs', 'sagemaker:ListModels', 'application-autoscaling:DeregisterScalableTarget'], resources: ['*'] }),
-      ],
-    });
+    // Cleanup on `cdk destroy`: the endpoint is not a CloudFormation resource, so delete it here. Environments
+    // may share an account: the cleanup and the idle check reach only this model's resources in this environment.
+    const housekeeping = { endpointName: props.endpointName, endpointArn: this.endpointArn, logsKeyArn: props.logsKeyArn };
+    const cleanup = endpointCleanupFunction(this, housekeeping);
     this.alarms.push(alarm('CleanupFailed', 'the cleanup on stack deletion failed; the failed request is in the dead-letter queue',
       cleanup.deadLetterQueue!.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum' }), 0, 1, 1));
-    const policy = cleanup.policy.node.defaultChild as iam.CfnManagedPolicy;
-    acknowledgeWildcardResources(policy, ['*'],
-      'Only SageMaker List actions, Application Auto Scaling deregistration and X-Ray tracing are granted on "*": none has resource-level permissions.');
-    acknowledgeWildcardResources(policy, [configs, models],
-      'The pipeline names each run\'s SageMaker model and endpoint configuration <model>--<letter><uuid>; the pattern is this model\'s prefix.');
-    if (props.stopWhenIdleHours !== undefined) this.idleStopFunction = this.stopWhenIdle(props.stopWhenIdleHours, props.logsKeyArn);
+    if (props.stopWhenIdleHours !== undefined) this.idleStopFunction = idleStopFunction(this, props.stopWhenIdleHours, housekeeping);
 
     new CustomResource(this, 'EndpointCleanup', {
       serviceToken: cleanup.function.functionArn,
       resourceType: 'Custom::MlopsEndpointCleanup',
-      properties: { EndpointName: props.endpointName, ResourcePrefix: prefix },
+      properties: { EndpointName: props.endpointName, ResourcePrefix: runtimeNamePrefix(props.endpointName) },
     });
-  }
-
-  /** Hourly: delete the endpoint when it has served nothing for `hours` (see lambda/endpoint-idle-stop). */
-  private stopWhenIdle(hours: number, logsKeyArn: string): MlopsFunction {
-    const fn = new MlopsFunction(this, 'IdleStop', {
-      handler: 'endpoint-idle-stop',
-      description: `Deletes endpoint ${this.endpointName} after ${hours} hours without an invocation`,
-      logsKeyArn,
-      invokedBy: 'EventBridge Scheduler',
-      deadLetterQueue: true,
-      environment: { ENDPOINT_NAME: this.endpointName, IDLE_HOURS: String(hours) },
-      statements: [
-        new iam.PolicyStatement({ actions: ['sagemaker:DescribeEndpoint', 'sagemaker:DeleteEndpoint'], resources: [this.endpointArn] }),
-        // GetMetricData and Application Auto Scaling target registration have no resource-level permissions.
-        new iam.PolicyStatement({ actions: ['cloudwatch:GetMetricData', 'application-autoscaling:DeregisterScalableTarget'], resources: ['*'] }),
-      ],
-    });
-    acknowledgeWildcardResources(fn.policy.node.defaultChild as iam.CfnManagedPolicy, ['*'],
-      'Only cloudwatch:GetMetricData, Application Auto Scaling deregistration and X-Ray tracing are granted on "*": none has resource-level permissions.');
-    fn.addSchedule('Schedule', 'cron(45 * * * ? *)', {}, `Hourly idle check of ${this.endpointName}`);
-    return fn;
   }
 
   /**

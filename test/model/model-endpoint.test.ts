@@ -1,8 +1,10 @@
 import { Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as sns from 'aws-cdk-lib/aws-sns';
 import { models } from '../../config/models';
-import { buildTestApp } from '../helpers';
+import { ModelEndpoint } from '../../lib/model/model-endpoint';
+import { buildTestApp, newApp } from '../helpers';
 
 type Any = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -76,13 +78,17 @@ describe('ModelEndpoint: operations', () => {
   });
 
   test('cdk destroy deletes the pipeline-owned endpoint: a cleanup custom resource whose function may delete only this model\'s endpoint, configurations and models', () => {
-    churn.hasResourceProperties('Custom::MlopsEndpointCleanup', { EndpointName: 'mlops-dev-churn', ResourcePrefix: 'churn--' });
+    churn.hasResourceProperties('Custom::MlopsEndpointCleanup', { EndpointName: 'mlops-dev-churn', ResourcePrefix: 'mlops-dev-churn--' });
     const statements = policyStatements(churn, /^Deletes endpoint mlops-dev-churn and the pipeline/);
     const text = JSON.stringify(statements);
     expect(text).toContain(':endpoint/mlops-dev-churn"');
-    expect(text).toContain(':endpoint-config/churn--*"');
-    expect(text).toContain(':model/churn--*"');
+    expect(text).toContain(':endpoint-config/mlops-dev-churn--*"');
+    expect(text).toContain(':model/mlops-dev-churn--*"');
     expect(text).not.toMatch(/sagemaker:(Create|Update)/);
+    // On "*": only what has no resource-level permissions.
+    const anywhere = statements.filter((s) => s.Resource === '*').flatMap((s) => [s.Action].flat()).sort();
+    expect(anywhere).toEqual(['sagemaker:ListEndpointConfigs', 'sagemaker:ListModels', 'xray:PutTelemetryRecords', 'xray:PutTraceSegments']);
+    expectOwnScalingOnly(statements);
     // CloudFormation invokes custom resources asynchronously: failed requests land in an encrypted DLQ.
     const fn = Object.values(churn.findResources('AWS::Lambda::Function') as Record<string, Any>).find((f) => /^Deletes endpoint mlops-dev-churn and the pipeline/.test(f.Properties.Description))!;
     expect(fn.Properties.DeadLetterConfig).toBeDefined();
@@ -90,13 +96,39 @@ describe('ModelEndpoint: operations', () => {
     const queue = (churn.findResources('AWS::SQS::Queue') as Record<string, Any>)[queueId];
     expect(queue.Properties.KmsMasterKeyId).toMatch(/^\{\{resolve:ssm:/);
   });
+
+  test('an endpoint name that is not the model\'s qualified name is refused before any cleanup can be built on it', () => {
+    const app = newApp();
+    const make = (endpointName: string) => () => {
+      const stack = new Stack(app, `Probe${app.node.children.length}`);
+      const alarmTopic = sns.Topic.fromTopicArn(stack, 'Alarms', 'arn:aws:sns:eu-west-1:111122223333:alarms');
+      return new ModelEndpoint(stack, 'Endpoint', {
+        endpointName, modelName: 'churn', serving: dev.stacks.models.churn.model.serving, alarmTopic, logsKeyArn: 'arn:aws:kms:eu-west-1:111122223333:key/k',
+      });
+    };
+    expect(make('churn')).toThrow('endpointName is "churn"; expected a qualified name <namespace>-<environment>-<model>');
+    expect(make('mlops--dev-churn')).toThrow('expected a qualified name');
+    expect(make('mlops-dev-fraud')).toThrow('endpointName is "mlops-dev-fraud"; expected <namespace>-<environment>-churn (modelName is "churn")');
+    expect(make('ml-x-dev-churn')).not.toThrow();
+  });
 });
+
+/** The deregistration statement: only DeregisterScalableTarget, this account's scalable targets, SageMaker variant counts only. */
+function expectOwnScalingOnly(statements: Any[]): void {
+  const scaling = statements.filter((s) => JSON.stringify(s.Action).includes('application-autoscaling:'));
+  expect(scaling).toHaveLength(1);
+  expect(scaling[0].Action).toBe('application-autoscaling:DeregisterScalableTarget');
+  expect(JSON.stringify(scaling[0].Resource)).toMatch(/:application-autoscaling:",\{"Ref":"AWS::Region"\},":",\{"Ref":"AWS::AccountId"\},":scalable-target\/\*"/);
+  expect(scaling[0].Condition).toEqual({
+    StringEquals: { 'application-autoscaling:service-namespace': 'sagemaker', 'application-autoscaling:scalable-dimension': 'sagemaker:variant:DesiredInstanceCount' },
+  });
+}
 
 describe('ModelEndpoint: IAM', () => {
   test('the pipeline may create this model\'s SageMaker models and configurations, create/update only its endpoint, autoscale it, write the serving record', () => {
     const statements = policyStatements(churn, /^Training pipeline of/);
     const text = JSON.stringify(statements);
-    const endpointStatement = statements.find((s) => JSON.stringify(s.Action).includes('sagemaker:UpdateEndpoint'))!;
+    const endpointStatement = statements.find((s) => [s.Action].flat().includes('sagemaker:UpdateEndpointWeightsAndCapacities'))!;
     expect(JSON.stringify(endpointStatement.Resource)).toMatch(/:endpoint\/mlops-dev-churn"/);
     // SageMaker ARNs are lower-case in IAM.
     const name = /:endpoint\/([^"]+)"/.exec(JSON.stringify(endpointStatement.Resource))![1];
@@ -141,9 +173,13 @@ describe('ModelEndpoint: stopping idle non-production endpoints', () => {
     const schedules = Object.values(churn.findResources('AWS::Scheduler::Schedule') as Record<string, Any>).map((s) => s.Properties).filter((s) => /idle check/.test(s.Description));
     expect(schedules).toHaveLength(1);
     expect(schedules[0]).toEqual(expect.objectContaining({ ScheduleExpression: 'cron(45 * * * ? *)' }));
-    const text = JSON.stringify(policyStatements(churn, /^Deletes endpoint mlops-dev-churn after/));
+    const statements = policyStatements(churn, /^Deletes endpoint mlops-dev-churn after/);
+    const text = JSON.stringify(statements);
     expect(text).toContain(':endpoint/mlops-dev-churn"');
     expect(text).not.toMatch(/sagemaker:(Create|Update)/);
+    const anywhere = statements.filter((s) => s.Resource === '*').flatMap((s) => [s.Action].flat()).sort();
+    expect(anywhere).toEqual(['cloudwatch:GetMetricData', 'xray:PutTelemetryRecords', 'xray:PutTraceSegments']);
+    expectOwnScalingOnly(statements);
     expect(Object.values(prodFraud.findResources('AWS::Lambda::Function') as Record<string, Any>).some((f) => /without an invocation/.test(f.Properties.Description))).toBe(false);
     // The cost estimate knows: no instance while idle.
     expect((churn.toJSON().Metadata as Any).MlopsCost.serving).toEqual(expect.objectContaining({ mode: 'realtime', instanceType: 'ml.m5.large', stopWhenIdleHours: 4 }));
