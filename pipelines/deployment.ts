@@ -5,6 +5,7 @@ import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import { ResolvedServing } from '../lib/config/serving';
 import { LineageRecorder, recordMilestone } from './lineage';
+import { backoff, TRANSIENT_ERRORS } from './resilience';
 import { runtimeName } from './runtime-names';
 
 /** The one production variant of every endpoint: guardrails need the same name across updates. */
@@ -12,6 +13,35 @@ export const VARIANT_NAME = 'AllTraffic';
 
 /** Seconds between two looks at an endpoint that is creating or updating. */
 export const ENDPOINT_POLL_SECONDS = 60;
+
+/**
+ * Every `EndpointStatus` of DescribeEndpoint (SageMaker API reference): the statuses that pass by themselves
+ * are waited for (a bounded number of looks); the others end the deployment, notified.
+ */
+export const ENDPOINT_STATUSES = {
+  /** CreateEndpoint, UpdateEndpoint, maintenance or an autoscaling rollback is under way. */
+  transitional: ['Creating', 'Updating', 'SystemUpdating', 'RollingBack'],
+  /** Serving. */
+  inService: 'InService',
+  /** Only DeleteEndpoint can follow. */
+  failed: 'Failed',
+  /** Needs an operator: not serving, being deleted, or a mix of the old and new configurations. */
+  stuck: ['OutOfService', 'Deleting', 'UpdateRollbackFailed'],
+} as const;
+
+/**
+ * How many looks each wait takes at most, from the serving settings: creation may take the model download
+ * and the container's startup health check; a rollout its guardrails' maximum execution time and the
+ * termination wait; each with 30 minutes of margin. Serverless endpoints get an hour.
+ */
+export function endpointPollBounds(s: ResolvedServing): { creation: number; rollout: number } {
+  const looks = (seconds: number) => Math.ceil((seconds + 1800) / ENDPOINT_POLL_SECONDS);
+  if (s.mode !== 'realtime') return { creation: looks(1800), rollout: looks(1800) };
+  return {
+    creation: looks(s.modelDataDownloadTimeoutSeconds + s.startupHealthCheckTimeoutSeconds),
+    rollout: looks(s.rollout.maximumExecutionTimeoutSeconds + s.rollout.terminationWaitSeconds),
+  };
+}
 
 /** What the deployment steps need. */
 export interface DeploymentProps {
@@ -85,6 +115,7 @@ export function deploymentChain(scope: Construct, props: DeploymentProps): Deplo
       endpointName: props.endpointName,
       modelName: runtimeName(props.runtimeNamePrefix, 'm'),
       endpointConfigName: runtimeName(props.runtimeNamePrefix, 'c'),
+      polls: { creation: 0, idle: 0, rollout: 0 },
     },
     resultPath: '$.deployment',
   });
@@ -174,6 +205,7 @@ export function deploymentChain(scope: Construct, props: DeploymentProps): Deplo
     resultPath: sfn.JsonPath.DISCARD,
   });
   const deploymentFailed = new sfn.Fail(scope, 'DeploymentFailed', { errorPath: '$.deploymentProblem.error', causePath: '$.deploymentProblem.cause' });
+  notifyProblem.addRetry(backoff(TRANSIENT_ERRORS.sns, 2, 5));
   notifyProblem.addCatch(deploymentFailed, { errors: ['States.ALL'], resultPath: '$.notificationError' });
   notifyProblem.next(deploymentFailed);
   // Problems are recorded for auditors before they are notified; a failed record must not hide the problem.
@@ -206,7 +238,9 @@ export function deploymentChain(scope: Construct, props: DeploymentProps): Deplo
   const currentStatus = new sfn.Choice(scope, 'EndpointIdle');
   const waitForIdle = new sfn.Wait(scope, 'WaitForIdleEndpoint', { time: sfn.WaitTime.duration(Duration.seconds(ENDPOINT_POLL_SECONDS)) });
   const notUpdatable = problem('EndpointNotUpdatable', 'EndpointNotUpdatable',
-    sfn.JsonPath.format(`Endpoint ${props.endpointName} is in state {} and cannot be updated: delete it (aws sagemaker delete-endpoint --endpoint-name ${props.endpointName}) and run the pipeline again. SageMaker described it as {}`,
+    sfn.JsonPath.format(`Endpoint ${props.endpointName} is in state {} and cannot be updated. Failed: delete it (aws sagemaker delete-endpoint --endpoint-name ${props.endpointName}) and run the pipeline again; `
+      + 'UpdateRollbackFailed: it serves a mix of two configurations, update it to one of them by hand or delete it, then run again; '
+      + `OutOfService or Deleting: let the deletion finish, then run again. SageMaker described it as {}`,
       sfn.JsonPath.stringAt('$.endpoint.EndpointStatus'), described()));
   const rememberPrevious = new sfn.Pass(scope, 'RememberPreviousConfig', {
     parameters: { 'name.$': '$.endpoint.EndpointConfigName' },
@@ -244,8 +278,10 @@ export function deploymentChain(scope: Construct, props: DeploymentProps): Deplo
       ScalableDimension: 'sagemaker:variant:DesiredInstanceCount',
     });
     deregister.addCatch(update, { errors: ['ApplicationAutoScaling.ObjectNotFoundException'], resultPath: sfn.JsonPath.DISCARD });
+    // A serverless variant has no InstanceType: a change of type too.
+    const previousType = '$.deployment.previous.config.variants[0].InstanceType';
     const sameType = new sfn.Choice(scope, 'InstanceTypeChanges')
-      .when(sfn.Condition.stringEquals('$.deployment.previous.config.variants[0].InstanceType', s.instanceType), update)
+      .when(sfn.Condition.and(sfn.Condition.isPresent(previousType), sfn.Condition.isString(previousType), sfn.Condition.stringEquals(previousType, s.instanceType)), update)
       .otherwise(deregister.next(update));
     describePrevious.next(sameType);
     beforeUpdate = describePrevious;
@@ -253,6 +289,7 @@ export function deploymentChain(scope: Construct, props: DeploymentProps): Deplo
   }
   const waitForRollout = new sfn.Wait(scope, 'WaitForRollout', { time: sfn.WaitTime.duration(Duration.seconds(ENDPOINT_POLL_SECONDS)) });
   const describeRollout = describe('DescribeRollout');
+  waitForRollout.next(describeRollout);
   const rolloutStatus = new sfn.Choice(scope, 'RolloutStatus');
   const rolledBack = problem('RolloutRolledBack', 'RolloutRolledBack',
     sfn.JsonPath.format(`A rollback alarm fired while ${props.endpointName} moved to {}: SageMaker rolled back, {} still serves. See the alarm history and the endpoint CloudWatch logs.`,
@@ -260,6 +297,39 @@ export function deploymentChain(scope: Construct, props: DeploymentProps): Deplo
   const updateFailed = problem('EndpointUpdateFailed', 'EndpointUpdateFailed',
     sfn.JsonPath.format(`Updating ${props.endpointName} to {} ended in state {}. SageMaker described it as {}`,
       sfn.JsonPath.stringAt('$.deployment.endpointConfigName'), sfn.JsonPath.stringAt('$.endpoint.EndpointStatus'), described()));
+
+  const creationUnusable = problem('CreatedEndpointUnusable', 'EndpointCreationFailed',
+    sfn.JsonPath.format(`Endpoint ${props.endpointName} is in state {} while it was being created: the pipeline cannot use it. `
+      + `Delete it (aws sagemaker delete-endpoint --endpoint-name ${props.endpointName}) and run the pipeline again. SageMaker described it as {}`,
+    sfn.JsonPath.stringAt('$.endpoint.EndpointStatus'), described()));
+  const rollbackFailed = problem('RolloutRollbackFailed', 'RolloutRollbackFailed',
+    sfn.JsonPath.format(`Updating ${props.endpointName} to {} failed and so did the automatic rollback (UpdateRollbackFailed): it serves a mix of `
+      + `both configurations. Update it to one configuration by hand (aws sagemaker update-endpoint) or delete it. SageMaker described it as {}`,
+    sfn.JsonPath.stringAt('$.deployment.endpointConfigName'), described()));
+
+  // Every wait is bounded: a transitional status past its number of looks ends in EndpointWaitExceeded.
+  const STATUS = '$.endpoint.EndpointStatus';
+  const status = (...names: readonly string[]) => sfn.Condition.or(...names.map((n) => sfn.Condition.stringEquals(STATUS, n)));
+  const transitional = status(...ENDPOINT_STATUSES.transitional);
+  const bounds = endpointPollBounds(s);
+  const maxLooks = { creation: bounds.creation, idle: bounds.rollout, rollout: bounds.rollout };
+  const poll = (kind: 'creation' | 'idle' | 'rollout', wait: sfn.Wait): { exceeded: sfn.Condition; onExceeded: sfn.IChainable; look: sfn.IChainable } => {
+    const Kind = kind[0].toUpperCase() + kind.slice(1);
+    const counts = Object.fromEntries((['creation', 'idle', 'rollout'] as const).map((k) => [`${k}.$`,
+      k === kind ? `States.MathAdd($.deployment.polls.${k}, 1)` : `$.deployment.polls.${k}`]));
+    const look = new sfn.Pass(scope, `Count${Kind}Look`, { parameters: counts, resultPath: '$.deployment.polls' });
+    look.next(wait);
+    const exceeded = problem(`${Kind}WaitExceeded`, 'EndpointWaitExceeded',
+      sfn.JsonPath.format(`Endpoint ${props.endpointName} was still in state {} after ${maxLooks[kind]} looks ${ENDPOINT_POLL_SECONDS} seconds apart `
+        + `(${kind === 'idle' ? 'waiting for it to become idle' : kind === 'creation' ? 'waiting for its creation' : 'waiting for the rollout'}): `
+        + 'the pipeline stopped waiting. Check the endpoint in the SageMaker console and its CloudWatch logs. SageMaker described it as {}',
+      sfn.JsonPath.stringAt(STATUS), described()));
+    return {
+      exceeded: sfn.Condition.and(transitional, sfn.Condition.numberGreaterThanEquals(`$.deployment.polls.${kind}`, maxLooks[kind])),
+      onExceeded: exceeded.next(recordFailure),
+      look,
+    };
+  };
 
   // After success: autoscaling (registering again is an update), then the serving record.
   const resourceId = `endpoint/${props.endpointName}/variant/${VARIANT_NAME}`;
@@ -308,7 +378,8 @@ export function deploymentChain(scope: Construct, props: DeploymentProps): Deplo
       }));
     }
   }
-  update.next(waitForRollout).next(describeRollout).next(rolloutStatus);
+  update.next(waitForRollout);
+  describeRollout.next(rolloutStatus);
   const recordServing = sdk(scope, 'RecordServing', 's3', 'putObject', {
     Bucket: props.servingRecord.bucketName,
     Key: props.servingRecord.key,
@@ -346,21 +417,37 @@ export function deploymentChain(scope: Construct, props: DeploymentProps): Deplo
     .when(sfn.Condition.booleanEquals('$.existing.found', true), describeCurrent)
     .otherwise(createEndpoint);
   createEndpoint.next(waitForCreation).next(describeCreation).next(creationStatus);
+  const creationPoll = poll('creation', waitForCreation);
   creationStatus
-    .when(sfn.Condition.stringEquals('$.endpoint.EndpointStatus', 'InService'), afterInService)
-    .when(sfn.Condition.stringEquals('$.endpoint.EndpointStatus', 'Failed'), deleteFailedEndpoint.next(creationFailed).next(recordFailure))
-    .otherwise(waitForCreation);
+    .when(status(ENDPOINT_STATUSES.inService), afterInService)
+    .when(status(ENDPOINT_STATUSES.failed), deleteFailedEndpoint.next(creationFailed).next(recordFailure))
+    .when(creationPoll.exceeded, creationPoll.onExceeded)
+    .when(transitional, creationPoll.look)
+    .when(status(...ENDPOINT_STATUSES.stuck), creationUnusable.next(recordFailure))
+    .otherwise(creationUnusable);
   describeCurrent.next(currentStatus);
+  waitForIdle.next(describeCurrent);
+  const idlePoll = poll('idle', waitForIdle);
   currentStatus
-    .when(sfn.Condition.stringEquals('$.endpoint.EndpointStatus', 'InService'), rememberPrevious.next(beforeUpdate))
-    .when(sfn.Condition.or(sfn.Condition.stringEquals('$.endpoint.EndpointStatus', 'Failed'), sfn.Condition.stringEquals('$.endpoint.EndpointStatus', 'OutOfService'), sfn.Condition.stringEquals('$.endpoint.EndpointStatus', 'Deleting')), notUpdatable.next(recordFailure))
-    .otherwise(waitForIdle.next(describeCurrent));
+    .when(status(ENDPOINT_STATUSES.inService), rememberPrevious.next(beforeUpdate))
+    .when(status(ENDPOINT_STATUSES.failed, ...ENDPOINT_STATUSES.stuck), notUpdatable.next(recordFailure))
+    .when(idlePoll.exceeded, idlePoll.onExceeded)
+    .when(transitional, idlePoll.look)
+    .otherwise(notUpdatable);
+  const rolloutPoll = poll('rollout', waitForRollout);
   rolloutStatus
-    .when(sfn.Condition.and(sfn.Condition.stringEquals('$.endpoint.EndpointStatus', 'InService'), sfn.Condition.stringEqualsJsonPath('$.endpoint.EndpointConfigName', '$.deployment.endpointConfigName')), afterInService)
-    .when(sfn.Condition.stringEquals('$.endpoint.EndpointStatus', 'InService'), rolledBack.next(recordProblem('RecordRollback', 'rollback')))
-    .when(sfn.Condition.or(sfn.Condition.stringEquals('$.endpoint.EndpointStatus', 'Updating'), sfn.Condition.stringEquals('$.endpoint.EndpointStatus', 'SystemUpdating'), sfn.Condition.stringEquals('$.endpoint.EndpointStatus', 'RollingBack')), waitForRollout)
-    .otherwise(updateFailed.next(recordFailure));
+    .when(sfn.Condition.and(status(ENDPOINT_STATUSES.inService), sfn.Condition.stringEqualsJsonPath('$.endpoint.EndpointConfigName', '$.deployment.endpointConfigName')), afterInService)
+    .when(status(ENDPOINT_STATUSES.inService), rolledBack.next(recordProblem('RecordRollback', 'rollback')))
+    .when(rolloutPoll.exceeded, rolloutPoll.onExceeded)
+    .when(transitional, rolloutPoll.look)
+    .when(status('UpdateRollbackFailed'), rollbackFailed.next(recordFailure))
+    .when(status(ENDPOINT_STATUSES.failed, 'OutOfService', 'Deleting'), updateFailed.next(recordFailure))
+    .otherwise(updateFailed);
 
+  const sagemakerTasks = [createModel, createConfig, findEndpoint, createEndpoint, describeCreation, deleteFailedEndpoint, describeCurrent, ...typeChangeTasks.slice(0, 1), update, describeRollout];
+  sagemakerTasks.forEach((t) => t.addRetry(backoff(TRANSIENT_ERRORS.sagemakerSdk, 5, 5)));
+  [...typeChangeTasks.slice(1), ...scalingTasks].forEach((t) => t.addRetry(backoff(TRANSIENT_ERRORS.autoScalingSdk, 5, 5)));
+  recordServing.addRetry(backoff(TRANSIENT_ERRORS.s3Sdk, 2, 5));
   return {
     start: names,
     deployed,

@@ -6,6 +6,7 @@ import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import { deploymentChain, DeploymentProps } from './deployment';
 import { recordMilestone } from './lineage';
+import { backoff, retryThrottledSync, TRANSIENT_ERRORS } from './resilience';
 import { runtimeName } from './runtime-names';
 
 /** Settings of the training job, with defaults already applied. */
@@ -24,12 +25,13 @@ export interface TrainingJobSettings {
   /** Content type of the training channel, e.g. `text/csv` for XGBoost. @default - none */
   readonly contentType?: string;
   /**
-   * S3 URI of one Python file run as the container's entrypoint (framework containers); it is
-   * delivered as the `code` input channel.
+   * One Python file the framework container runs (PyTorch Deep Learning Containers, through the SageMaker
+   * training toolkit): delivered as the `code` input channel, named by the toolkit's `sagemaker_program` and
+   * `sagemaker_submit_directory` hyperparameters. `fileName` is the object's name under `uri`.
    *
    * @default - the image's own entrypoint (built-in algorithms)
    */
-  readonly entrypointScriptUri?: string;
+  readonly entrypointScript?: { readonly uri: string; readonly fileName: string };
 }
 
 /** A processing job (preprocessing or evaluation). */
@@ -102,13 +104,6 @@ export type PipelineApproval =
   | { readonly mode: 'auto'; readonly recordFunction: lambda.IFunction }
   | { readonly mode: 'human'; readonly requestFunction: lambda.IFunction; readonly recordFunction: lambda.IFunction; readonly approvers: string[]; readonly timeout: Duration };
 
-/** A retry with exponential backoff and full jitter. */
-function backoff(errors: string[], intervalSeconds: number, maxAttempts: number): sfn.RetryProps {
-  return { errors, interval: Duration.seconds(intervalSeconds), backoffRate: 2, maxAttempts, jitterStrategy: sfn.JitterType.FULL };
-}
-
-const SAGEMAKER_TRANSIENT = ['ThrottlingException', 'SageMaker.ThrottlingException', 'SageMaker.AmazonSageMakerException', 'SageMaker.InternalFailure'];
-
 /**
  * The training pipeline of one model, as a Step Functions fragment.
  *
@@ -161,8 +156,8 @@ export class TrainingPipeline extends sfn.StateMachineFragment {
       resultPath: sfn.JsonPath.DISCARD,
     });
     const failed = new sfn.Fail(this, 'PipelineFailed', { error: 'PipelineFailed', causePath: '$.failure.cause' });
-    // A failed notification must not hide the failure it was about: retry, then fail anyway.
-    notifyFailure.addRetry(backoff(['States.ALL'], 2, 3));
+    // A failed notification must not hide the failure it was about: retry throttling, then fail anyway.
+    notifyFailure.addRetry(backoff(TRANSIENT_ERRORS.sns, 2, 5));
     notifyFailure.addCatch(failed, { errors: ['States.ALL'], resultPath: '$.notificationError' });
     describeFailure.next(notifyFailure).next(failed);
     const onError = { resultPath: '$.error' };
@@ -198,7 +193,7 @@ export class TrainingPipeline extends sfn.StateMachineFragment {
       resultPath: '$.dataSnapshot',
       taskTimeout: sfn.Timeout.duration(Duration.minutes(15)),
     });
-    snapshot.addRetry(backoff(['Lambda.TooManyRequestsException'], 2, 5));
+    snapshot.addRetry(backoff(TRANSIENT_ERRORS.lambda, 2, 5));
     snapshot.addCatch(describeFailure, { errors: ['States.ALL'], ...onError });
 
     // 3. Optional preprocessing, 4. training, 5. evaluation
@@ -206,22 +201,17 @@ export class TrainingPipeline extends sfn.StateMachineFragment {
     const train = sagemakerTask(this, 'Train', 'createTrainingJob', {
       'TrainingJobName.$': jobName('t'),
       RoleArn: props.jobRoleArn,
-      AlgorithmSpecification: {
-        TrainingImage: props.training.image,
-        TrainingInputMode: 'File',
-        // The code channel holds exactly one file, the script (its name is the asset's hash).
-        ...(props.training.entrypointScriptUri ? { ContainerEntrypoint: ['/bin/sh', '-c', 'exec python3 /opt/ml/input/data/code/*.py'] } : {}),
-      },
-      HyperParameters: props.training.hyperparameters,
+      AlgorithmSpecification: { TrainingImage: props.training.image, TrainingInputMode: 'File' },
+      HyperParameters: trainingHyperparameters(props.training),
       InputDataConfig: [
         {
           ChannelName: 'train',
           ...(props.training.contentType ? { ContentType: props.training.contentType } : {}),
           DataSource: { S3DataSource: { S3DataType: 'S3Prefix', S3DataDistributionType: 'FullyReplicated', ...uriParam('S3Uri', trainingInputUri) } },
         },
-        ...(props.training.entrypointScriptUri ? [{
+        ...(props.training.entrypointScript ? [{
           ChannelName: 'code',
-          DataSource: { S3DataSource: { S3DataType: 'S3Prefix', S3DataDistributionType: 'FullyReplicated', S3Uri: props.training.entrypointScriptUri } },
+          DataSource: { S3DataSource: { S3DataType: 'S3Prefix', S3DataDistributionType: 'FullyReplicated', S3Uri: props.training.entrypointScript.uri } },
         }] : []),
       ],
       OutputDataConfig: { KmsKeyId: props.kmsKeyArn, ...uriParam('S3OutputPath', runUri('model/')) },
@@ -276,7 +266,7 @@ export class TrainingPipeline extends sfn.StateMachineFragment {
       resultPath: '$.baseline',
       taskTimeout: sfn.Timeout.duration(Duration.minutes(15)),
     });
-    computeBaseline.addRetry(backoff(['Lambda.TooManyRequestsException'], 2, 5));
+    computeBaseline.addRetry(backoff(TRANSIENT_ERRORS.lambda, 2, 5));
     computeBaseline.addCatch(describeFailure, { errors: ['States.ALL'], ...onError });
 
     // 5. Quality gate
@@ -309,18 +299,33 @@ export class TrainingPipeline extends sfn.StateMachineFragment {
     });
     metricMissing.next(describeFailure);
     const findApproved = latestApprovedPackage(this, 'FindApprovedModel', props.modelPackageGroupName, '$.approved');
+    // The whole description: a selector over metadata that may be absent would stop the run uncaught (States.Runtime).
     const describeApproved = new sfn.CustomState(this, 'DescribeApprovedModel', {
       stateJson: {
         Type: 'Task',
         Resource: `arn:${Aws.PARTITION}:states:::aws-sdk:sagemaker:describeModelPackage`,
         Parameters: { 'ModelPackageName.$': '$.approved.packages[0].ModelPackageArn' },
-        ResultSelector: {
-          'arn.$': '$.ModelPackageArn',
-          'metric.$': `States.StringToJson($.CustomerMetadataProperties.${props.evaluation.metric})`,
-        },
-        ResultPath: '$.approved',
+        ResultPath: '$.approved.package',
       },
     });
+    const approvedMetricPath = `$.approved.package.CustomerMetadataProperties.${props.evaluation.metric}`;
+    const readApprovedMetric = new sfn.Pass(this, 'ReadApprovedMetric', {
+      parameters: { 'arn.$': '$.approved.package.ModelPackageArn', 'metric.$': `States.StringToJson(${approvedMetricPath})` },
+      resultPath: '$.approved',
+    });
+    const approvedMetricMissing = new sfn.Pass(this, 'ApprovedMetricMissing', {
+      parameters: {
+        Error: 'ApprovedModelMetricMissing',
+        Cause: sfn.JsonPath.format(`the approved package {} has no ${props.evaluation.metric} in its CustomerMetadataProperties, so the candidate `
+          + `cannot be compared with it: add it (aws sagemaker update-model-package --customer-metadata-properties ${props.evaluation.metric}=<value>) `
+          + 'or reject that package, then run again', sfn.JsonPath.stringAt('$.approved.packages[0].ModelPackageArn')),
+      },
+      resultPath: '$.error',
+    });
+    approvedMetricMissing.next(describeFailure);
+    const approvedMetricPresent = new sfn.Choice(this, 'ApprovedMetricPresent')
+      .when(sfn.Condition.and(sfn.Condition.isPresent(approvedMetricPath), sfn.Condition.isString(approvedMetricPath)), readApprovedMetric)
+      .otherwise(approvedMetricMissing);
     const hasApproved = new sfn.Choice(this, 'HasApprovedModel');
     const beatsApproved = new sfn.Choice(this, 'BeatsApprovedModel');
 
@@ -396,9 +401,11 @@ export class TrainingPipeline extends sfn.StateMachineFragment {
     });
     const succeeded = new sfn.Succeed(this, 'Succeeded');
 
-    for (const state of [train, evaluate, readMetrics, findApproved, describeApproved, register, notifySuccess, ...gate.tasks, ...deployment.tasks]) {
-      state.addRetry(backoff(SAGEMAKER_TRANSIENT.concat(['S3.SdkClientException', 'SNS.ThrottledException',
-        'ApplicationAutoScaling.ConcurrentUpdateException', 'ApplicationAutoScaling.InternalServiceException']), 5, 5));
+    for (const task of [train, evaluate]) retryThrottledSync(this, { task, onError: describeFailure });
+    readMetrics.addRetry(backoff(TRANSIENT_ERRORS.s3Sdk, 2, 5));
+    for (const task of [findApproved, describeApproved, register, ...gate.sagemakerTasks]) task.addRetry(backoff(TRANSIENT_ERRORS.sagemakerSdk, 5, 5));
+    notifySuccess.addRetry(backoff(TRANSIENT_ERRORS.sns, 2, 5));
+    for (const state of [readMetrics, findApproved, describeApproved, register, notifySuccess, ...gate.sagemakerTasks, ...deployment.tasks]) {
       state.addCatch(describeFailure, { errors: ['States.ALL'], ...onError });
     }
 
@@ -407,8 +414,7 @@ export class TrainingPipeline extends sfn.StateMachineFragment {
       const preprocess = sagemakerTask(this, 'Preprocess', 'createProcessingJob', processingJob(props, props.preprocessing, jobName('p'), [
         { InputName: 'raw', S3Input: { LocalPath: '/opt/ml/processing/input', S3DataType: 'S3Prefix', S3InputMode: 'File', 'S3Uri.$': '$.trainingDataUri' } },
       ], runUri('prepared/')), { resultPath: sfn.JsonPath.DISCARD });
-      preprocess.addRetry(backoff(SAGEMAKER_TRANSIENT, 5, 5));
-      preprocess.addCatch(describeFailure, { errors: ['States.ALL'], ...onError });
+      retryThrottledSync(this, { task: preprocess, onError: describeFailure });
       return preprocess.next(train);
     })();
 
@@ -440,9 +446,10 @@ export class TrainingPipeline extends sfn.StateMachineFragment {
     hasApproved
       .when(sfn.Condition.isPresent('$.approved.packages[0]'), describeApproved)
       .otherwise(evidenceFirstModel.next(register));
-    describeApproved.next(beatsApproved);
+    describeApproved.next(approvedMetricPresent);
+    readApprovedMetric.next(beatsApproved);
     beatsApproved
-      .when(beatsCondition, evidenceAgainstApproved.next(register))
+      .when(sfn.Condition.and(sfn.Condition.isNumeric('$.approved.metric'), beatsCondition), evidenceAgainstApproved.next(register))
       .otherwise(worseThanApproved);
 
     // Redeploy: bring the latest approved package back (e.g. after a non-production endpoint was
@@ -454,20 +461,34 @@ export class TrainingPipeline extends sfn.StateMachineFragment {
         Type: 'Task',
         Resource: `arn:${Aws.PARTITION}:states:::aws-sdk:sagemaker:describeModelPackage`,
         Parameters: { 'ModelPackageName.$': '$.redeployment.packages[0].ModelPackageArn' },
-        ResultSelector: { 'arn.$': '$.ModelPackageArn', 'metadata.$': '$.CustomerMetadataProperties' },
-        ResultPath: '$.redeployment',
+        ResultPath: '$.redeployment.package',
       },
     });
+    const metadata = '$.redeployment.package.CustomerMetadataProperties';
     const prepareRedeploy = new sfn.Pass(this, 'PrepareRedeploy', {
       parameters: {
         'redeploy': true,
         'trigger.$': '$.trigger',
-        registration: { 'modelPackageArn.$': '$.redeployment.arn' },
-        baseline: { 'baselineUri.$': '$.redeployment.metadata.baselineUri' },
+        registration: { 'modelPackageArn.$': '$.redeployment.package.ModelPackageArn' },
+        baseline: { 'baselineUri.$': `${metadata}.baselineUri` },
         approval: { approver: 'an earlier approval (redeployment of the approved package)' },
-        evaluation: { report: { metrics: { [`${props.evaluation.metric}.$`]: `States.StringToJson($.redeployment.metadata.${props.evaluation.metric})` } } },
+        evaluation: { report: { metrics: { [`${props.evaluation.metric}.$`]: `States.StringToJson(${metadata}.${props.evaluation.metric})` } } },
       },
     });
+    const redeployMetadataMissing = new sfn.Pass(this, 'RedeployMetadataMissing', {
+      parameters: {
+        Error: 'PackageMetadataMissing',
+        Cause: sfn.JsonPath.format(`the approved package {} lacks baselineUri or ${props.evaluation.metric} in its CustomerMetadataProperties `
+          + '(registered by other means or by an older version): it cannot be redeployed; run the pipeline without "redeploy" to train one',
+        sfn.JsonPath.stringAt('$.redeployment.packages[0].ModelPackageArn')),
+      },
+      resultPath: '$.error',
+    });
+    redeployMetadataMissing.next(describeFailure);
+    const redeployMetadataComplete = new sfn.Choice(this, 'RedeployMetadataComplete')
+      .when(sfn.Condition.and(...[`${metadata}.baselineUri`, `${metadata}.${props.evaluation.metric}`]
+        .flatMap((path) => [sfn.Condition.isPresent(path), sfn.Condition.isString(path)])), prepareRedeploy)
+      .otherwise(redeployMetadataMissing);
     const nothingToRedeploy = new sfn.Fail(this, 'NothingToRedeploy', {
       error: 'NothingToRedeploy',
       cause: `No approved model package in ${props.modelPackageGroupName}: start the pipeline without "redeploy" to train one.`,
@@ -476,12 +497,13 @@ export class TrainingPipeline extends sfn.StateMachineFragment {
       .when(sfn.Condition.isPresent('$.redeployment.packages[0]'), describeToRedeploy)
       .otherwise(nothingToRedeploy);
     for (const state of [findToRedeploy, describeToRedeploy]) {
-      state.addRetry(backoff(SAGEMAKER_TRANSIENT, 5, 5));
+      state.addRetry(backoff(TRANSIENT_ERRORS.sagemakerSdk, 5, 5));
       state.addCatch(describeFailure, { errors: ['States.ALL'], ...onError });
     }
     const withTrigger = new sfn.Pass(this, 'DefaultRedeployTrigger', { result: sfn.Result.fromObject({ type: 'manual' }), resultPath: '$.trigger' });
     findToRedeploy.next(hasToRedeploy);
-    describeToRedeploy.next(prepareRedeploy).next(gate.approved);
+    describeToRedeploy.next(redeployMetadataComplete);
+    prepareRedeploy.next(gate.approved);
     isRedeploy
       .when(sfn.Condition.and(sfn.Condition.isPresent('$.redeploy'), sfn.Condition.isBoolean('$.redeploy'), sfn.Condition.booleanEquals('$.redeploy', true)),
         new sfn.Choice(this, 'RedeployTriggerGiven')
@@ -504,6 +526,25 @@ function latestApprovedPackage(scope: Construct, id: string, groupName: string, 
       ResultPath: resultPath,
     },
   });
+}
+
+/** Where the `code` channel lands in a training container. */
+export const TRAINING_CODE_DIR = '/opt/ml/input/data/code';
+
+/**
+ * The training job's hyperparameters. With a script, the training toolkit's `sagemaker_program` (the file to run)
+ * and `sagemaker_submit_directory` (a local folder, copied to /opt/ml/code): plain strings, which the toolkit
+ * keeps as they are when they are not JSON. `AlgorithmSpecification.ContainerEntrypoint` would do the same, but
+ * it is not among the parameters documented for `sagemaker:createTrainingJob.sync` (docs/pipeline.md).
+ */
+function trainingHyperparameters(training: TrainingJobSettings): Record<string, string> {
+  if (!training.entrypointScript) return training.hyperparameters;
+  const reserved = Object.keys(training.hyperparameters).filter((key) => key.startsWith('sagemaker_'));
+  if (reserved.length) {
+    throw new Error(`training.hyperparameters ${reserved.map((k) => JSON.stringify(k)).join(', ')}: names starting with "sagemaker_" are `
+      + 'reserved for the training toolkit, which runs the blueprint\'s script; rename them');
+  }
+  return { ...training.hyperparameters, sagemaker_program: training.entrypointScript.fileName, sagemaker_submit_directory: TRAINING_CODE_DIR };
 }
 
 function uriParam(key: string, value: string): Record<string, string> {
@@ -571,6 +612,20 @@ function approvalGate(scope: Construct, props: TrainingPipelineProps, describeFa
   });
   const recorder = { function: props.lineageFunction, modelName: props.modelName, environmentName: props.environmentName };
   const markApproved = updatePackage('MarkApproved', 'Approved', 'Approved');
+  // The decision comes from a function or the approval page: each field the next states read is checked first.
+  const fields = ['decision', 'approver', 'decidedAt', 'comment', 'recordUri'].map((f) => `$.approval.${f}`);
+  const approvalIncomplete = new sfn.Pass(scope, 'ApprovalIncomplete', {
+    parameters: {
+      Error: 'ApprovalIncomplete',
+      Cause: sfn.JsonPath.format('the approval decision must have the strings decision, approver, decidedAt, comment and recordUri; got {}',
+        sfn.JsonPath.jsonToString(sfn.JsonPath.objectAt('$.approval'))),
+    },
+    resultPath: '$.error',
+  });
+  approvalIncomplete.next(describeFailure);
+  const approvalComplete = new sfn.Choice(scope, 'ApprovalComplete');
+  approvalComplete.otherwise(approvalIncomplete);
+  const complete = sfn.Condition.and(...fields.flatMap((path) => [sfn.Condition.isPresent(path), sfn.Condition.isString(path)]));
   const deploymentHandOff = new sfn.Pass(scope, 'DeploymentHandOff', { comment: 'Deployment of the approved model continues from here.' });
   // No deployment without its lineage record.
   const recordApproved = recordMilestone(scope, 'RecordApproved', recorder, 'approved');
@@ -591,9 +646,11 @@ function approvalGate(scope: Construct, props: TrainingPipelineProps, describeFa
       payloadResponseOnly: true,
       resultPath: '$.approval',
     });
+    record.addRetry(backoff(TRANSIENT_ERRORS.lambda, 2, 5));
     record.addCatch(describeFailure, { errors: ['States.ALL'], resultPath: '$.error' });
-    record.next(markApproved);
-    return { start: record as sfn.IChainable, approved: deploymentHandOff, tasks: [markApproved] };
+    record.next(approvalComplete);
+    approvalComplete.when(complete, markApproved);
+    return { start: record as sfn.IChainable, approved: deploymentHandOff, sagemakerTasks: [markApproved] };
   }
 
   const markRejected = updatePackage('MarkRejected', 'Rejected', 'Rejected');
@@ -614,6 +671,7 @@ function approvalGate(scope: Construct, props: TrainingPipelineProps, describeFa
     resultPath: sfn.JsonPath.DISCARD,
   });
   const rejected = new sfn.Fail(scope, 'ModelRejected', { error: 'ModelRejected', causePath: '$.rejection.cause' });
+  notifyRejected.addRetry(backoff(TRANSIENT_ERRORS.sns, 2, 5));
   notifyRejected.addCatch(rejected, { errors: ['States.ALL'], resultPath: '$.notificationError' });
   // The rejection is recorded for auditors; a failed record must not hide the rejection.
   const recordRejected = recordMilestone(scope, 'RecordRejected', recorder, 'rejected');
@@ -641,13 +699,15 @@ function approvalGate(scope: Construct, props: TrainingPipelineProps, describeFa
     resultPath: '$.approval',
   });
   timedOut.addCatch(describeFailure, { errors: ['States.ALL'], resultPath: '$.error' });
-  timedOut.next(markRejected);
-  requestApproval.addRetry(backoff(['Lambda.TooManyRequestsException'], 2, 5));
+  timedOut.next(approvalComplete);
+  requestApproval.addRetry(backoff(TRANSIENT_ERRORS.lambda, 2, 5));
+  timedOut.addRetry(backoff(TRANSIENT_ERRORS.lambda, 2, 5));
   requestApproval.addCatch(timedOut, { errors: ['States.Timeout'], resultPath: '$.timeout' });
   requestApproval.addCatch(describeFailure, { errors: ['States.ALL'], resultPath: '$.error' });
   const decision = new sfn.Choice(scope, 'ApprovalDecision')
     .when(sfn.Condition.stringEquals('$.approval.decision', 'approved'), markApproved)
     .otherwise(markRejected);
-  requestApproval.next(decision);
-  return { start: requestApproval as sfn.IChainable, approved: deploymentHandOff, tasks: [markApproved, markRejected] };
+  approvalComplete.when(complete, decision);
+  requestApproval.next(approvalComplete);
+  return { start: requestApproval as sfn.IChainable, approved: deploymentHandOff, sagemakerTasks: [markApproved, markRejected] };
 }

@@ -328,7 +328,7 @@ export class MlopsModel extends Construct {
         volumeKmsAllowed: !hasLocalNvme(t.instanceType),
         hyperparameters: t.hyperparameters ?? {},
         contentType: model.framework === 'xgboost' ? 'text/csv' : undefined,
-        entrypointScriptUri: trainingScript?.s3ObjectUrl,
+        entrypointScript: trainingScript ? { uri: trainingScript.s3ObjectUrl, fileName: trainingScript.s3ObjectKey } : undefined,
       },
       evaluation: {
         image: evaluationImage.uri,

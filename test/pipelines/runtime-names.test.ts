@@ -49,7 +49,7 @@ describe('run-time names carry namespace and environment', () => {
   });
 
   test('a retried create gets a new name (no ResourceInUse on the next attempt)', async () => {
-    const result = await run(longest, INPUT, { overrides: overrides(0.91), errors: { Train: [{ error: 'SageMaker.ThrottlingException', times: 2 }] } });
+    const result = await run(longest, INPUT, { overrides: overrides(0.91), errors: { Train: [{ error: 'SageMaker.AmazonSageMakerException', cause: 'Rate exceeded (Service: AmazonSageMaker; Status Code: 400; Error Code: ThrottlingException)', times: 2 }] } });
     expect(result.status).toBe('SUCCEEDED');
     const names = result.taskInputs.Train.map((input) => (input as Record<string, string>).TrainingJobName);
     expect(names).toHaveLength(3);

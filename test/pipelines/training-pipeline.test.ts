@@ -12,7 +12,7 @@ const prodChurn = definitionOf(buildTestApp({ env: 'prod' }, { models, modelsSou
 
 /** The states of a first deployment that succeeds (Creating, then InService). */
 const FIRST_DEPLOYMENT_STATES = ['PrepareDeployment', 'CreateModel', 'CreateEndpointConfig', 'FindEndpoint', 'MatchEndpointNames', 'NameMatches', 'SummarizeEndpointSearch', 'EndpointExists', 'CreateEndpoint',
-  'WaitForEndpointCreation', 'DescribeNewEndpoint', 'EndpointCreationStatus', 'WaitForEndpointCreation', 'DescribeNewEndpoint', 'EndpointCreationStatus',
+  'WaitForEndpointCreation', 'DescribeNewEndpoint', 'EndpointCreationStatus', 'CountCreationLook', 'WaitForEndpointCreation', 'DescribeNewEndpoint', 'EndpointCreationStatus',
   'RegisterScalableTarget', 'ScaleOnInvocations', 'DescribeServing', 'RecordServing', 'RecordDeployed', 'Deployed'];
 
 describe('training pipeline (Amazon States Language)', () => {
@@ -26,7 +26,7 @@ describe('training pipeline, executed locally', () => {
     const result = await run(churn, INPUT, { overrides: overrides(0.91) });
     expect(result.status).toBe('SUCCEEDED');
     expect(result.visitedStates).toEqual(['IsRedeploy', 'ValidateInput', 'ValidateEvaluationInput', 'UseDefaultEvaluationData', 'SnapshotTrainingData', 'Train', 'Evaluate', 'ReadMetrics', 'ComputeBaseline',
-      'MeetsThreshold', 'FindApprovedModel', 'HasApprovedModel', 'EvidenceFirstModel', 'RegisterModel', 'RecordRegistered', 'RecordAutomaticApproval', 'MarkApproved', 'RecordApproved', 'DeploymentHandOff',
+      'MeetsThreshold', 'FindApprovedModel', 'HasApprovedModel', 'EvidenceFirstModel', 'RegisterModel', 'RecordRegistered', 'RecordAutomaticApproval', 'ApprovalComplete', 'MarkApproved', 'RecordApproved', 'DeploymentHandOff',
       ...FIRST_DEPLOYMENT_STATES, 'NotifySuccess', 'Succeeded']);
     const output = result.output as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
     expect(output.registration).toEqual({ modelPackageArn: PACKAGE_ARN });
@@ -116,20 +116,41 @@ describe('training pipeline, executed locally', () => {
     expect(result.visitedStates).toEqual(expect.arrayContaining(['DescribeApprovedModel', 'BeatsApprovedModel', 'RegisterModel']));
   });
 
-  test('throttling then success: retried with backoff, each attempt with a fresh job name', async () => {
-    const result = await run(churn, INPUT, { overrides: overrides(0.91), errors: { Train: { error: 'ThrottlingException', times: 2 } } });
+  test('a throttled training job (SageMaker.AmazonSageMakerException, cause ThrottlingException) is retried, each attempt with a fresh job name', async () => {
+    const throttled = { error: 'SageMaker.AmazonSageMakerException', cause: 'Rate exceeded (Service: AmazonSageMaker; Status Code: 400; Error Code: ThrottlingException)' };
+    const result = await run(churn, INPUT, { overrides: overrides(0.91), errors: { Train: { ...throttled, times: 2 } } });
     expect(result.status).toBe('SUCCEEDED');
     expect(result.attempts.Train).toBe(3);
+    expect(result.visitedStates.slice(5, 13)).toEqual(['Train', 'TrainThrottled', 'TrainFirstRetry', 'TrainBackoff', 'Train', 'TrainThrottled', 'TrainNextRetry', 'TrainBackoff']);
     const names = result.taskInputs.Train.map((i) => (i as { TrainingJobName: string }).TrainingJobName);
     expect(new Set(names).size).toBe(3);
+    // Bounded: the first call and five retries, then the failure is notified.
+    const persistent = await run(churn, INPUT, { overrides: overrides(0.91), errors: { Train: throttled } });
+    expect(persistent.attempts.Train).toBe(6);
+    expect(persistent.error).toBe('PipelineFailed');
+    expect(persistent.attempts.NotifyFailure).toBe(1);
   });
 
-  test('persistent throttling exhausts the retries and fails cleanly', async () => {
-    const result = await run(churn, INPUT, { overrides: overrides(0.91), errors: { RegisterModel: { error: 'SageMaker.AmazonSageMakerException', cause: 'Rate exceeded' } } });
+  test('a training job refused as invalid (same error name, another cause) is not retried', async () => {
+    const result = await run(churn, INPUT, {
+      overrides: overrides(0.91),
+      errors: { Train: { error: 'SageMaker.AmazonSageMakerException', cause: 'The field is invalid (Service: AmazonSageMaker; Status Code: 400; Error Code: ValidationException)' } },
+    });
+    expect(result.attempts.Train).toBe(1);
+    expect(result.error).toBe('PipelineFailed');
+    expect(result.cause).toMatch(/^SageMaker\.AmazonSageMakerException: The field is invalid/);
+  });
+
+  test('persistent throttling of an SDK call exhausts the retries and fails cleanly; a validation or permission error is not retried', async () => {
+    const result = await run(churn, INPUT, { overrides: overrides(0.91), errors: { RegisterModel: { error: 'SageMaker.ThrottlingException', cause: 'Rate exceeded' } } });
     expect(result.status).toBe('FAILED');
     // The first call and five retries.
     expect(result.attempts.RegisterModel).toBe(6);
-    expect(result.cause).toBe('SageMaker.AmazonSageMakerException: Rate exceeded');
+    expect(result.cause).toBe('SageMaker.ThrottlingException: Rate exceeded');
+    for (const error of ['SageMaker.ValidationException', 'SageMaker.AccessDeniedException']) {
+      const once = await run(churn, INPUT, { overrides: overrides(0.91), errors: { RegisterModel: { error, cause: 'no' } } });
+      expect([once.attempts.RegisterModel, once.error]).toEqual([1, 'PipelineFailed']);
+    }
   });
 
   test('no training data under the prefix fails before any job starts', async () => {
@@ -234,7 +255,7 @@ describe('approval gate (prod: human), executed locally', () => {
   test('approve: the package becomes Approved naming the approver and comment, then deployment is handed off', async () => {
     const result = await run(prodChurn, INPUT, { overrides: { ...overrides(0.96), RequestApproval: decision('approved') } });
     expect(result.status).toBe('SUCCEEDED');
-    expect(result.visitedStates.slice(-(7 + FIRST_DEPLOYMENT_STATES.length))).toEqual(['RequestApproval', 'ApprovalDecision', 'MarkApproved', 'RecordApproved', 'DeploymentHandOff', ...FIRST_DEPLOYMENT_STATES, 'NotifySuccess', 'Succeeded']);
+    expect(result.visitedStates.slice(-(8 + FIRST_DEPLOYMENT_STATES.length))).toEqual(['RequestApproval', 'ApprovalComplete', 'ApprovalDecision', 'MarkApproved', 'RecordApproved', 'DeploymentHandOff', ...FIRST_DEPLOYMENT_STATES, 'NotifySuccess', 'Succeeded']);
     expect(result.taskInputs.MarkApproved[0]).toEqual(expect.objectContaining({
       ModelApprovalStatus: 'Approved',
       ApprovalDescription: 'Approved by ml-lead@example.com at 2026-11-22T12:00:00.000Z: AUC up 2 points on the holdout (record s3://audit/decisions/mlops-prod-churn/req-1.json)',
@@ -485,7 +506,8 @@ describe('deployment of the approved model, executed locally', () => {
       },
     });
     expect(result.status).toBe('SUCCEEDED');
-    expect(result.visitedStates.slice(0, 7)).toEqual(['IsRedeploy', 'RedeployTriggerGiven', 'DefaultRedeployTrigger', 'FindPackageToRedeploy', 'HasPackageToRedeploy', 'DescribePackageToRedeploy', 'PrepareRedeploy']);
+    expect(result.visitedStates.slice(0, 8)).toEqual(['IsRedeploy', 'RedeployTriggerGiven', 'DefaultRedeployTrigger', 'FindPackageToRedeploy', 'HasPackageToRedeploy', 'DescribePackageToRedeploy',
+      'RedeployMetadataComplete', 'PrepareRedeploy']);
     for (const skipped of ['Train', 'Evaluate', 'RegisterModel', 'RecordAutomaticApproval', 'MarkApproved']) expect(result.attempts[skipped] ?? 0).toBe(0);
     expect((result.taskInputs.CreateModel[0] as Any).PrimaryContainer).toEqual({ ModelPackageName: APPROVED_ARN });
     expect(JSON.parse((result.taskInputs.RecordServing[0] as Any).Body).baselineUri).toBe('s3://artifacts/models/churn/runs/exec-0/baseline.json');
