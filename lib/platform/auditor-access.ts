@@ -77,7 +77,8 @@ export class AuditorAccess extends Construct {
     const sagemaker = (resource: string, resourceName: string) => stack.formatArn({ service: 'sagemaker', resource, resourceName });
     const qualifiedPrefix = `${platform.namespace}-${platform.environmentName}-`;
     const endpoints = sagemaker('endpoint', `${qualifiedPrefix}*`);
-    const describedPerRun = [sagemaker('endpoint-config', '*'), sagemaker('model', '*'), sagemaker('training-job', '*')];
+    // Per-run names are <namespace>-<environment>-<model>--<letter><id>: this environment's only.
+    const describedPerRun = ['endpoint-config', 'model', 'training-job'].map((type) => sagemaker(type, `${qualifiedPrefix}*`));
     const packageGroups = sagemaker('model-package-group', `${qualifiedPrefix}*`);
     const packages = sagemaker('model-package', `${qualifiedPrefix}*/*`);
     const s3ViaRegion = `s3.${stack.region}.amazonaws.com`;
@@ -132,7 +133,7 @@ export class AuditorAccess extends Construct {
     acknowledgeWildcardResources(policy, [trainingData],
       'Only s3:GetObjectVersion, for HeadObject on the exact versions the manifests list, whose keys are chosen by data producers; the data key cannot be used in this bucket, so contents stay unreadable.');
     acknowledgeWildcardResources(policy, describedPerRun,
-      'Describe only: endpoint configurations and SageMaker models are created per deployment (<model>--c<uuid>, <model>--m<uuid>) and training jobs per run (<model>--t<uuid>), none with an environment prefix, so their names cannot be listed in advance.');
+      'Describe only, on this environment\'s names: endpoint configurations and SageMaker models are created per deployment and training jobs per run (<namespace>-<env>-<model>--<letter><id>), so their names cannot be listed in advance.');
     acknowledgeWildcardResources(policy, [endpoints, packageGroups, packages],
       'Describe only, on this environment\'s endpoints and package groups (both named <namespace>-<env>-<model>) and the group versions, which are created per registered candidate.');
 

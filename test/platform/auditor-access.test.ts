@@ -64,7 +64,7 @@ describe('AuditorAccess', () => {
     expect(bySid.CheckTrainingDataVersions).toEqual(expect.objectContaining({ Action: 's3:GetObjectVersion', Resource: objects('curated-bucket-arn', '/*') }));
     expect(bySid.DescribeServingAndTraining).toEqual(expect.objectContaining({
       Action: unordered(['sagemaker:DescribeEndpoint', 'sagemaker:DescribeEndpointConfig', 'sagemaker:DescribeModel', 'sagemaker:DescribeTrainingJob']),
-      Resource: unordered(['endpoint/mlops-prod-*', 'endpoint-config/*', 'model/*', 'training-job/*'].map((resource) => `arn:aws:sagemaker:eu-west-1:111122223333:${resource}`)),
+      Resource: unordered(['endpoint/mlops-prod-*', 'endpoint-config/mlops-prod-*', 'model/mlops-prod-*', 'training-job/mlops-prod-*'].map((resource) => `arn:aws:sagemaker:eu-west-1:111122223333:${resource}`)),
     }));
     expect(bySid.DescribeRegistry).toEqual(expect.objectContaining({
       Action: unordered(['sagemaker:DescribeModelPackageGroup', 'sagemaker:DescribeModelPackage']),
