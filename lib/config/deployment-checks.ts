@@ -108,9 +108,22 @@ export function regionProblems(platform: DeclaredPlatform, models: readonly Decl
 export function nameProblems(platform: DeclaredPlatform, models: readonly DeclaredModel[]): Problem[] {
   const problems: Problem[] = [];
   if (platform.namespace === undefined) return problems;
+  // Hyphens join the parts, so environment "dev" with model "x-churn" and environment "dev-x" with model
+  // "churn" would share every name (endpoint, jobs, cleanup prefix).
+  const owners = new Map<string, string>();
   models.forEach((model) => {
     for (const env of Object.keys(platform.environments)) {
       const qualified = `${platform.namespace}-${env}-${model.name}`;
+      const owner = `environment ${show(env)}, model ${show(model.name)}`;
+      const first = owners.get(qualified);
+      if (first !== undefined && typeof model.name === 'string') {
+        problems.push({
+          path: `models[${model.index}] ${show(model.name)}.name (environment ${show(env)})`,
+          got: `${show(qualified)}, the same qualified name as ${first}`,
+          expected: 'a <namespace>-<environment>-<model> name no other environment and model of this configuration has: rename the model or the environment',
+        });
+      }
+      if (first === undefined) owners.set(qualified, owner);
       if (qualified.length <= MAX_QUALIFIED_NAME_LENGTH) continue;
       problems.push({
         path: `models[${model.index}] ${show(model.name)}.name (environment ${show(env)})`,

@@ -83,6 +83,25 @@ describe('names of run-time resources: <namespace>-<environment>-<model>--<lette
   });
 });
 
+describe('qualified names are unique within one configuration', () => {
+  test('environment "dev" with model "x-churn" and environment "dev-x" with model "churn" would share every name: refused', () => {
+    const config = defaultConfig();
+    config.environments['dev-x'] = config.environments.dev;
+    const first = { ...xgboost, name: 'x-churn' };
+    const second = { ...xgboost, name: 'churn' };
+    const error = loadError(config, [first, second]);
+    expect(error.message).toContain('models[1] "churn".name (environment "dev-x"): got "mlops-dev-x-churn", the same qualified name as '
+      + 'environment "dev", model "x-churn"; expected a <namespace>-<environment>-<model> name no other environment and model of this configuration has');
+    expect(error.problems).toHaveLength(1);
+  });
+
+  test('distinct qualified names pass', () => {
+    const config = defaultConfig();
+    config.environments['dev-x'] = config.environments.dev;
+    expect(() => load(config, [{ ...xgboost, name: 'x-churn' }, { ...xgboost, name: 'churn2' }])).not.toThrow();
+  });
+});
+
 describe('regions: checked against the container images the models need, before any construct exists', () => {
   test('an unknown region is refused with the regions aws-cdk-lib knows', () => {
     const config = defaultConfig();
