@@ -461,6 +461,7 @@ export class MlopsModel extends Construct {
     const endpointName = this.endpoint.endpointName;
     const perRun = ['model', 'endpoint-config'].map((type) => stack.formatArn({ service: 'sagemaker', resource: type, resourceName: `${runtimePrefix}--*` }));
     const targetTrackingAlarms = stack.formatArn({ service: 'cloudwatch', resource: 'alarm', resourceName: `TargetTracking-endpoint/${endpointName}/*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
+    const scalableTargets = stack.formatArn({ service: 'application-autoscaling', resource: 'scalable-target', resourceName: '*' });
     const statements = [
       new iam.PolicyStatement({ actions: ['sagemaker:CreateModel', 'sagemaker:CreateEndpointConfig', 'sagemaker:DescribeEndpointConfig', 'sagemaker:AddTags'], resources: perRun }),
       // CreateEndpoint and UpdateEndpoint are also authorized against the endpoint configuration they deploy
@@ -484,14 +485,25 @@ export class MlopsModel extends Construct {
         })],
         conditions: { StringLike: { 'iam:AWSServiceName': 'sagemaker.application-autoscaling.amazonaws.com' } },
       }),
-      // ListEndpoints and the Application Auto Scaling actions have no resource-level permissions.
+      // ListEndpoints and the Application Auto Scaling Describe actions have no resource-level permissions.
       new iam.PolicyStatement({
-        actions: ['sagemaker:ListEndpoints', 'application-autoscaling:RegisterScalableTarget', 'application-autoscaling:PutScalingPolicy',
-          'application-autoscaling:DescribeScalableTargets', 'application-autoscaling:DescribeScalingPolicies', 'application-autoscaling:DeregisterScalableTarget'],
+        actions: ['sagemaker:ListEndpoints', 'application-autoscaling:DescribeScalableTargets', 'application-autoscaling:DescribeScalingPolicies'],
         resources: ['*'],
       }),
+      // A scalable target's ARN ends in an ID Application Auto Scaling generates, never the endpoint's name: limited
+      // to this account and region and, by condition keys, to SageMaker variants' instance counts.
+      new iam.PolicyStatement({
+        actions: ['application-autoscaling:RegisterScalableTarget', 'application-autoscaling:PutScalingPolicy', 'application-autoscaling:DeregisterScalableTarget'],
+        resources: [scalableTargets],
+        conditions: {
+          StringEquals: {
+            'application-autoscaling:service-namespace': 'sagemaker',
+            'application-autoscaling:scalable-dimension': 'sagemaker:variant:DesiredInstanceCount',
+          },
+        },
+      }),
     ];
-    return { statements, patterns: [...perRun, targetTrackingAlarms, servingObjects] };
+    return { statements, patterns: [...perRun, targetTrackingAlarms, servingObjects, scalableTargets] };
   }
 
   /** The pipeline's permissions, all explicit: run this model's jobs synchronously, register and read packages, read run reports, notify, log, trace. */
@@ -543,9 +555,9 @@ export class MlopsModel extends Construct {
     });
     const resource = policy.node.defaultChild as iam.CfnManagedPolicy;
     acknowledgeWildcardResources(resource, ['*'],
-      'Only SageMaker List actions, Application Auto Scaling, CloudWatch Logs delivery and X-Ray tracing actions are granted on "*": none of them supports resource-level permissions.');
+      'Only SageMaker List actions, Application Auto Scaling Describe actions, CloudWatch Logs delivery and X-Ray tracing actions are granted on "*": none of them supports resource-level permissions.');
     acknowledgeWildcardResources(resource, deployment.patterns,
-      'Each run creates a SageMaker model and endpoint configuration named <namespace>-<environment>-<model>--<letter><12 hex digits>, target tracking names its alarms after the endpoint, and the serving record lives under this model\'s serving prefix: the patterns cover only this model.');
+      'Each run creates a SageMaker model and endpoint configuration named <namespace>-<environment>-<model>--<letter><12 hex digits>, target tracking names its alarms after the endpoint, the serving record lives under this model\'s serving prefix, and scalable targets end in a generated ID (limited by condition keys to SageMaker variant instance counts).');
     acknowledgeWildcardResources(resource, [...jobArns, this.registry.packageArnPattern],
       'Job and model package names are generated per run; the patterns are limited to this model\'s job-name prefix and its own model package group.');
     acknowledgeWildcardResources(resource, [runObjects],
