@@ -5,6 +5,7 @@ import { ModelDeclaration } from '../lib/config/model';
 import { ConfigError } from '../lib/config/schema';
 import { platformConfig } from '../config/platform';
 import { buildTestApp } from './helpers';
+import { ENDPOINT_POLL_SECONDS, endpointPollBounds } from '../pipelines/deployment';
 
 type Resource = { Type: string; Properties: any; DependsOn?: string[]; DeletionPolicy?: string; UpdateReplacePolicy?: string }; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -21,6 +22,18 @@ function only(template: Template, type: string): [string, Resource] {
 function definitionText(template: Template): string {
   const [, machine] = only(template, 'AWS::StepFunctions::StateMachine');
   return JSON.stringify(machine.Properties.DefinitionString);
+}
+
+/** The text of one state of `definitionText`, from its name to its closing brace (state order does not matter). */
+function stateText(text: string, name: string): string {
+  const start = text.indexOf(`\\"${name}\\":{`);
+  if (start < 0) throw new Error(`no state ${name}`);
+  let depth = 0;
+  for (let i = text.indexOf('{', start); i < text.length; i++) {
+    if (text[i] === '{') depth++;
+    if (text[i] === '}' && --depth === 0) return text.slice(start, i + 1);
+  }
+  return text.slice(start);
 }
 
 function statementsOf(template: Template, description: RegExp): any[] { // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -182,14 +195,17 @@ describe('ModelStack', () => {
 
     test('GPU training on ml.g5 (local NVMe): no volume KMS key, the PyTorch GPU image and the blueprint script', () => {
       const text = definitionText(fraud);
-      const train = text.slice(text.indexOf('\\"Train\\":'), text.indexOf('\\"Evaluate\\":'));
+      const train = stateText(text, 'Train');
       expect(train).toContain('\\"InstanceType\\":\\"ml.g5.xlarge\\"');
       expect(train).not.toContain('VolumeKmsKeyId');
       expect(train).toContain('pytorch-training:2.6.0-gpu-py312-cu126-ubuntu22.04-sagemaker');
-      expect(train).toContain('exec python3 /opt/ml/input/data/code/*.py');
+      // The training toolkit runs the script from the code channel (no ContainerEntrypoint in createTrainingJob.sync).
+      expect(train).toMatch(/\\"sagemaker_program\\":\\"[0-9a-f]{64}\.py\\"/);
+      expect(train).toContain('\\"sagemaker_submit_directory\\":\\"/opt/ml/input/data/code\\"');
+      expect(train).not.toContain('ContainerEntrypoint');
       expect(train).toContain('\\"ChannelName\\":\\"code\\"');
       // Evaluation runs on CPU: the CPU image, with its volume encrypted.
-      const evaluate = text.slice(text.indexOf('\\"Evaluate\\":'), text.indexOf('\\"ReadMetrics\\":'));
+      const evaluate = stateText(text, 'Evaluate');
       expect(evaluate).toContain('pytorch-training:2.6.0-cpu-py312-ubuntu22.04-sagemaker');
       expect(evaluate).toContain('VolumeKmsKeyId');
       expect(evaluate).toContain('\\"MLOPS_FRAMEWORK\\":\\"pytorch\\"');
@@ -197,13 +213,14 @@ describe('ModelStack', () => {
 
     test('the package is registered with the framework\'s inference image; the run may last as long as its slowest path', () => {
       const text = definitionText(fraud);
-      const register = text.slice(text.indexOf('\\"RegisterModel\\":'));
+      const register = stateText(text, 'RegisterModel');
       expect(register).toContain('pytorch-inference:2.6.0-gpu-py312-cu124-ubuntu22.04-sagemaker');
-      // fraud-dl: spot wait 2 x 120 min, + 1 h evaluation + 1 h margin, no human wait in dev.
-      const [, machine] = only(fraud, 'AWS::StepFunctions::StateMachine');
-      expect(machine.Properties.DefinitionString).toBeDefined();
-      expect(stacks.models['fraud-dl'].model.stateMachine).toBeDefined();
-      expect(JSON.stringify(machine.Properties.DefinitionString)).toContain('\\"TimeoutSeconds\\":21600');
+      // fraud-dl: spot wait 2 x 120 min, + 1 h evaluation + 1 h margin, no human wait in dev, plus the longest endpoint
+      // waits (idle endpoint, then the rollout), so the deployment's own bounds end the run first, notified.
+      const bounds = endpointPollBounds(stacks.models['fraud-dl'].model.serving);
+      const waits = (Math.max(bounds.creation, bounds.rollout) + bounds.rollout) * ENDPOINT_POLL_SECONDS;
+      expect(waits).toBeGreaterThan(3600);
+      expect(definitionText(fraud)).toContain(`\\"TimeoutSeconds\\":${21600 + waits}`);
     });
 
     test('the pipeline may approve its packages and invoke exactly its own functions (prod: the approval request too)', () => {
@@ -251,13 +268,13 @@ describe('ModelStack', () => {
     const [, group] = only(t, 'AWS::SageMaker::FeatureGroup');
     expect(group.Properties.OnlineStoreConfig).toEqual({ EnableOnlineStore: true, SecurityConfig: { KmsKeyId: expect.anything() } });
     const text = definitionText(t);
-    const train = text.slice(text.indexOf('\\"Train\\":'), text.indexOf('\\"Evaluate\\":'));
+    const train = stateText(text, 'Train');
     for (const fragment of ['"InstanceType\\":\\"ml.p4d.24xlarge', '"InstanceCount\\":2', '"VolumeSizeInGB\\":500', '"MaxRuntimeInSeconds\\":18000',
-      '"MaxWaitTimeInSeconds\\":54000', '"EnableInterContainerTrafficEncryption\\":true', '"HyperParameters\\":{\\"epochs\\":\\"3\\"}']) {
+      '"MaxWaitTimeInSeconds\\":54000', '"EnableInterContainerTrafficEncryption\\":true', '"HyperParameters\\":{\\"epochs\\":\\"3\\",']) {
       expect(train).toContain(fragment);
     }
     expect(train).not.toContain('VolumeKmsKeyId');
-    const evaluate = text.slice(text.indexOf('\\"Evaluate\\":'), text.indexOf('\\"ReadMetrics\\":'));
+    const evaluate = stateText(text, 'Evaluate');
     expect(evaluate).toContain('"InstanceType\\":\\"ml.c5.2xlarge');
     // Lower is better for rmse: the gate compares with <=.
     expect(text).toContain('NumericLessThanEquals\\":0.2');

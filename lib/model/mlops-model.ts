@@ -6,6 +6,7 @@ import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { join } from 'path';
+import { ENDPOINT_POLL_SECONDS, endpointPollBounds } from '../../pipelines/deployment';
 import { TrainingPipeline } from '../../pipelines/training-pipeline';
 import { acknowledgeWildcardResources } from '../compliance';
 import { ApprovalSettings, SageMakerVpcSettings } from '../config/environment';
@@ -385,9 +386,10 @@ export class MlopsModel extends Construct {
       stateMachineType: sfn.StateMachineType.STANDARD,
       // Every permission is in the explicit managed policy above; nothing is added behind its back.
       role: pipelineRole.withoutPolicyUpdates(),
-      // Long enough for the slowest path: preprocessing, spot wait plus training, evaluation, the approval wait, an hour of margin.
+      // Long enough for the slowest path: preprocessing, spot wait plus training, evaluation, the approval wait, the longest
+      // endpoint waits (an idle endpoint, then the rollout), an hour of margin: the deployment's own bounds end first, notified.
       timeout: Duration.seconds((model.preprocessing?.maxRuntimeMinutes ?? 0) * 60 + (spot ? maxWaitSeconds! : maxRuntimeSeconds) + 3600
-        + (approval.mode === 'human' ? approval.timeout.toSeconds() : 0) + 3600),
+        + (approval.mode === 'human' ? approval.timeout.toSeconds() : 0) + deploymentWaitSeconds(this.serving) + 3600),
       tracingEnabled: true,
       logs: { destination: logGroup, level: sfn.LogLevel.ALL, includeExecutionData: false },
       comment: `Training pipeline of ${qualifiedName}`,
@@ -573,4 +575,10 @@ function listPrefix(bucketArn: string, prefix: string): iam.PolicyStatement {
 /** kms:CreateGrant only for grants that AWS services create on the caller's behalf (job volumes). */
 function createGrantForAwsResources(keyArn: string): iam.PolicyStatement {
   return new iam.PolicyStatement({ actions: ['kms:CreateGrant'], resources: [keyArn], conditions: { Bool: { 'kms:GrantIsForAWSResource': 'true' } } });
+}
+
+/** The longest the deployment steps can wait on the endpoint: before an update (idle) and during it (rollout), or a creation. */
+function deploymentWaitSeconds(serving: ResolvedServing): number {
+  const bounds = endpointPollBounds(serving);
+  return (Math.max(bounds.creation, bounds.rollout) + bounds.rollout) * ENDPOINT_POLL_SECONDS;
 }
