@@ -11,6 +11,7 @@ import {
 import type { ApprovalDecision, ApprovalRequest, DecisionRecord } from '../../lambda/shared/approval-contract';
 import { buildLink, parseSecret, signLink, verifyLink } from '../../lambda/shared/approval-links';
 import { DEMO_ENV, DEMO_SIGNING_KEY, demoRequest, mockApprovalAws, toApiGatewayEvent } from '../../scripts/approval-page-server';
+import { updateItem } from '../../scripts/dynamodb-update-fake';
 
 /** 2026-11-22T10:00:00Z: the handler's clock (Date.now) in every test. */
 const NOW_MS = Date.UTC(2026, 10, 22, 10, 0, 0);
@@ -28,6 +29,8 @@ const RECORD_KEY = `${DEMO_ENV.DECISION_PREFIX}${ID}.json`;
 const RECORD_URI = `s3://${BUCKET}/${RECORD_KEY}`;
 
 const aws = mockApprovalAws();
+/** DynamoDB's UpdateItem with the handler's own update and condition expressions evaluated. */
+const updateTable = (input: Parameters<typeof updateItem>[2]): object => updateItem(aws.items, 'requestId', input);
 /** Every signature a test used: none may be logged. */
 const signatures = new Set<string>();
 let output: string[] = [];
@@ -73,6 +76,7 @@ beforeAll(() => {
 
 beforeEach(() => {
   aws.reset();
+  aws.ddb.on(UpdateCommand).callsFake(updateTable);
   aws.put(REQUEST);
   clearSecretCache();
   jest.spyOn(Date, 'now').mockReturnValue(NOW_MS);
@@ -171,6 +175,19 @@ describe('pure helpers', () => {
     expect(() => validateComment('a\u0000b')).toThrow(/control characters/);
   });
 
+  test.each([
+    ['U+0000 (first C0)', '\u0000'], ['U+001B (escape)', '\u001b'], ['U+007F (delete)', '\u007f'],
+    ['U+0080 (first C1)', '\u0080'], ['U+0085 (next line)', '\u0085'], ['U+009F (last C1)', '\u009f'],
+  ])('validateComment refuses the control character %s', (_name, character) => {
+    expect(() => validateComment(`fine${character}fine`)).toThrow('Your comment contains control characters. Go back and remove them.');
+  });
+
+  test.each([
+    ['U+007E (tilde, before DEL)', '~'], ['U+00A0 (no-break space, after C1)', '\u00a0'], ['U+00E9', '\u00e9'], ['tab and line breaks', 'a\tb\r\nc'],
+  ])('validateComment accepts %s', (_name, text) => {
+    expect(validateComment(`ok ${text} ok`)).toBe(`ok ${text} ok`);
+  });
+
   test('parseForm reads a base64-encoded body', () => {
     const body = Buffer.from(new URLSearchParams({ ...sign(ALICE), decision: 'reject', comment: 'no' }).toString()).toString('base64');
     const form = parseForm({ headers: { 'Content-Type': 'application/x-www-form-urlencoded; charset=UTF-8' }, body, isBase64Encoded: true }, ID);
@@ -263,6 +280,27 @@ describe('GET /approvals/{requestId}', () => {
     expect(aws.secrets).toHaveReceivedCommandTimes(GetSecretValueCommand, 3);
   });
 
+  test('a decision always verifies against the secret as it is now, never against the cached copy', async () => {
+    expect((await get(ID, sign(ALICE))).statusCode).toBe(200);
+    expect((await decide(ALICE, 'approve', 'ok')).statusCode).toBe(200);
+    expect(aws.secrets).toHaveReceivedCommandTimes(GetSecretValueCommand, 2);
+  });
+
+  test('revocation (only a new "current") refuses decisions with the old links at once; a cached page may still open', async () => {
+    expect((await get(ID, sign(ALICE))).statusCode).toBe(200);
+    aws.secrets.on(GetSecretValueCommand).resolves({ SecretString: JSON.stringify({ current: OTHER_KEY.toString('base64') }) });
+    // One second later: the evidence page still opens from the 5-minute cache...
+    jest.spyOn(Date, 'now').mockReturnValue(NOW_MS + 1000);
+    expect((await get(ID, sign(ALICE))).statusCode).toBe(200);
+    // ...but the decision is refused and changes nothing.
+    expectPage(await decide(ALICE, 'approve', 'ok'), 403, /This link is not valid/);
+    expectNoWrites();
+    // The decision's fresh read replaced the cached copy: the old link no longer opens either.
+    expectPage(await get(ID, sign(ALICE)), 403, /This link is not valid/);
+    // A link signed with the new key decides at once.
+    expectPage(await post(ID, { ...sign(BOB, { key: OTHER_KEY }), decision: 'reject', comment: 'no' }), 200, /You rejected/);
+  });
+
   test('an invalid signing secret is a 500 page, and the error does not leak it', async () => {
     const short = Buffer.alloc(8, 3).toString('base64');
     aws.secrets.on(GetSecretValueCommand).resolves({ SecretString: JSON.stringify({ current: short }) });
@@ -334,7 +372,7 @@ describe('POST /approvals/{requestId}', () => {
     expect(JSON.parse(aws.delivered.get(TOKEN)!)).toEqual(expect.objectContaining({ decision: 'rejected', approver: BOB, recordUri: RECORD_URI }));
   });
 
-  test('double click: the same decision again redoes the record write and SendTaskSuccess idempotently, same page', async () => {
+  test('double click: the same decision again redoes the record write and reads the stored outcome, same page', async () => {
     const first = await decide(ALICE, 'approve', 'Looks good.');
     const second = await decide(ALICE, 'approve', 'Looks good.');
 
@@ -343,7 +381,7 @@ describe('POST /approvals/{requestId}', () => {
     expect(claims()).toHaveLength(1);
     expect(aws.s3).toHaveReceivedCommandTimes(PutObjectCommand, 2);
     expect(aws.objects.size).toBe(1);
-    expect(aws.sfn).toHaveReceivedCommandTimes(SendTaskSuccessCommand, 2);
+    expect(aws.sfn).toHaveReceivedCommandTimes(SendTaskSuccessCommand, 1);
     expect(aws.delivered.size).toBe(1);
   });
 
@@ -359,7 +397,7 @@ describe('POST /approvals/{requestId}', () => {
   test('a retry after the claim finishes the work: record or pipeline call that failed is redone', async () => {
     aws.s3.on(PutObjectCommand).rejectsOnce(new S3ServiceException({ name: 'SlowDown', $fault: 'server', $metadata: { httpStatusCode: 503 }, message: 'Slow down' }))
       .callsFake(aws.behaviours.putObject);
-    aws.sfn.on(SendTaskSuccessCommand).rejectsOnce(new SFNServiceException({ name: 'ThrottlingException', $fault: 'client', $metadata: { httpStatusCode: 400 }, message: 'Rate exceeded' }))
+    aws.sfn.on(SendTaskSuccessCommand).rejectsOnce(new SFNServiceException({ name: 'InternalFailure', $fault: 'server', $metadata: { httpStatusCode: 500 }, message: 'failure' }))
       .callsFake(aws.behaviours.sendTaskSuccess);
 
     const first = await decide(ALICE, 'approve', 'Ship it.');
@@ -387,20 +425,22 @@ describe('POST /approvals/{requestId}', () => {
 
     const retry = await decide(ALICE, 'approve', 'Approved, sorry for the delay.');
     expectPage(retry, 410, /The approval gate timed out before your decision/);
+    expect(aws.sfn).toHaveReceivedCommandTimes(SendTaskSuccessCommand, 1);
   });
 
   test('an invalid task token is not reported as success, neither first nor on a retry', async () => {
     aws.sfn.on(SendTaskSuccessCommand).rejects(new InvalidToken({ message: 'Invalid Token', $metadata: { httpStatusCode: 400 } }));
-    expectPage(await decide(ALICE, 'approve', 'ok'), 503, /could not be sent to the pipeline/);
-    expectPage(await decide(ALICE, 'approve', 'ok'), 503, /could not be sent to the pipeline/);
+    expectPage(await decide(ALICE, 'approve', 'ok'), 500, /Decision recorded but not delivered/);
+    expectPage(await decide(ALICE, 'approve', 'ok'), 500, /Submitting again will not help/);
+    expect(aws.items.get(ID)).toEqual(expect.objectContaining({ gateOutcome: 'undeliverable' }));
     expect(output.join('\n')).toContain('"errorName":"InvalidToken"');
   });
 
   test('the claim loses to another approver between the read and the write: 409, nothing written', async () => {
     aws.ddb.on(UpdateCommand).callsFakeOnce((input) => {
       aws.put({ ...REQUEST, status: 'REJECTED', decidedBy: BOB, decidedAt: '2026-11-22T09:59:59.000Z', comment: 'no' });
-      return aws.behaviours.updateItem(input);
-    }).callsFake(aws.behaviours.updateItem);
+      return updateTable(input);
+    }).callsFake(updateTable);
     const result = await decide(ALICE, 'approve', 'yes');
     expectPage(result, 409, /already decided: rejected by bob@example.com at 2026-11-22 09:59:59 UTC/);
     expect(aws.sfn).not.toHaveReceivedCommand(SendTaskSuccessCommand);
@@ -445,6 +485,17 @@ describe('refusals: an HTML page with a 4xx status, no DynamoDB update, no S3 wr
     { name: 'empty comment', status: 400, message: /A comment is required/, send: () => post(ID, { ...valid(), comment: '' }) },
     { name: 'whitespace-only comment', status: 400, message: /A comment is required/, send: () => post(ID, { ...valid(), comment: ' \r\n\t ' }) },
     { name: 'missing comment', status: 400, message: /A comment is required/, send: () => post(ID, { ...sign(ALICE), decision: 'approve' }) },
+    { name: 'comment with U+0080 (first C1 control)', status: 400, message: /Your comment contains control characters/, send: () => post(ID, { ...valid(), comment: 'ok\u0080' }) },
+    { name: 'comment with U+009F (last C1 control)', status: 400, message: /Your comment contains control characters/, send: () => post(ID, { ...valid(), comment: '\u009fok' }) },
+    {
+      name: 'approver with a C1 control (U+0085)', status: 400, message: /the &quot;approver&quot; parameter is not an e-mail address/,
+      send: () => get(ID, { ...sign(ALICE), approver: 'ali\u0085ce@example.com' }),
+    },
+    {
+      name: 'raw C1 control in the body (not URL-encoded)', status: 400, message: /The form could not be read: it is not URL-encoded text/,
+      send: () => handler(toApiGatewayEvent({ method: 'POST', url: `/approvals/${ID}`, headers: { 'content-type': 'application/x-www-form-urlencoded' } },
+        Buffer.from(`${new URLSearchParams(valid())}&x=\u0085`, 'utf8'))),
+    },
     { name: 'over-long comment', status: 400, message: /Your comment is 501 characters long; the limit is 500/, send: () => post(ID, { ...valid(), comment: 'x'.repeat(501) }) },
     { name: 'unknown decision', status: 400, message: /The decision must be either Approve or Reject/, send: () => post(ID, { ...valid(), decision: 'maybe' }) },
     { name: 'decision in upper case', status: 400, message: /The decision must be either Approve or Reject/, send: () => post(ID, { ...valid(), decision: 'APPROVE' }) },

@@ -1,5 +1,6 @@
 import { Template } from 'aws-cdk-lib/assertions';
 import { models } from '../../config/models';
+import { DELIVERY_LEASE_MS } from '../../lambda/approval-page/delivery';
 import { checkModelsAgainstEnvironments } from '../../lib/config/model-schema';
 import { buildTestApp, defaultConfig } from '../helpers';
 
@@ -71,6 +72,17 @@ describe('ApprovalGate (environments requiring a human)', () => {
     const send = statements.find((s: { Action: string }) => s.Action === 'states:SendTaskSuccess');
     const machineId = Object.keys(prod.findResources('AWS::StepFunctions::StateMachine'))[0];
     expect(send.Resource).toEqual({ Ref: machineId });
+  });
+});
+
+describe('the page function and its delivery lease', () => {
+  test('the function times out before its delivery lease expires, so a lease is never taken over from a running request', () => {
+    const functions = Object.values(prod.findResources('AWS::Lambda::Function') as Record<string, Resource>)
+      .filter((f) => /^Approval page of/.test(f.Properties.Description));
+    expect(functions).toHaveLength(1);
+    const timeout = functions[0].Properties.Timeout;
+    expect(typeof timeout).toBe('number');
+    expect(timeout * 1000).toBeLessThan(DELIVERY_LEASE_MS);
   });
 });
 
