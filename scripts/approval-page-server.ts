@@ -12,7 +12,6 @@
 import { randomBytes } from 'crypto';
 import http from 'http';
 import { AddressInfo } from 'net';
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { PutObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
 import { SendTaskSuccessCommand, SFNClient, TaskTimedOut } from '@aws-sdk/client-sfn';
@@ -21,6 +20,7 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { AwsClientStub, mockClient } from 'aws-sdk-client-mock';
 import { ApprovalRequest, ENV } from '../lambda/shared/approval-contract';
 import { buildLink, signLink } from '../lambda/shared/approval-links';
+import { updateItem as applyUpdate, UpdateInput } from './dynamodb-update-fake';
 
 export type ApprovalPageHandler = (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult>;
 
@@ -194,7 +194,7 @@ export interface FakeAws {
    */
   readonly behaviours: {
     getItem(input: { Key: { requestId: string } }): { Item?: Record<string, unknown> };
-    updateItem(input: { Key: { requestId: string }; UpdateExpression: string; ExpressionAttributeValues: Record<string, unknown> }): object;
+    updateItem(input: UpdateInput): object;
     putObject(input: { Key: string; Body: string; IfNoneMatch?: string }): object;
     sendTaskSuccess(input: { taskToken: string; output: string }): object;
   };
@@ -209,8 +209,8 @@ function clone<T>(value: T): T {
 
 /**
  * Mocks DynamoDB (document client), S3, Step Functions and Secrets Manager with in-memory
- * behaviour close to AWS's: the claim's condition (`status = PENDING AND expiresAt > now`) throws
- * ConditionalCheckFailedException, `IfNoneMatch: *` on an existing key throws PreconditionFailed (412),
+ * behaviour close to AWS's: update and condition expressions are evaluated (a failed condition throws
+ * ConditionalCheckFailedException), `IfNoneMatch: *` on an existing key throws PreconditionFailed (412),
  * a second SendTaskSuccess for a task throws TaskTimedOut. Tests may override any behaviour with `.on()`.
  */
 export function mockApprovalAws(secretString = JSON.stringify({ current: DEMO_SIGNING_KEY.toString('base64') })): FakeAws {
@@ -223,21 +223,8 @@ export function mockApprovalAws(secretString = JSON.stringify({ current: DEMO_SI
   const secrets = mockClient(SecretsManagerClient);
 
   const getItem = (input: { Key: { requestId: string } }) => ({ Item: clone(items.get(input.Key.requestId)) });
-  const updateItem = (input: { Key: { requestId: string }; UpdateExpression: string; ExpressionAttributeValues: Record<string, unknown> }) => {
-    const item = items.get(input.Key.requestId);
-    const values = input.ExpressionAttributeValues;
-    const failed = (): never => {
-      throw new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: { httpStatusCode: 400 } });
-    };
-    if (!item) return failed();
-    if (input.UpdateExpression.includes('gateOutcome')) {
-      item.gateOutcome = values[':outcome'];
-      return {};
-    }
-    if (item.status !== values[':pending'] || !((item.expiresAt as number) > (values[':now'] as number))) return failed();
-    Object.assign(item, { status: values[':decided'], decidedBy: values[':approver'], decidedAt: values[':decidedAt'], comment: values[':comment'] });
-    return {};
-  };
+  // The handler's real update and condition expressions, evaluated on the in-memory items (claim, lease, outcome).
+  const updateItem = (input: UpdateInput) => applyUpdate(items, 'requestId', input);
   const putObject = (input: { Key: string; Body: string; IfNoneMatch?: string }) => {
     if (input.IfNoneMatch === '*' && objects.has(input.Key)) {
       throw new S3ServiceException({ name: 'PreconditionFailed', $fault: 'client', message: 'At least one of the pre-conditions you specified did not hold', $metadata: { httpStatusCode: 412 } });
