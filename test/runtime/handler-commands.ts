@@ -110,7 +110,8 @@ function commandsInFile(source: ts.SourceFile, imports: FileImports): Set<string
   const found = new Set<string>();
   const exportedName = (expression: ts.Expression): string | undefined => {
     if (ts.isIdentifier(expression)) return imports.sdkNames.get(expression.text);
-    if (ts.isPropertyAccessExpression(expression) && ts.isIdentifier(expression.expression) && imports.sdkNamespaces.has(expression.expression.text)) {
+    if (ts.isPropertyAccessExpression(expression) && ts.isIdentifier(expression.expression)
+      && imports.sdkNamespaces.has(expression.expression.text)) {
       return expression.name.text;
     }
     return undefined;
@@ -177,7 +178,8 @@ export function handlerFolders(root: string = LAMBDA_ROOT): string[] {
  * Every command a handler sends without a table entry, every table entry its handler no longer sends, and handlers and
  * tables without a counterpart. Empty when code and tables agree.
  */
-export function uncoveredCommands(root: string = LAMBDA_ROOT, tables: Readonly<Record<string, HandlerCallTable>> = HANDLER_CALL_TABLES): UncoveredCommand[] {
+export function uncoveredCommands(root: string = LAMBDA_ROOT, tables: Readonly<Record<string,
+  HandlerCallTable>> = HANDLER_CALL_TABLES): UncoveredCommand[] {
   const out: UncoveredCommand[] = [];
   const folders = handlerFolders(root);
   for (const handler of folders) {

@@ -14,9 +14,11 @@ import { requestIdOf, secretRead, tableCall } from './approval';
 
 /** The requests the page decides: events with an execution ARN. */
 function requests(input: HandlerCallInput, command: string): Array<Record<string, unknown>> {
-  const found = objectEvents(input, command, 'the stored approval requests (executionArn, taskToken)').filter((e) => typeof e.executionArn === 'string');
+  const found = objectEvents(input, command,
+    'the stored approval requests (executionArn, taskToken)').filter((e) => typeof e.executionArn === 'string');
   if (found.length === 0) {
-    throw new Error(`call table of ${input.functionName}: ${command} needs the stored approval requests (executionArn, taskToken) among the page's events; none has an executionArn`);
+    throw new Error(`call table of ${input.functionName}: ${command} needs the stored approval requests (executionArn, taskToken) `
+      + 'among the page\'s events; none has an executionArn');
   }
   return found;
 }
@@ -24,17 +26,24 @@ function requests(input: HandlerCallInput, command: string): Array<Record<string
 function sendTaskSuccess(input: HandlerCallInput): RuntimeCall[] {
   return distinct(requests(input, 'SendTaskSuccessCommand').map((e) => {
     const match = /^(arn:[^:]+:states:[^:]+:\d{12}):execution:([^:]+):[^:]+$/.exec(String(e.executionArn));
-    if (!match) throw new Error(`call table of ${input.functionName}: executionArn ${JSON.stringify(e.executionArn)} is not a Step Functions execution ARN`);
+    if (!match) {
+      throw new Error(`call table of ${input.functionName}: executionArn ${JSON.stringify(e.executionArn)} is not a Step Functions execution ARN`);
+    }
     const stateMachine = `${match[1]}:stateMachine:${match[2]}`;
-    if (input.keyOf(stateMachine)) throw new Error(`call table of ${input.functionName}: state machine ${stateMachine} has a customer managed key, whose calls this table does not model`);
-    return { action: 'states:SendTaskSuccess', resource: stateMachine, why: 'SendTaskSuccessCommand (delivers the decision to the waiting pipeline)' };
+    if (input.keyOf(stateMachine)) {
+      throw new Error(`call table of ${input.functionName}: state machine ${stateMachine} has a customer managed key, `
+        + 'whose calls this table does not model');
+    }
+    return { action: 'states:SendTaskSuccess', resource: stateMachine,
+      why: 'SendTaskSuccessCommand (delivers the decision to the waiting pipeline)' };
   }));
 }
 
 export const APPROVAL_PAGE_CALLS: HandlerCallTable = {
   GetSecretValueCommand: (input) => secretRead(input, 'GetSecretValueCommand (verifies the approver\'s signed link)'),
   GetCommand: (input) => tableCall(input, 'dynamodb:GetItem', 'GetCommand (reads the request and its delivery state)'),
-  UpdateCommand: (input) => tableCall(input, 'dynamodb:UpdateItem', 'UpdateCommand (claims the request, takes and releases the delivery lease, stores the outcome)'),
+  UpdateCommand: (input) => tableCall(input, 'dynamodb:UpdateItem',
+    'UpdateCommand (claims the request, takes and releases the delivery lease, stores the outcome)'),
   PutObjectCommand: (input) => {
     const bucket = variable(input, 'AUDIT_BUCKET_NAME');
     const prefix = variable(input, 'DECISION_PREFIX');

@@ -40,7 +40,9 @@ export function variable(input: HandlerCallInput, name: string): string {
 /** The events that are objects; throws when none is, naming what the command needs from them. */
 export function objectEvents(input: HandlerCallInput, command: string, needs: string): Array<Record<string, unknown>> {
   const events = input.events.filter((e): e is Record<string, unknown> => typeof e === 'object' && e !== null && !Array.isArray(e));
-  if (events.length === 0) throw new Error(`call table of ${input.functionName}: ${command} needs ${needs} from the function's events, and it received none`);
+  if (events.length === 0) {
+    throw new Error(`call table of ${input.functionName}: ${command} needs ${needs} from the function's events, and it received none`);
+  }
   return events;
 }
 
@@ -80,7 +82,8 @@ export function s3Write(input: HandlerCallInput, bucket: string, key: string, wh
 
 /** Listing a bucket under a prefix: `s3:ListBucket` (ListObjectsV2) or `s3:ListBucketVersions` (ListObjectVersions), with `s3:prefix`. */
 export function s3List(input: HandlerCallInput, bucket: string, prefix: string, why: string, versions = false): RuntimeCall {
-  return { action: versions ? 's3:ListBucketVersions' : 's3:ListBucket', resource: bucketArn(input.aws, bucket), context: { 's3:prefix': prefix }, why };
+  return { action: versions ? 's3:ListBucketVersions' : 's3:ListBucket', resource: bucketArn(input.aws, bucket), context: { 's3:prefix': prefix },
+    why };
 }
 
 /** A DynamoDB table's ARN from its name. */

@@ -18,10 +18,12 @@ function reads(input: HandlerCallInput): RuntimeCall[] {
     }
     const data = parseS3('manifest.dataUri', dataUri);
     const listed = at(e, 'manifest.objects');
-    const keys = Array.isArray(listed) ? listed.map((o) => String(at(o, 'key'))) : [`${data.key}${data.key === '' || data.key.endsWith('/') ? '' : '/'}part-00000.csv`];
+    const keys = Array.isArray(listed) ? listed.map((o) => String(at(o,
+      'key'))) : [`${data.key}${data.key === '' || data.key.endsWith('/') ? '' : '/'}part-00000.csv`];
     return [
       ...s3Read(input, manifest.bucket, manifest.key, 'GetObjectCommand (the data manifest)'),
-      ...keys.flatMap((key) => s3Read(input, data.bucket, key, 'GetObjectCommand with VersionId (a training object at its snapshotted version)', true)),
+      ...keys.flatMap((key) => s3Read(input, data.bucket, key, 'GetObjectCommand with VersionId (a training object at its snapshotted version)',
+        true)),
       // Pass 1 reads the current predictions, pass 2 the version pass 1 read.
       ...s3Read(input, predictions.bucket, predictions.key, 'GetObjectCommand (the held-out predictions, pass 1)'),
       ...s3Read(input, predictions.bucket, predictions.key, 'GetObjectCommand with VersionId (the held-out predictions, pass 2)', true),

@@ -16,7 +16,8 @@ function pointers(input: HandlerCallInput): Pointer[] {
   if (given.length > 0) return given;
   const model = variable(input, 'MODEL_NAME');
   const artifacts = parseS3('POINTER_URI', variable(input, 'POINTER_URI')).bucket;
-  return [{ endpointName: model, variantName: 'AllTraffic', baselineUri: `s3://${artifacts}/models/${model}/runs/drift_2026-12-06T00_15_00Z/baseline.json` }];
+  return [{ endpointName: model, variantName: 'AllTraffic',
+    baselineUri: `s3://${artifacts}/models/${model}/runs/drift_2026-12-06T00_15_00Z/baseline.json` }];
 }
 
 /** The capture prefix of one hour, as the handler lists it. */
@@ -62,7 +63,8 @@ export const DRIFT_JOB_CALLS: HandlerCallTable = {
   },
   // Continuing a long window: an asynchronous invocation of the function itself.
   InvokeCommand: (input) => [{
-    action: 'lambda:InvokeFunction', resource: arnOf(input.aws, 'lambda', `function:${input.functionName}`), why: 'InvokeCommand (continues the window in a new invocation)',
+    action: 'lambda:InvokeFunction', resource: arnOf(input.aws, 'lambda', `function:${input.functionName}`),
+      why: 'InvokeCommand (continues the window in a new invocation)',
   }],
   // PutMetricData has no resource type; the namespace is a condition key.
   PutMetricDataCommand: (input) => [{

@@ -13,7 +13,8 @@ function perResource(command: string, calls: (input: HandlerCallInput, endpoint:
   return (input: HandlerCallInput): RuntimeCall[] => {
     const deletes = objectEvents(input, command, 'ResourceProperties.EndpointName and ResourcePrefix').filter((e) => e.RequestType === 'Delete');
     if (deletes.length === 0) throw new Error(`call table of ${input.functionName}: ${command} is sent on Delete, and no event is a Delete request`);
-    return distinct(deletes.flatMap((e) => calls(input, String(at(e, 'ResourceProperties.EndpointName')), String(at(e, 'ResourceProperties.ResourcePrefix')))));
+    return distinct(deletes.flatMap((e) => calls(input, String(at(e, 'ResourceProperties.EndpointName')), String(at(e,
+      'ResourceProperties.ResourcePrefix')))));
   };
 }
 
@@ -21,15 +22,20 @@ export const ENDPOINT_CLEANUP_CALLS: HandlerCallTable = {
   DeregisterScalableTargetCommand: perResource('DeregisterScalableTargetCommand', (input, endpoint) =>
     deregisterVariant(input, endpoint, 'DeregisterScalableTargetCommand (the endpoint\'s autoscaling, before deleting it)')),
   DeleteEndpointCommand: perResource('DeleteEndpointCommand', (input, endpoint) =>
-    [{ action: 'sagemaker:DeleteEndpoint', resource: sagemakerArn(input.aws, 'endpoint', endpoint), why: 'DeleteEndpointCommand (the stack\'s endpoint)' }]),
+    [{ action: 'sagemaker:DeleteEndpoint', resource: sagemakerArn(input.aws, 'endpoint', endpoint),
+      why: 'DeleteEndpointCommand (the stack\'s endpoint)' }]),
   DescribeEndpointCommand: perResource('DescribeEndpointCommand', (input, endpoint) =>
-    [{ action: 'sagemaker:DescribeEndpoint', resource: sagemakerArn(input.aws, 'endpoint', endpoint), why: 'DescribeEndpointCommand (waits until the endpoint is gone)' }]),
+    [{ action: 'sagemaker:DescribeEndpoint', resource: sagemakerArn(input.aws, 'endpoint', endpoint),
+      why: 'DescribeEndpointCommand (waits until the endpoint is gone)' }]),
   // List actions have no resource type.
   ListEndpointConfigsCommand: perResource('ListEndpointConfigsCommand', () =>
     [{ action: 'sagemaker:ListEndpointConfigs', resource: '*', why: 'ListEndpointConfigsCommand (the configurations with the prefix)' }]),
-  ListModelsCommand: perResource('ListModelsCommand', () => [{ action: 'sagemaker:ListModels', resource: '*', why: 'ListModelsCommand (the models with the prefix)' }]),
+  ListModelsCommand: perResource('ListModelsCommand', () => [{ action: 'sagemaker:ListModels', resource: '*',
+    why: 'ListModelsCommand (the models with the prefix)' }]),
   DeleteEndpointConfigCommand: perResource('DeleteEndpointConfigCommand', (input, _endpoint, prefix) =>
-    [{ action: 'sagemaker:DeleteEndpointConfig', resource: sagemakerArn(input.aws, 'endpoint-config', `${prefix}c${SUFFIX}`), why: 'DeleteEndpointConfigCommand (a configuration of this endpoint)' }]),
+    [{ action: 'sagemaker:DeleteEndpointConfig', resource: sagemakerArn(input.aws, 'endpoint-config', `${prefix}c${SUFFIX}`),
+      why: 'DeleteEndpointConfigCommand (a configuration of this endpoint)' }]),
   DeleteModelCommand: perResource('DeleteModelCommand', (input, _endpoint, prefix) =>
-    [{ action: 'sagemaker:DeleteModel', resource: sagemakerArn(input.aws, 'model', `${prefix}m${SUFFIX}`), why: 'DeleteModelCommand (a model of this endpoint)' }]),
+    [{ action: 'sagemaker:DeleteModel', resource: sagemakerArn(input.aws, 'model', `${prefix}m${SUFFIX}`),
+      why: 'DeleteModelCommand (a model of this endpoint)' }]),
 };

@@ -14,8 +14,10 @@ export function deregisterVariant(input: HandlerCallInput, endpointName: string,
   return [
     {
       action: 'application-autoscaling:DeregisterScalableTarget', resource: target, why,
-      context: { 'application-autoscaling:service-namespace': 'sagemaker', 'application-autoscaling:scalable-dimension': 'sagemaker:variant:DesiredInstanceCount' },
+      context: { 'application-autoscaling:service-namespace': 'sagemaker',
+        'application-autoscaling:scalable-dimension': 'sagemaker:variant:DesiredInstanceCount' },
     },
-    { action: 'sagemaker:DescribeEndpoint', resource: sagemakerArn(input.aws, 'endpoint', endpointName), why: `${why}: Application Auto Scaling checks the endpoint` },
+    { action: 'sagemaker:DescribeEndpoint', resource: sagemakerArn(input.aws, 'endpoint', endpointName),
+      why: `${why}: Application Auto Scaling checks the endpoint` },
   ];
 }

@@ -22,20 +22,25 @@ function describe(command: string, action: string, type: string, milestones: str
 }
 
 export const RECORD_LINEAGE_CALLS: HandlerCallTable = {
-  DescribeTrainingJobCommand: describe('DescribeTrainingJobCommand', 'sagemaker:DescribeTrainingJob', 'training-job', ['registered'], 'training.jobName', 'the training job'),
+  DescribeTrainingJobCommand: describe('DescribeTrainingJobCommand', 'sagemaker:DescribeTrainingJob', 'training-job', ['registered'],
+    'training.jobName', 'the training job'),
   // The request names the package by its ARN: IAM evaluates that ARN.
   DescribeModelPackageCommand: describe('DescribeModelPackageCommand', 'sagemaker:DescribeModelPackage', 'model-package',
     ['registered', 'approved', 'rejected', ...DEPLOYMENT_MILESTONES], 'registration.modelPackageArn', 'the model package'),
-  DescribeEndpointCommand: describe('DescribeEndpointCommand', 'sagemaker:DescribeEndpoint', 'endpoint', DEPLOYMENT_MILESTONES, 'deployment.endpointName', 'the endpoint'),
-  DescribeEndpointConfigCommand: describe('DescribeEndpointConfigCommand', 'sagemaker:DescribeEndpointConfig', 'endpoint-config', DEPLOYMENT_MILESTONES,
+  DescribeEndpointCommand: describe('DescribeEndpointCommand', 'sagemaker:DescribeEndpoint', 'endpoint', DEPLOYMENT_MILESTONES,
+    'deployment.endpointName', 'the endpoint'),
+  DescribeEndpointConfigCommand: describe('DescribeEndpointConfigCommand', 'sagemaker:DescribeEndpointConfig', 'endpoint-config',
+    DEPLOYMENT_MILESTONES,
     'deployment.endpointConfigName', 'the endpoint configuration deployed'),
-  DescribeModelCommand: describe('DescribeModelCommand', 'sagemaker:DescribeModel', 'model', DEPLOYMENT_MILESTONES, 'deployment.modelName', 'the model deployed'),
+  DescribeModelCommand: describe('DescribeModelCommand', 'sagemaker:DescribeModel', 'model', DEPLOYMENT_MILESTONES, 'deployment.modelName',
+    'the model deployed'),
   PutObjectCommand: (input) => {
     const bucket = variable(input, 'AUDIT_BUCKET_NAME');
     const prefix = variable(input, 'LINEAGE_PREFIX');
     return distinct(objectEvents(input, 'PutObjectCommand', 'milestone and executionArn').flatMap((e) => {
       const executionName = String(e.executionArn).split(':').pop() ?? '';
-      return s3Write(input, bucket, lineageKey(prefix, executionName, e.milestone as Milestone), `PutObjectCommand (the ${String(e.milestone)} lineage record)`);
+      return s3Write(input, bucket, lineageKey(prefix, executionName, e.milestone as Milestone),
+        `PutObjectCommand (the ${String(e.milestone)} lineage record)`);
     }));
   },
 };

@@ -17,8 +17,10 @@ export const RETRAIN_TRIGGER_CALLS: HandlerCallTable = {
     action: 'dynamodb:UpdateItem', resource: table(input), context: { 'dynamodb:EnclosingOperation': 'TransactWriteItems' },
     why: 'TransactWriteCommand (takes the cooldown and a start of the day, two Update items)',
   }],
-  ListExecutionsCommand: (input) => [{ action: 'states:ListExecutions', resource: variable(input, 'STATE_MACHINE_ARN'), why: 'ListExecutionsCommand (is a run in progress?)' }],
-  StartExecutionCommand: (input) => [{ action: 'states:StartExecution', resource: variable(input, 'STATE_MACHINE_ARN'), why: 'StartExecutionCommand (starts the training pipeline)' }],
+  ListExecutionsCommand: (input) => [{ action: 'states:ListExecutions', resource: variable(input, 'STATE_MACHINE_ARN'),
+    why: 'ListExecutionsCommand (is a run in progress?)' }],
+  StartExecutionCommand: (input) => [{ action: 'states:StartExecution', resource: variable(input, 'STATE_MACHINE_ARN'),
+    why: 'StartExecutionCommand (starts the training pipeline)' }],
   // PutMetricData has no resource type; the namespace is a condition key.
   PutMetricDataCommand: (input) => [{
     action: 'cloudwatch:PutMetricData', resource: '*', context: { 'cloudwatch:namespace': variable(input, 'METRIC_NAMESPACE') },
