@@ -687,6 +687,11 @@ function approvalGate(scope: Construct, props: TrainingPipelineProps, describeFa
       taskToken: sfn.JsonPath.taskToken,
       approvers: approval.approvers,
       timeoutSeconds: approval.timeout.toSeconds(),
+      // What approvers are shown besides the evidence: the evaluation data, what started the run, where approving deploys.
+      evaluationDataUri: sfn.JsonPath.stringAt('$.evaluationDataUri'),
+      // The whole input: its trigger is optional, and a path to a missing field would fail the state.
+      executionInput: sfn.JsonPath.objectAt('$$.Execution.Input'),
+      deployment: approvalTarget(props.deployment),
     }),
     taskTimeout: sfn.Timeout.duration(approval.timeout),
     resultPath: '$.approval',
@@ -710,4 +715,15 @@ function approvalGate(scope: Construct, props: TrainingPipelineProps, describeFa
   approvalComplete.when(complete, decision);
   requestApproval.next(approvalComplete);
   return { start: requestApproval as sfn.IChainable, approved: deploymentHandOff, sagemakerTasks: [markApproved, markRejected] };
+}
+
+/** Where approving deploys, for the approval page: the endpoint and how an update reaches it (lambda/shared/approval-contract.ts). */
+function approvalTarget(d: TrainingPipelineProps['deployment']): object {
+  const s = d.serving;
+  if (s.mode === 'serverless') return { endpointName: d.endpointName, mode: s.mode, memoryMb: s.memoryMb, maxConcurrency: s.maxConcurrency };
+  return {
+    endpointName: d.endpointName, mode: s.mode, instanceType: s.instanceType, instanceCount: s.instanceCount,
+    ...(s.autoscaling ? { autoscaling: { minInstances: s.autoscaling.minInstances, maxInstances: s.autoscaling.maxInstances } } : {}),
+    rollout: s.rollout, rollbackAlarmNames: d.rollbackAlarmNames,
+  };
 }

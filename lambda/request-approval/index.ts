@@ -6,6 +6,7 @@ import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { ApprovalEvidence, ApprovalRequest, ENV, RequestApprovalEvent } from '../shared/approval-contract';
 import { buildLink, decodeKey, parseSecret, signLink } from '../shared/approval-links';
 import { InvalidEventError, logger, parseS3Uri, requiredEnv } from '../shared/logger';
+import { deploymentLine, deploymentOf, triggerLine, triggerOf } from './context';
 
 /**
  * The approval gate's first half: invoked by the training pipeline's `RequestApproval` task
@@ -132,9 +133,15 @@ function validateEvidence(value: unknown): ApprovalEvidence {
   };
 }
 
+/** The validated event: the execution input reduced to its normalised trigger. */
+export type ValidatedEvent = Omit<RequestApprovalEvent, 'executionInput'> & Pick<ApprovalRequest, 'trigger'>;
+
 /** Checks every field; returns the event with approvers lower-cased and unknown fields dropped. */
-export function validate(event: unknown): RequestApprovalEvent {
-  if (!isObject(event)) throw new InvalidEventError('event', event, 'an object with taskToken, executionArn, model, environment, modelPackageArn, approvers, timeoutSeconds and evidence');
+export function validate(event: unknown): ValidatedEvent {
+  if (!isObject(event)) {
+    throw new InvalidEventError('event', event, 'an object with taskToken, executionArn, model, environment, modelPackageArn, approvers, timeoutSeconds, '
+      + 'evidence, evaluationDataUri, executionInput and deployment');
+  }
   const taskToken = validateTaskToken(event.taskToken);
   const executionArn = matching('executionArn', event.executionArn, EXECUTION_ARN, 'a Step Functions execution ARN ($$.Execution.Id)');
   const model = matching('model', event.model, MODEL_NAME, 'a model name: lower-case letters, digits and single hyphens, starting with a letter, at most 24 characters');
@@ -146,7 +153,10 @@ export function validate(event: unknown): RequestApprovalEvent {
     throw new InvalidEventError('timeoutSeconds', timeoutSeconds, `an integer from ${MIN_TIMEOUT_SECONDS} to ${MAX_TIMEOUT_SECONDS} (one year)`);
   }
   const evidence = validateEvidence(event.evidence);
-  return { taskToken, executionArn, model, environment, modelPackageArn, approvers, timeoutSeconds, evidence };
+  const evaluationDataUri = s3Uri('evaluationDataUri', event.evaluationDataUri);
+  const deployment = deploymentOf(event.deployment);
+  const trigger = triggerOf(event.executionInput);
+  return { taskToken, executionArn, model, environment, modelPackageArn, approvers, timeoutSeconds, evidence, evaluationDataUri, trigger, deployment };
 }
 
 interface Settings {
@@ -199,6 +209,9 @@ export function messageOf(request: ApprovalRequest, approver: string, link: stri
     'All metrics of the candidate:',
     ...(metricNames.length > 0 ? metricNames.map((name) => `  ${name}: ${formatNumber(evidence.metrics[name])}`) : ['  (none reported)']),
     '',
+    `Approving deploys to: ${deploymentLine(request)}`,
+    `Triggered by: ${triggerLine(request)}`,
+    `Evaluation data: ${request.evaluationDataUri ?? 'not recorded'}`,
     `Training data: ${evidence.trainingDataUri}`,
     `Training data manifest: ${evidence.trainingDataManifestUri}`,
     `Training job: ${evidence.trainingJobArn}`,
@@ -257,6 +270,9 @@ export async function handler(event: unknown): Promise<RequestApprovalResult> {
     modelPackageArn: input.modelPackageArn,
     approvers: input.approvers,
     evidence: input.evidence,
+    evaluationDataUri: input.evaluationDataUri,
+    trigger: input.trigger,
+    deployment: input.deployment,
     requestedAt: new Date(now * 1000).toISOString(),
     expiresAt,
     ttl: expiresAt + TTL_AFTER_EXPIRY_SECONDS,

@@ -52,6 +52,56 @@ export interface RequestApprovalEvent {
   readonly timeoutSeconds: number;
   /** What the approver is shown. */
   readonly evidence: ApprovalEvidence;
+  /** The held-out data the candidate was evaluated on (`$.evaluationDataUri`, the default already applied). */
+  readonly evaluationDataUri: string;
+  /** `$$.Execution.Input`: only its `trigger` is read (and stored, as an {@link ApprovalTrigger}). */
+  readonly executionInput: unknown;
+  /** What approving deploys, and how: static, from the model's serving settings in this environment. */
+  readonly deployment: ApprovalDeploymentTarget;
+}
+
+/** What started the run: the execution input's `trigger` (lambda/retrain-trigger writes it for schedule and drift). */
+export interface ApprovalTrigger {
+  /** `unspecified` when the input has no trigger, or one of another type. */
+  readonly type: 'manual' | 'schedule' | 'drift' | 'unspecified';
+  /** The CloudWatch alarm of a drift retraining. */
+  readonly alarmName?: string;
+  /** Why, as the trigger says (an alarm's reason, the schedule that was due). */
+  readonly reason?: string;
+  /** When the alarm changed state or the schedule was due, as given. */
+  readonly time?: string;
+}
+
+/** How an update moves traffic to the approved model (SageMaker deployment guardrails, blue/green). */
+export interface ApprovalRollout {
+  readonly strategy: 'canary' | 'linear' | 'all-at-once';
+  /** Canary size or linear step, percent of the fleet's capacity (not used by all-at-once). */
+  readonly trafficPercent: number;
+  /** Seconds the alarms are watched after each traffic shift. */
+  readonly waitSeconds: number;
+  /** Seconds the old fleet stays up after all traffic moved. */
+  readonly terminationWaitSeconds: number;
+  readonly maximumExecutionTimeoutSeconds: number;
+}
+
+/** The endpoint an approved candidate is deployed to. */
+export interface ApprovalDeploymentTarget {
+  readonly endpointName: string;
+  readonly mode: 'realtime' | 'serverless';
+  /** Real-time only. */
+  readonly instanceType?: string;
+  /** Real-time only: instances of a new endpoint (autoscaling may keep another count on an update). */
+  readonly instanceCount?: number;
+  /** Real-time only, when autoscaling is on. */
+  readonly autoscaling?: { readonly minInstances: number; readonly maxInstances: number };
+  /** Serverless only. */
+  readonly memoryMb?: number;
+  /** Serverless only. */
+  readonly maxConcurrency?: number;
+  /** Real-time only: how an update of an existing endpoint shifts traffic. */
+  readonly rollout?: ApprovalRollout;
+  /** Real-time only: alarms that roll an update back while it runs. */
+  readonly rollbackAlarmNames?: string[];
 }
 
 /** The evidence shown to approvers (and stored in the decision record). */
@@ -77,8 +127,14 @@ export interface ApprovalEvidence {
 /** Status of a request. */
 export type ApprovalStatus = 'PENDING' | 'APPROVED' | 'REJECTED';
 
-/** One DynamoDB item. The task token never leaves this table (never in a URL, a message or a log). */
-export interface ApprovalRequest extends Omit<RequestApprovalEvent, 'timeoutSeconds'> {
+/**
+ * One DynamoDB item. The task token never leaves this table (never in a URL, a message or a log).
+ * The run's context (evaluation data, trigger, deployment target) is absent from items stored before it was recorded.
+ */
+export interface ApprovalRequest extends Omit<RequestApprovalEvent, 'timeoutSeconds' | 'executionInput' | 'evaluationDataUri' | 'deployment'> {
+  readonly evaluationDataUri?: string;
+  readonly trigger?: ApprovalTrigger;
+  readonly deployment?: ApprovalDeploymentTarget;
   /** 22+ characters of base64url randomness (128 bits at least). */
   readonly requestId: string;
   /** ISO time the request was made. */

@@ -5,7 +5,8 @@ import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-sec
 import { PublishCommand, PublishCommandInput, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
-import { handler, requestIdOf } from '../../lambda/request-approval';
+import { handler, requestIdOf, validate } from '../../lambda/request-approval';
+import { MAX_TRIGGER_REASON } from '../../lambda/request-approval/context';
 import { ENV } from '../../lambda/shared/approval-contract';
 import { verifyLink } from '../../lambda/shared/approval-links';
 
@@ -33,6 +34,16 @@ const EVIDENCE = {
   trainingDataManifestUri: 's3://artifacts-bucket/models/churn/runs/run-42/data-manifest.json',
   trainingJobArn: 'arn:aws:sagemaker:eu-west-1:111122223333:training-job/churn-t1234',
 };
+const DEPLOYMENT = {
+  endpointName: 'mlops-dev-churn', mode: 'realtime', instanceType: 'ml.m5.large', instanceCount: 2,
+  autoscaling: { minInstances: 2, maxInstances: 4 },
+  rollout: { strategy: 'canary', trafficPercent: 25, waitSeconds: 600, terminationWaitSeconds: 300, maximumExecutionTimeoutSeconds: 3600 },
+  rollbackAlarmNames: ['mlops-dev-churn-5xx', 'mlops-dev-churn-latency'],
+};
+const STORED_TRIGGER = {
+  type: 'drift', alarmName: 'mlops-dev-churn-drift', reason: 'Threshold Crossed: 1 datapoint [0.31] was greater than the threshold (0.2).',
+  time: '2026-11-22T08:55:00.000Z',
+};
 const EVENT = {
   taskToken: TOKEN,
   executionArn: EXECUTION,
@@ -42,6 +53,13 @@ const EVENT = {
   approvers: ['alice@example.com', 'Bob@Example.org'],
   timeoutSeconds: 86_400,
   evidence: EVIDENCE,
+  evaluationDataUri: 's3://curated-bucket/churn/test/',
+  executionInput: {
+    trainingDataUri: 's3://curated-bucket/churn/2026-11-22/',
+    trigger: { type: 'drift', alarmName: 'mlops-dev-churn-drift', alarmArn: 'arn:aws:cloudwatch:eu-west-1:111122223333:alarm:mlops-dev-churn-drift',
+      reason: 'Threshold Crossed: 1 datapoint [0.31] was greater than the threshold (0.2).', time: '2026-11-22T08:55:00.000Z', eventId: 'e-1' },
+  },
+  deployment: DEPLOYMENT,
 };
 const EXPIRES = NOW + 86_400;
 
@@ -111,6 +129,10 @@ describe('request-approval', () => {
       modelPackageArn: PACKAGE,
       approvers: ['alice@example.com', 'bob@example.org'],
       evidence: EVIDENCE,
+      // The execution input is reduced to its trigger; the deployment target is stored as sent.
+      evaluationDataUri: 's3://curated-bucket/churn/test/',
+      trigger: STORED_TRIGGER,
+      deployment: DEPLOYMENT,
       requestedAt: new Date(NOW * 1000).toISOString(),
       expiresAt: EXPIRES,
       ttl: EXPIRES + 30 * 24 * 3600,
@@ -155,6 +177,9 @@ describe('request-approval', () => {
       '  rmse: 0.3',
       '  samples: 1000',
       '',
+      'Approving deploys to: endpoint mlops-dev-churn (real-time, 2 x ml.m5.large, canary 25 %)',
+      'Triggered by: drift (alarm mlops-dev-churn-drift)',
+      'Evaluation data: s3://curated-bucket/churn/test/',
       'Training data: s3://curated-bucket/churn/2026-11-22/',
       'Training data manifest: s3://artifacts-bucket/models/churn/runs/run-42/data-manifest.json',
       'Training job: arn:aws:sagemaker:eu-west-1:111122223333:training-job/churn-t1234',
@@ -297,6 +322,14 @@ describe('request-approval', () => {
     ['a training data URL', { ...EVENT, evidence: { ...EVIDENCE, trainingDataUri: 'https://example.com/data' } }, /evidence\.trainingDataUri is "https:\/\/example.com\/data"; expected an s3:\/\/bucket\/key URI/],
     ['no manifest URI', { ...EVENT, evidence: { ...EVIDENCE, trainingDataManifestUri: undefined } }, /evidence\.trainingDataManifestUri is missing; expected an s3:\/\/bucket\/key URI/],
     ['a bad training job ARN', { ...EVENT, evidence: { ...EVIDENCE, trainingJobArn: 'churn-t1234' } }, /evidence\.trainingJobArn is "churn-t1234"; expected a SageMaker training job ARN/],
+    ['no evaluation data', { ...EVENT, evaluationDataUri: undefined }, /evaluationDataUri is missing; expected an s3:\/\/bucket\/key URI/],
+    ['no deployment target', { ...EVENT, deployment: undefined }, /deployment is missing; expected an object with endpointName and mode/],
+    ['an unknown deployment mode', { ...EVENT, deployment: { ...DEPLOYMENT, mode: 'batch' } }, /deployment\.mode is "batch"; expected "realtime" or "serverless"/],
+    ['a bad endpoint name', { ...EVENT, deployment: { ...DEPLOYMENT, endpointName: 'a_b' } }, /deployment\.endpointName is "a_b"; expected a SageMaker endpoint name/],
+    ['an unknown rollout strategy', { ...EVENT, deployment: { ...DEPLOYMENT, rollout: { ...DEPLOYMENT.rollout, strategy: 'blue' } } },
+      /deployment\.rollout\.strategy is "blue"; expected "canary", "linear", "all-at-once"/],
+    ['a real-time target without instance count', { ...EVENT, deployment: { ...DEPLOYMENT, instanceCount: undefined } }, /deployment\.instanceCount is missing; expected an integer from 1 to 1000/],
+    ['alarm names that are not a list', { ...EVENT, deployment: { ...DEPLOYMENT, rollbackAlarmNames: 'x' } }, /deployment\.rollbackAlarmNames is "x"; expected an array of at most 10/],
   ])('%s is refused with a clear message before any AWS call', async (_name, event, message) => {
     await expect(handler(event)).rejects.toMatchObject({ name: 'InvalidEventError', message: expect.stringMatching(message) });
     noCalls();
@@ -368,4 +401,53 @@ describe('request-approval', () => {
       expect(text).not.toContain(TOKEN.slice(0, 40));
     }
   });
+});
+
+describe('the run context approvers are shown', () => {
+  test.each([
+    ['no execution input', undefined, { type: 'unspecified' }],
+    ['an input without trigger', { trainingDataUri: 's3://b/k/' }, { type: 'unspecified' }],
+    ['a manual trigger', { trigger: { type: 'manual', reason: 'new features' } }, { type: 'manual', reason: 'new features' }],
+    ['a schedule', { trigger: { type: 'schedule', reason: 'scheduled retraining of churn due at 2026-11-22T06:00:00Z', time: '2026-11-22T06:00:00Z' } },
+      { type: 'schedule', reason: 'scheduled retraining of churn due at 2026-11-22T06:00:00Z', time: '2026-11-22T06:00:00Z' }],
+    ['an alarm given as an object', { trigger: { type: 'drift', alarm: { name: 'a-drift' } } }, { type: 'drift', alarmName: 'a-drift' }],
+    ['an unknown type, control characters in the reason', { trigger: { type: 'cron', reason: 'x\u0000\u0085y' } }, { type: 'unspecified', reason: 'x y' }],
+  ])('%s: the stored trigger keeps only what it says', (_name, executionInput, expected) => {
+    expect(validate({ ...EVENT, executionInput }).trigger).toEqual(expected);
+  });
+
+  test('a long reason is cut, so one alarm cannot fill the item', () => {
+    const reason = validate({ ...EVENT, executionInput: { trigger: { type: 'drift', reason: 'r'.repeat(5000) } } }).trigger?.reason;
+    expect(reason).toHaveLength(MAX_TRIGGER_REASON);
+    expect(reason?.endsWith('...')).toBe(true);
+  });
+
+  test('a serverless target keeps only its own fields; the message names it', async () => {
+    const serverless = { endpointName: 'mlops-dev-churn', mode: 'serverless', memoryMb: 2048, maxConcurrency: 5, instanceType: 'ml.m5.large' };
+    expect(validate({ ...EVENT, deployment: serverless }).deployment).toEqual({ endpointName: 'mlops-dev-churn', mode: 'serverless', memoryMb: 2048, maxConcurrency: 5 });
+    await handler({ ...EVENT, approvers: ['alice@example.com'], deployment: serverless, executionInput: {} });
+    expect(publishes()[0].Message).toContain('Approving deploys to: endpoint mlops-dev-churn (serverless, 2048 MB)\nTriggered by: not stated in the execution input\n');
+  });
+
+  test('the payload the synthesized prod pipeline sends passes validation with its trigger, evaluation data and deployment target', async () => {
+    const { models } = await import('../../config/models');
+    const { buildTestApp } = await import('../helpers');
+    const { definitionOf, INPUT, overrides, run } = await import('../pipelines/fixtures');
+    const prod = definitionOf(buildTestApp({ env: 'prod' }, { models, modelsSource: 'config/models.ts' }).stacks.models.churn);
+    const input = { ...INPUT, trigger: { type: 'drift', alarmName: 'mlops-prod-churn-drift', time: '2026-11-22T08:55:00Z' } };
+    const decided = { decision: 'rejected', approver: 'a@example.com', comment: 'no', decidedAt: '2026-11-22T12:00:00.000Z', requestId: 'r', recordUri: 's3://a/b.json' };
+    const result = await run(prod, input, { overrides: { ...overrides(0.96), RequestApproval: decided } });
+    const payload = (result.taskInputs.RequestApproval[0] as { Payload: Record<string, unknown> }).Payload;
+    const checked = validate(payload);
+    expect(checked.trigger).toEqual({ type: 'drift', alarmName: 'mlops-prod-churn-drift', time: '2026-11-22T08:55:00Z' });
+    expect(checked.evaluationDataUri).toMatch(/^s3:\/\/.+\/test\/$/);
+    expect(checked.deployment).toEqual(expect.objectContaining({
+      endpointName: 'mlops-prod-churn', mode: 'realtime', instanceType: expect.stringMatching(/^ml\./), instanceCount: expect.any(Number),
+      rollout: expect.objectContaining({ strategy: expect.stringMatching(/^(canary|linear|all-at-once)$/) }),
+      rollbackAlarmNames: expect.arrayContaining([expect.any(String)]),
+    }));
+    // Without a trigger in the input the state does not fail: the page says it was not stated.
+    const bare = await run(prod, { trainingDataUri: INPUT.trainingDataUri }, { overrides: { ...overrides(0.96), RequestApproval: decided } });
+    expect(validate((bare.taskInputs.RequestApproval[0] as { Payload: unknown }).Payload).trigger).toEqual({ type: 'unspecified' });
+  }, 60_000);
 });
