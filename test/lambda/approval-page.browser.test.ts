@@ -1,20 +1,19 @@
-import { existsSync, mkdirSync } from 'fs';
+import { mkdirSync } from 'fs';
 import path from 'path';
 import { SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { Browser, BrowserContext, chromium, Page } from 'playwright-core';
+import { Browser, BrowserContext, Page } from 'playwright-core';
 import 'aws-sdk-client-mock-jest';
 import { handler } from '../../lambda/approval-page';
+import { launchTestBrowser } from '../helpers/browser';
 import { DEMO_ENV, demoRequest, mockApprovalAws, RunningServer, signedPath, startApprovalPageServer } from '../../scripts/approval-page-server';
 
 /**
  * The real approval-page handler served over HTTP on 127.0.0.1 (scripts/approval-page-server.ts),
- * AWS mocked in this process (aws-sdk-client-mock), driven by Debian Chromium through playwright-core
+ * AWS mocked in this process (aws-sdk-client-mock), driven by Chromium (test/helpers/browser.ts) through playwright-core
  * with JavaScript disabled (the page must work without it). Screenshots go to test-artifacts/; the
  * evidence page is also saved to docs/images/approval-page.png for the approver's guide.
  */
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const ROOT = path.join(__dirname, '..', '..');
 const ARTIFACTS = path.join(ROOT, 'test-artifacts');
 const DOCS_IMAGE = path.join(ROOT, 'docs', 'images', 'approval-page.png');
@@ -53,10 +52,6 @@ async function expectNoTokenOnPage(): Promise<void> {
 }
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(`Debian Chromium is missing at ${CHROMIUM}: the browser test of the approval page cannot run. `
-      + 'Install it with `apt-get update && apt-get install -y chromium` (.ci/run does this in CI).');
-  }
   Object.assign(process.env, DEMO_ENV);
   const realNow = Date.now.bind(Date);
   const offset = FIXED_NOW_MS - realNow();
@@ -70,7 +65,7 @@ beforeAll(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
   mkdirSync(path.dirname(DOCS_IMAGE), { recursive: true });
   server = await startApprovalPageServer(handler);
-  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+  browser = await launchTestBrowser();
 });
 
 afterAll(async () => {

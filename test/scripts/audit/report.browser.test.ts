@@ -1,17 +1,16 @@
-import { existsSync, mkdirSync, readFileSync } from 'fs';
+import { mkdirSync, readFileSync } from 'fs';
 import path from 'path';
-import { Browser, chromium, Page } from 'playwright-core';
+import { Browser, Page } from 'playwright-core';
 import { main } from '../../../scripts/audit/main';
+import { launchTestBrowser } from '../../helpers/browser';
 import { NOW } from '../../helpers/lineage-fixtures';
 import { FakeAws, prodWorld } from './fake-aws';
 
 /**
- * The HTML report (`--format html`) of an audit with a finding, opened from a file in Debian
- * Chromium (playwright-core), as an auditor would open it: self-contained, no script, every value
+ * The HTML report (`--format html`) of an audit with a finding, opened from a file in Chromium
+ * (test/helpers/browser.ts, through playwright-core), as an auditor would open it: self-contained, no script, every value
  * escaped. The screenshot goes to test-artifacts/mlops-audit-report.png.
  */
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const ARTIFACTS = path.join(__dirname, '..', '..', '..', 'test-artifacts');
 /** An approver's comment that tries to inject markup: it must show as text. */
 const HOSTILE = 'Looks fine <script>document.title="pwned"</script><img src=x onerror="document.title=\'pwned\'"> & "quoted"';
@@ -24,9 +23,6 @@ const requests: string[] = [];
 const consoleErrors: string[] = [];
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(`Debian Chromium is missing at ${CHROMIUM}: the browser test of the audit report cannot run. Install it with \`apt-get update && apt-get install -y chromium\` (.ci/run does this in CI).`);
-  }
   // GIVEN the production history, with one training data version deleted and a hostile comment in the decision record
   const { v14 } = prodWorld(aws);
   aws.deleteVersion(v14.buckets.curated, v14.dataObjects[2].key, v14.dataObjects[2].versionId);
@@ -41,7 +37,7 @@ beforeAll(async () => {
   expect(stderr).toBe(`Report written to ${file}: 1 error.\n`);
   html = readFileSync(file, 'utf8');
 
-  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+  browser = await launchTestBrowser();
   const context = await browser.newContext({ viewport: { width: 1200, height: 900 }, deviceScaleFactor: 1, locale: 'en-GB', timezoneId: 'UTC' });
   page = await context.newPage();
   page.on('request', (r) => requests.push(r.url()));
