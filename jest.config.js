@@ -5,6 +5,6 @@ module.exports = {
   testMatch: ['**/*.test.ts'],
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json', diagnostics: false }] },
   testTimeout: 120000,
-  // Polyfills for Node 22 APIs used by test-only dependencies (we run Node 20).
-  setupFiles: ['<rootDir>/test/setup/polyfills.ts'],
+  // Polyfills for Node 22 APIs used by test-only dependencies (Node 20 still runs the tests); quiet output of passing tests.
+  setupFiles: ['<rootDir>/test/setup/polyfills.ts', '<rootDir>/test/setup/quiet-output.ts'],
 };

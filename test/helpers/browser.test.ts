@@ -84,7 +84,8 @@ test('when nothing works, the error names the three places tried and why each fa
   expect(error?.message).toBe([
     'No Chromium for the browser tests. Tried, in order:',
     '  - CHROMIUM_PATH: not set',
-    '  - system Chromium (/usr/bin/chromium, /usr/bin/chromium-browser, /usr/bin/google-chrome): /usr/bin/google-chrome did not launch: Failed to launch',
+    '  - system Chromium (/usr/bin/chromium, /usr/bin/chromium-browser, /usr/bin/google-chrome): '
+      + '/usr/bin/google-chrome did not launch: Failed to launch',
     '  - npm package @sparticuz/chromium: its Chromium is built for Linux x64; this is darwin arm64',
     'Set CHROMIUM_PATH to a Chrome or Chromium executable (on macOS: the binary inside Google Chrome.app or Chromium.app), '
       + 'install a system Chromium, or run `npm ci` on Linux x64 for @sparticuz/chromium.',

@@ -124,7 +124,9 @@ function unpack(entry: string, packageDir: string, target: string): void {
   const script = `const m = await import(${JSON.stringify(`file://${entry}`)});
     process.stdout.write(await m.default.executablePath());
     await m.inflate(${JSON.stringify(path.join(packageDir, 'bin', 'al2023.tar.br'))});`;
-  const run = spawnSync(process.execPath, ['--input-type=module', '-e', script], { env: { ...process.env, TMPDIR: scratch }, encoding: 'utf8', timeout: 120_000 });
+  const run = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
+    env: { ...process.env, TMPDIR: scratch }, encoding: 'utf8', timeout: 120_000,
+  });
   if (run.status !== 0 || run.stdout !== path.join(scratch, 'chromium')) {
     rmSync(scratch, { recursive: true, force: true });
     throw new Error(`unpacking failed (exit ${run.status}): ${(run.stderr || run.error?.message || run.stdout).trim().split('\n')[0]}`);
