@@ -23,6 +23,7 @@ import { ResolvedServing, resolveServing, servingSettingsFor } from '../config/s
 import { containerImage } from './container-images';
 import { ModelFeatureGroup } from './model-feature-group';
 import { ModelRegistry } from './model-registry';
+import { TeamAccess } from './team-access';
 
 /** Properties of {@link MlopsModel}. */
 export interface MlopsModelProps {
@@ -71,6 +72,8 @@ export class MlopsModel extends Construct {
   public readonly serving: ResolvedServing;
   /** Drift statistics, drift alarms and the retraining trigger (real-time endpoints with data capture). */
   public readonly monitoring?: ModelMonitoring;
+  /** The team's managed policy and the training data pointer (docs/first-run.md). */
+  public readonly teamAccess: TeamAccess;
   private readonly pipelineFunctions: lambda.IFunction[];
 
   constructor(scope: Construct, id: string, props: MlopsModelProps) {
@@ -407,6 +410,7 @@ export class MlopsModel extends Construct {
         retraining: model.retraining,
       });
     }
+    this.teamAccess = new TeamAccess(this, 'TeamAccess', { modelName: model.name, platform, model: this });
     // What the pipeline will run, for `npm run cost` (scripts/cost): endpoints and jobs are not
     // CloudFormation resources, so the estimate reads them from the template's metadata.
     const sv = this.serving;
