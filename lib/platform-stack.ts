@@ -1,4 +1,4 @@
-import { Duration, Stack, StackProps, Tags } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Stack, StackProps, Tags } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -9,7 +9,7 @@ import { AccessLogBucket } from './platform/access-log-bucket';
 import { AuditorAccess } from './platform/auditor-access';
 import { ApiGatewayAccount } from './platform/api-gateway-account';
 import { AuditTrail } from './platform/audit-trail';
-import { DataLake, DataLakeArea } from './platform/data-lake';
+import { DATA_LAKE_AREAS, DataLake, DataLakeArea } from './platform/data-lake';
 import { Notifications } from './platform/notifications';
 import { PlatformKeys } from './platform/platform-keys';
 import { IPlatform, publishPlatformParameters } from './platform/platform-reference';
@@ -78,6 +78,19 @@ export class PlatformStack extends Stack implements IPlatform {
     publishPlatformParameters(this, this);
     // Read-only access for auditors and the `mlops-audit` command (docs/auditing.md).
     this.auditorAccess = new AuditorAccess(this, 'Auditors', { platform: this });
+    this.addOutputs();
+  }
+
+  /** What people look up after a deploy (README, docs/teardown.md); outputs only, never exports. */
+  private addOutputs(): void {
+    for (const area of DATA_LAKE_AREAS) {
+      const id = `${area[0].toUpperCase()}${area.slice(1)}BucketName`;
+      new CfnOutput(this, id, { value: this.dataLake.buckets[area].bucketName, description: `The data lake's ${area} bucket` });
+    }
+    new CfnOutput(this, 'AuditBucketName', { value: this.audit.bucket.bucketName, description: 'The Object Lock audit bucket (trail, decisions, lineage)' });
+    new CfnOutput(this, 'AuditorPolicyArn', { value: this.auditorAccess.managedPolicy.managedPolicyArn, description: 'The auditors\' read-only managed policy' });
+    new CfnOutput(this, 'PipelineTopicArn', { value: this.notifications.pipelineTopic.topicArn, description: 'Pipeline notifications (SNS)' });
+    new CfnOutput(this, 'AlarmTopicArn', { value: this.notifications.alarmTopic.topicArn, description: 'Alarm notifications (SNS)' });
   }
 
   public get dataKey(): kms.IKey { return this.keys.dataKey; }

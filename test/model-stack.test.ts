@@ -1,4 +1,4 @@
-import { Stack } from 'aws-cdk-lib';
+import { CfnElement, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { models } from '../config/models';
 import { ModelDeclaration } from '../lib/config/model';
@@ -310,3 +310,32 @@ describe('ModelStack', () => {
     void Match;
   });
 });
+
+describe('ModelStack outputs', () => {
+  test('name the pipeline, registry, feature group, endpoint and dashboard, never as exports', () => {
+    const outputs = churn.toJSON().Outputs as Record<string, { Value: unknown; Export?: unknown }>;
+    expect(Object.keys(outputs).sort()).toEqual([
+      'DashboardName', 'DashboardUrl', 'EndpointName', 'FeatureGroupName', 'ModelPackageGroupName', 'StateMachineArn',
+    ]);
+    expect(Object.values(outputs).filter((o) => o.Export !== undefined)).toEqual([]);
+    expect(outputs.StateMachineArn.Value).toEqual({ Ref: only(churn, 'AWS::StepFunctions::StateMachine')[0] });
+    const dashboardRef = { Ref: only(churn, 'AWS::CloudWatch::Dashboard')[0] };
+    expect(outputs.DashboardName.Value).toEqual(dashboardRef);
+    expect(JSON.stringify(outputs.DashboardUrl.Value)).toContain(`#dashboards:name=",${JSON.stringify(dashboardRef)}`);
+    expect(outputs.ModelPackageGroupName.Value).toBe(only(churn, 'AWS::SageMaker::ModelPackageGroup')[1].Properties.ModelPackageGroupName);
+    expect(outputs.FeatureGroupName.Value).toBe(only(churn, 'AWS::SageMaker::FeatureGroup')[1].Properties.FeatureGroupName);
+    expect(outputs.EndpointName.Value).toBe(stacks.models.churn.model.endpoint.endpointName);
+  });
+
+  test('with human approval (prod), the approval page URL too', () => {
+    const prod = buildTestApp({ env: 'prod' }, { models, modelsSource: 'config/models.ts' }).stacks.models.churn;
+    const outputs = Template.fromStack(prod).toJSON().Outputs as Record<string, { Value: unknown; Export?: unknown }>;
+    expect(outputs.ApprovalPageUrl).toBeDefined();
+    const text = JSON.stringify(outputs.ApprovalPageUrl.Value);
+    expect(text).toContain(`{"Ref":"${prod.getLogicalId(prod.model.approvalGate!.api.node.defaultChild as CfnElement)}"}`);
+    const stage = prod.model.approvalGate!.api.deploymentStage;
+    expect(text).toContain(`{"Ref":"${prod.getLogicalId(stage.node.defaultChild as CfnElement)}"},"/"]`);
+    expect(Object.values(outputs).filter((o) => o.Export !== undefined)).toEqual([]);
+  });
+});
+

@@ -1,3 +1,4 @@
+import { CfnElement } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { buildTestApp } from './helpers';
 
@@ -256,7 +257,7 @@ describe('PlatformStack', () => {
   });
 
   test('no CloudFormation exports: consumers read SSM parameters', () => {
-    expect(devT.toJSON().Outputs ?? {}).toEqual({});
+    expect(Object.values(devT.toJSON().Outputs).filter((o) => (o as { Export?: unknown }).Export !== undefined)).toEqual([]);
     const params = devT.findResources('AWS::SSM::Parameter') as Record<string, Resource>;
     const names = Object.values(params).map((p) => p.Properties.Name).sort();
     expect(names).toEqual([
@@ -296,4 +297,20 @@ describe('PlatformStack', () => {
     });
     expect(stacks.platform.stackName).toBe('acme-dev-platform');
   });
+
+  test('outputs name what people look up after a deploy: the lake and audit buckets, the auditor policy, the topics', () => {
+    const outputs = devT.toJSON().Outputs as Record<string, { Value: unknown; Export?: unknown }>;
+    expect(Object.keys(outputs).sort()).toEqual([
+      'AlarmTopicArn', 'ArtifactsBucketName', 'AuditBucketName', 'AuditorPolicyArn', 'CaptureBucketName',
+      'CuratedBucketName', 'FeaturesBucketName', 'PipelineTopicArn', 'RawBucketName',
+    ]);
+    const refOf = (type: string, match: (r: Resource) => boolean = () => true) => ({ Ref: logicalIdOf(devT, type, match) });
+    expect(outputs.AuditBucketName.Value).toEqual(refOf('AWS::S3::Bucket', (r) => r.Properties.ObjectLockConfiguration?.Rule !== undefined));
+    expect(outputs.AuditorPolicyArn.Value).toEqual(refOf('AWS::IAM::ManagedPolicy', (r) => JSON.stringify(r).includes('s3:GetObjectRetention')));
+    const lake = ['Raw', 'Curated', 'Features', 'Artifacts', 'Capture'].map((area) => outputs[`${area}BucketName`].Value);
+    expect(lake).toEqual(expect.arrayContaining(lakeBuckets(devT).map(([id]) => ({ Ref: id }))));
+    expect(new Set(lake.map((v) => JSON.stringify(v))).size).toBe(5);
+    expect(outputs.RawBucketName.Value).toEqual({ Ref: dev.getLogicalId(dev.dataLake.buckets.raw.node.defaultChild as CfnElement) });
+  });
 });
+
