@@ -2,6 +2,7 @@ import { App, CfnResource, IPolicyValidationContext, IPolicyValidationPlugin, Po
 import { flattenCfnReference } from 'cdk-nag/lib/utils/flatten-cfn-reference';
 import { AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks } from 'cdk-nag';
 import { IConstruct } from 'constructs';
+import { ConfigError } from './config/schema';
 import { CachedCloudFormationValidatePlugin } from './private/cached-cfn-validate';
 import { ControlTowerGuardValidator } from './private/control-tower-guard';
 
@@ -22,6 +23,27 @@ export function addComplianceChecks(app: App): void {
     new EveryFindingIsAnError(new HIPAASecurityChecks(app)),
     new EveryFindingIsAnError(new ControlTowerGuardValidator()),
   );
+}
+
+/** The context key that turns the compliance packs on or off: `-c compliance=on|off`. */
+export const COMPLIANCE_CONTEXT = 'compliance';
+
+/**
+ * Whether the compliance packs should run for this synthesis: `-c compliance=on` or `off` decides;
+ * without it they run unless no stack is synthesized for deployment. The CDK CLI tells the app so
+ * through the `aws:cdk:bundling-stacks` context: `["**"]` (or the named stacks) for `synth`,
+ * `deploy`, `diff`, `watch` and `import`, `[]` for every other command (`ls`, `destroy`, ...).
+ * An app built without the CLI (tests, scripts) gets no such context and runs them.
+ */
+export function complianceChecksRequested(scope: IConstruct): boolean {
+  const value: unknown = scope.node.tryGetContext(COMPLIANCE_CONTEXT);
+  if (value === 'on' || value === true || value === 'true') return true;
+  if (value === 'off' || value === false || value === 'false') return false;
+  if (value !== undefined) {
+    throw new ConfigError('the -c context', [{ path: COMPLIANCE_CONTEXT, got: JSON.stringify(value), expected: '"on" or "off"' }]);
+  }
+  const bundling: unknown = scope.node.tryGetContext('aws:cdk:bundling-stacks');
+  return !(Array.isArray(bundling) && bundling.length === 0);
 }
 
 /**

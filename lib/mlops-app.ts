@@ -1,5 +1,5 @@
 import { App, Tags } from 'aws-cdk-lib';
-import { addComplianceChecks } from './compliance';
+import { addComplianceChecks, complianceChecksRequested } from './compliance';
 import { loadConfiguration, readJsonConfig, SelectedEnvironment } from './config/load';
 import { ModelStack } from './model-stack';
 import { PlatformStack } from './platform-stack';
@@ -25,7 +25,8 @@ export interface MlopsAppOptions {
   /**
    * Run the compliance packs (cdk-nag and Control Tower controls) on synthesis.
    *
-   * @default true
+   * @default - the `compliance` context (`-c compliance=on|off`); without it, on unless the CLI
+   * synthesizes no stack for deployment (`cdk ls`, `cdk destroy`): see {@link complianceChecksRequested}
    */
   readonly complianceChecks?: boolean;
 }
@@ -49,6 +50,7 @@ export interface MlopsStacks {
  * included) and nothing is synthesized.
  */
 export function buildMlopsApp(app: App, options: MlopsAppOptions): MlopsStacks {
+  const checks = options.complianceChecks ?? complianceChecksRequested(app);
   const file = app.node.tryGetContext('config');
   const raw = typeof file === 'string' ? readJsonConfig(file) : options.config;
   const source = typeof file === 'string' ? file : options.configSource;
@@ -91,6 +93,6 @@ export function buildMlopsApp(app: App, options: MlopsAppOptions): MlopsStacks {
     models[declaration.name] = stack;
   }
 
-  if (options.complianceChecks ?? true) addComplianceChecks(app);
+  if (checks) addComplianceChecks(app);
   return { selected, platform, models };
 }

@@ -2,6 +2,9 @@ import { spawnSync } from 'child_process';
 import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
+import { App } from 'aws-cdk-lib';
+import { complianceChecksRequested } from '../../lib/compliance';
+import { ConfigError } from '../../lib/config/schema';
 import { CDK_JSON_CONTEXT, defaultConfig } from '../helpers';
 
 const ROOT = join(__dirname, '..', '..');
@@ -78,3 +81,29 @@ describe('bin/app.ts', () => {
     expect(existsSync(join(result.outdir, 'mlops-dev-platform.template.json'))).toBe(true);
   });
 });
+
+describe('the compliance switch (-c compliance=on|off)', () => {
+  const requested = (context: Record<string, unknown>) => complianceChecksRequested(new App({ context }));
+
+  test('without it, the packs run when the CLI synthesizes for deployment (synth, deploy, diff) and not for cdk ls or destroy', () => {
+    // The CLI passes the stacks to bundle: ["**"] (or the selected ones) for synth, deploy, diff, watch, import; [] otherwise.
+    expect(requested({ 'aws:cdk:bundling-stacks': ['**'] })).toBe(true);
+    expect(requested({ 'aws:cdk:bundling-stacks': ['mlops-dev-platform'] })).toBe(true);
+    expect(requested({ 'aws:cdk:bundling-stacks': [] })).toBe(false);
+    expect(requested({})).toBe(true);
+  });
+
+  test('on and off override the default either way; anything else is a configuration error', () => {
+    expect(requested({ 'compliance': 'on', 'aws:cdk:bundling-stacks': [] })).toBe(true);
+    expect(requested({ 'compliance': 'off', 'aws:cdk:bundling-stacks': ['**'] })).toBe(false);
+    expect(() => requested({ compliance: 'maybe' })).toThrow(ConfigError);
+  });
+
+  test('a bad value fails the app before anything is written', () => {
+    const result = runApp({ compliance: 'maybe' });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('compliance: got "maybe"; expected "on" or "off"');
+    expect(readdirSync(result.outdir)).toEqual([]);
+  });
+});
+
