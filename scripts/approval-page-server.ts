@@ -159,10 +159,21 @@ export function demoRequest(nowSeconds: number, overrides: Partial<ApprovalReque
       candidateValue: 0.9134,
       approvedValue: 0.8971,
       approvedModelPackageArn: 'arn:aws:sagemaker:eu-west-1:123456789012:model-package/mlops-churn/12',
-      metrics: { auc: 0.9134, accuracy: 0.8712, f1: 0.7943, precision: 0.8125, recall: 0.7769, logloss: 0.2871 },
+      // The metrics pipelines/scripts/evaluate.py writes.
+      metrics: { auc: 0.9134, accuracy: 0.8712, rmse: 0.3127, samples: 200 },
       trainingDataUri: 's3://mlops-prod-curated/churn/2026-11-22/',
       trainingDataManifestUri: 's3://mlops-prod-artifacts/models/churn/runs/run-2026-11-22-0900/data-manifest.json',
       trainingJobArn: 'arn:aws:sagemaker:eu-west-1:123456789012:training-job/churn-run-2026-11-22-0900',
+    },
+    evaluationDataUri: 's3://mlops-prod-curated/churn/test/',
+    trigger: {
+      type: 'drift', alarmName: 'mlops-prod-churn-prediction-drift', time: new Date((requestedAt - 3 * 3600) * 1000).toISOString(),
+      reason: 'Threshold Crossed: 3 out of the last 3 datapoints were greater than the threshold (0.2).',
+    },
+    deployment: {
+      endpointName: 'mlops-prod-churn', mode: 'realtime', instanceType: 'ml.m5.large', instanceCount: 2, autoscaling: { minInstances: 2, maxInstances: 4 },
+      rollout: { strategy: 'canary', trafficPercent: 25, waitSeconds: 600, terminationWaitSeconds: 300, maximumExecutionTimeoutSeconds: 3300 },
+      rollbackAlarmNames: ['mlops-prod-churn-5xx', 'mlops-prod-churn-latency'],
     },
     requestedAt: new Date(requestedAt * 1000).toISOString(),
     expiresAt,

@@ -1,4 +1,6 @@
-import type { ApprovalDecision, ApprovalEvidence, ApprovalRequest, ApprovalStatus, LinkParameters } from '../shared/approval-contract';
+import type {
+  ApprovalDecision, ApprovalDeploymentTarget, ApprovalEvidence, ApprovalRequest, ApprovalStatus, ApprovalTrigger, LinkParameters,
+} from '../shared/approval-contract';
 
 /**
  * The approval page's HTML: escaping, number and time formatting, and every page the handler
@@ -134,6 +136,60 @@ function metricsTable(evidence: ApprovalEvidence): string {
   return `<table aria-describedby="metrics-heading"><thead><tr><th scope="col">Metric</th><th scope="col">Candidate value</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
 }
 
+/** `10 min`, `45 s`, `1 h 30 min` from seconds. */
+export function formatSeconds(seconds: number): string {
+  const h = Math.floor(seconds / 3600);
+  const m = Math.floor((seconds % 3600) / 60);
+  const s = seconds % 60;
+  const parts = [h ? `${h} h` : '', m ? `${m} min` : '', s || seconds === 0 ? `${s} s` : ''].filter(Boolean);
+  return parts.join(' ');
+}
+
+/** How an update moves traffic, in words: `canary: 25 % of capacity first, watched 10 min, then the rest`. */
+export function rolloutText(target: ApprovalDeploymentTarget): string {
+  const r = target.rollout;
+  if (target.mode === 'serverless') return 'none: serverless endpoints have no deployment guardrails, an update switches to the new model without staged traffic';
+  if (!r) return 'not recorded';
+  const wait = formatSeconds(r.waitSeconds);
+  const shift = r.strategy === 'canary' ? `canary: ${r.trafficPercent} % of capacity first, watched ${wait}, then the rest`
+    : r.strategy === 'linear' ? `linear: steps of ${r.trafficPercent} % of capacity, each watched ${wait}`
+      : `all at once, then watched ${wait}`;
+  return `${shift}; the old fleet is kept ${formatSeconds(r.terminationWaitSeconds)} more for a fast rollback; at most ${formatSeconds(r.maximumExecutionTimeoutSeconds)} in all`;
+}
+
+function servingText(target: ApprovalDeploymentTarget): string {
+  if (target.mode === 'serverless') return `serverless, ${formatNumber(target.memoryMb)} MB memory, at most ${formatNumber(target.maxConcurrency)} concurrent invocations`;
+  const scaling = target.autoscaling ? `, autoscaling ${target.autoscaling.minInstances} to ${target.autoscaling.maxInstances} instances` : ', fixed fleet';
+  return `real-time, ${formatNumber(target.instanceCount)} × ${String(target.instanceType)}${scaling}`;
+}
+
+/** What approving does: the endpoint, how it serves and how an update reaches it (absent from requests stored before it was recorded). */
+function deploymentSection(request: ApprovalRequest): string {
+  const target = request.deployment;
+  const update = target?.mode === 'serverless' ? 'an existing one is switched to it' : 'an existing one is updated as the rollout says, and rolls back by itself if an alarm fires';
+  const intro = `Approving marks the candidate package Approved and deploys it to the endpoint below in ${code(request.environment)}: `
+    + `a new endpoint is created with it; ${update}. Rejecting marks it Rejected and deploys nothing.`;
+  if (!target) return `<p>${intro}</p><p>The deployment target was not recorded with this request.</p>`;
+  const alarms = target.rollbackAlarmNames ?? [];
+  return `<p>${intro}</p>${definitions([
+    ['Endpoint', code(target.endpointName)],
+    ['Environment', code(request.environment)],
+    ['Serving', escapeHtml(servingText(target))],
+    ['Rollout of an update', escapeHtml(rolloutText(target))],
+    ...(target.mode === 'realtime' ? [['Rollback alarms', alarms.length > 0 ? alarms.map(code).join(', ') : 'none'] as const] : []),
+  ])}`;
+}
+
+/** `drift: alarm <name>`, `schedule`, `manual start` with the reason and time when given. */
+function triggerHtml(trigger: ApprovalTrigger | undefined): string {
+  if (!trigger) return 'not recorded with this request';
+  const head = trigger.type === 'unspecified' ? 'not stated in the execution input'
+    : trigger.type === 'drift' ? `drift${trigger.alarmName ? ` (alarm ${code(trigger.alarmName)})` : ''}`
+      : trigger.type === 'manual' ? 'manual start' : 'schedule';
+  const time = trigger.time ? ` at ${escapeHtml(formatTime(trigger.time))}` : '';
+  return `${head}${time}${trigger.reason ? `: <span class="comment">${escapeHtml(trigger.reason)}</span>` : ''}`;
+}
+
 /** The evidence and the decision form of a pending request, for the approver of a verified link. */
 export function renderEvidencePage(request: ApprovalRequest, link: LinkParameters): string {
   const { evidence } = request;
@@ -141,6 +197,10 @@ export function renderEvidencePage(request: ApprovalRequest, link: LinkParameter
   const main = [
     `<h1>Approve model ${code(request.model)} for ${code(request.environment)}?</h1>`,
     `<p class="banner">Waiting for your decision as <strong>${escapeHtml(link.approver)}</strong>. The pipeline waits until ${escapeHtml(formatTime(request.expiresAt))}; after that this link expires and the candidate is not promoted.</p>`,
+    '<section class="card" aria-labelledby="deployment-heading">',
+    '<h2 id="deployment-heading">What approving does</h2>',
+    deploymentSection(request),
+    '</section>',
     '<section class="card" aria-labelledby="gate-heading">',
     '<h2 id="gate-heading">Quality gate</h2>',
     gateTable(evidence),
@@ -166,6 +226,8 @@ export function renderEvidencePage(request: ApprovalRequest, link: LinkParameter
     '<section class="card" aria-labelledby="provenance-heading">',
     '<h2 id="provenance-heading">Provenance</h2>',
     definitions([
+      ['Triggered by', triggerHtml(request.trigger)],
+      ['Evaluation data', request.evaluationDataUri ? code(request.evaluationDataUri) : 'not recorded with this request'],
       ['Training data', code(evidence.trainingDataUri)],
       ['Training data manifest', code(evidence.trainingDataManifestUri)],
       ['Training job', code(evidence.trainingJobArn)],

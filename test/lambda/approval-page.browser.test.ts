@@ -112,8 +112,17 @@ test('an approver opens a signed link, reads the evidence, comments and approves
   ]) {
     expect(await page.getByText(text, { exact: false }).first().isVisible()).toBe(true);
   }
-  for (const metric of ['accuracy', 'f1', 'precision', 'recall', 'logloss']) {
+  // The metrics pipelines/scripts/evaluate.py writes.
+  for (const metric of ['accuracy', 'rmse', 'samples']) {
     expect(await page.getByRole('rowheader', { name: metric, exact: true }).isVisible()).toBe(true);
+  }
+  // What approving does, and what started the run on which evaluation data.
+  const target = page.getByRole('region', { name: 'What approving does' });
+  for (const text of ['mlops-prod-churn', 'real-time, 2 × ml.m5.large', 'canary: 25 % of capacity first, watched 10 min', 'mlops-prod-churn-5xx']) {
+    expect(await target.getByText(text, { exact: false }).first().isVisible()).toBe(true);
+  }
+  for (const text of [APPROVE.evaluationDataUri!, 'drift (alarm mlops-prod-churn-prediction-drift)']) {
+    expect(await page.getByText(text, { exact: false }).first().isVisible()).toBe(true);
   }
   await expectNoTokenOnPage();
   await shot('evidence');

@@ -207,7 +207,7 @@ describe('GET /approvals/{requestId}', () => {
       REQUEST.modelPackageArn, evidence.approvedModelPackageArn!, evidence.trainingDataUri, evidence.trainingDataManifestUri, evidence.trainingJobArn,
       REQUEST.executionArn, ID, 'Requested at', '2026-11-22 09:45:00 UTC', 'Expires at', '2026-11-25 10:00:00 UTC',
       `<tr class="gate"><th scope="row">auc</th><td class="num">0.9134</td><td class="num">0.8971</td><td class="num">+0.0163 (+1.82 %)</td></tr>`,
-      '<th scope="row">accuracy</th><td class="num">0.8712</td>', '<th scope="row">logloss</th><td class="num">0.2871</td>',
+      '<th scope="row">accuracy</th><td class="num">0.8712</td>', '<th scope="row">rmse</th><td class="num">0.3127</td>',
       '<th scope="row">auc (gate)</th>', `Waiting for your decision as <strong>${ALICE}</strong>`, `<dt>You are</dt><dd>${ALICE}</dd>`,
       `<form method="post" action="./${ID}">`, `<input type="hidden" name="approver" value="${ALICE}">`,
       `<input type="hidden" name="expires" value="${REQUEST.expiresAt}">`, `<input type="hidden" name="sig" value="${link.sig}">`,
@@ -234,6 +234,9 @@ describe('GET /approvals/{requestId}', () => {
         metrics: { '<img src=x onerror=alert(1)>': 0.5, [hostile]: 1 },
         trainingDataUri: `s3://bucket/"><script>alert(2)</script>`,
       },
+      evaluationDataUri: `s3://bucket/${hostile}`,
+      trigger: { type: 'drift', alarmName: hostile, reason: hostile, time: hostile },
+      deployment: { ...REQUEST.deployment!, endpointName: hostile, instanceType: hostile, rollbackAlarmNames: [hostile] },
     }));
     const result = await get(ID, sign(`o'brien"><b>@example.com`));
 
@@ -243,6 +246,60 @@ describe('GET /approvals/{requestId}', () => {
     expect(result.body).toContain('&lt;img src=x onerror=alert(1)&gt;');
     expect(result.body).toContain('s3://bucket/&quot;&gt;&lt;script&gt;alert(2)&lt;/script&gt;');
     expect(result.body).toContain('<input type="hidden" name="approver" value="o&#39;brien&quot;&gt;&lt;b&gt;@example.com">');
+  });
+
+  test('the page says what approving does: endpoint, environment, serving, rollout with its steps and the rollback alarms', async () => {
+    const result = await get(ID, sign(ALICE));
+    const section = /<section class="card" aria-labelledby="deployment-heading">([\s\S]*?)<\/section>/.exec(result.body)?.[1] ?? '';
+    for (const text of [
+      '<h2 id="deployment-heading">What approving does</h2>',
+      'Approving marks the candidate package Approved and deploys it to the endpoint below in <code>prod</code>',
+      'an existing one is updated as the rollout says, and rolls back by itself if an alarm fires. Rejecting marks it Rejected and deploys nothing.',
+      '<dt>Endpoint</dt><dd><code>mlops-prod-churn</code></dd>', '<dt>Environment</dt><dd><code>prod</code></dd>',
+      '<dt>Serving</dt><dd>real-time, 2 × ml.m5.large, autoscaling 2 to 4 instances</dd>',
+      '<dt>Rollout of an update</dt><dd>canary: 25 % of capacity first, watched 10 min, then the rest; '
+        + 'the old fleet is kept 5 min more for a fast rollback; at most 55 min in all</dd>',
+      '<dt>Rollback alarms</dt><dd><code>mlops-prod-churn-5xx</code>, <code>mlops-prod-churn-latency</code></dd>',
+    ]) expect(section).toContain(text);
+    expect(result.body).toContain('<dt>Evaluation data</dt><dd><code>s3://mlops-prod-curated/churn/test/</code></dd>');
+    expect(result.body).toMatch(/<dt>Triggered by<\/dt><dd>drift \(alarm <code>mlops-prod-churn-prediction-drift<\/code>\) at 2026-11-22 06:45:00 UTC: <span class="comment">Threshold Crossed/);
+  });
+
+  test.each([
+    ['linear', { strategy: 'linear', trafficPercent: 20, waitSeconds: 300, terminationWaitSeconds: 0, maximumExecutionTimeoutSeconds: 5400 },
+      'linear: steps of 20 % of capacity, each watched 5 min; the old fleet is kept 0 s more for a fast rollback; at most 1 h 30 min in all'],
+    ['all-at-once', { strategy: 'all-at-once', trafficPercent: 100, waitSeconds: 45, terminationWaitSeconds: 300, maximumExecutionTimeoutSeconds: 2145 },
+      'all at once, then watched 45 s; the old fleet is kept 5 min more for a fast rollback; at most 35 min 45 s in all'],
+  ] as const)('a %s rollout is described with its steps', async (_name, rollout, text) => {
+    aws.put(demoRequest(NOW_S, { taskToken: TOKEN, deployment: { ...REQUEST.deployment!, rollout, autoscaling: undefined, rollbackAlarmNames: [] } }));
+    const { body } = await get(ID, sign(ALICE));
+    expect(body).toContain(`<dt>Rollout of an update</dt><dd>${text}</dd>`);
+    expect(body).toContain('<dt>Serving</dt><dd>real-time, 2 × ml.m5.large, fixed fleet</dd>');
+    expect(body).toContain('<dt>Rollback alarms</dt><dd>none</dd>');
+  });
+
+  test('a serverless target has no staged rollout and no rollback alarms; a manual or schedule trigger is named', async () => {
+    aws.put(demoRequest(NOW_S, {
+      taskToken: TOKEN, trigger: { type: 'manual' },
+      deployment: { endpointName: 'mlops-prod-churn', mode: 'serverless', memoryMb: 2048, maxConcurrency: 5 },
+    }));
+    const { body } = await get(ID, sign(ALICE));
+    expect(body).toContain('<dt>Serving</dt><dd>serverless, 2048 MB memory, at most 5 concurrent invocations</dd>');
+    expect(body).toContain('a new endpoint is created with it; an existing one is switched to it.');
+    expect(body).toContain('<dt>Rollout of an update</dt><dd>none: serverless endpoints have no deployment guardrails');
+    expect(body).not.toContain('Rollback alarms');
+    expect(body).toContain('<dt>Triggered by</dt><dd>manual start</dd>');
+    aws.put(demoRequest(NOW_S, { taskToken: TOKEN, trigger: { type: 'schedule', time: '2026-11-22T06:00:00Z' } }));
+    expect((await get(ID, sign(ALICE))).body).toContain('<dt>Triggered by</dt><dd>schedule at 2026-11-22 06:00:00 UTC</dd>');
+  });
+
+  test('a request stored before the run context was recorded still opens, saying what is not known', async () => {
+    aws.put(demoRequest(NOW_S, { taskToken: TOKEN, trigger: undefined, deployment: undefined, evaluationDataUri: undefined }));
+    const result = await get(ID, sign(ALICE));
+    expectPage(result, 200, /Approve model/);
+    expect(result.body).toContain('<p>The deployment target was not recorded with this request.</p>');
+    expect(result.body).toContain('<dt>Evaluation data</dt><dd>not recorded with this request</dd>');
+    expect(result.body).toContain('<dt>Triggered by</dt><dd>not recorded with this request</dd>');
   });
 
   test('without an approved model the page says so', async () => {
