@@ -4,6 +4,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, DynamoDBDocumentClient, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ListExecutionsCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { InvalidEventError, logger, requiredEnv } from '../shared/logger';
+import { pointedTrainingData, TrainingDataPointer } from './training-data';
 
 /**
  * Starts one model's training pipeline when one of its drift alarms goes into ALARM, or when its
@@ -32,6 +33,10 @@ import { InvalidEventError, logger, requiredEnv } from '../shared/logger';
  *    `MAX_STARTS_PER_DAY`): `cooldown` or `daily-cap` when it is refused;
  * 4. StartExecution with a name derived from the event id, so Step Functions itself refuses a second
  *    start of the same event (`ExecutionAlreadyExists`: `duplicate`).
+ *
+ * **Training data**: with `TRAINING_DATA_PARAMETER` and `TRAINING_DATA_PREFIX`, the SSM parameter the model's team sets
+ * is read before the guardrails and its value passed as `trainingDataUri`; a missing parameter means the pipeline's
+ * default prefix; a value outside `TRAINING_DATA_PREFIX` throws (nothing claimed, nothing started).
  *
  * Concurrent invocations are serialised by DynamoDB's conditions: of many events arriving together,
  * one wins the transaction and the others find the cooldown taken.
@@ -85,6 +90,8 @@ export interface RetrainConfig {
   readonly maxStartsPerDay: number;
   readonly idempotencyTtlHours: number;
   readonly metricNamespace: string;
+  /** The team's training data pointer, when configured (both variables or neither). */
+  readonly trainingData?: TrainingDataPointer;
 }
 
 export const DEFAULTS = {
@@ -179,8 +186,18 @@ export function readConfig(): RetrainConfig {
     metricNamespace: setting('METRIC_NAMESPACE', DEFAULTS.METRIC_NAMESPACE, matching(METRIC_NAMESPACE),
       'a CloudWatch namespace (1 to 255 of A-Z a-z 0-9 . - _ / # : and space, not starting with "AWS/")'),
   };
+  const parameterName = process.env.TRAINING_DATA_PARAMETER;
+  const requiredPrefix = process.env.TRAINING_DATA_PREFIX;
+  if (parameterName || requiredPrefix) {
+    if (!parameterName || !/^(\/[A-Za-z0-9_.-]+){2,15}$/.test(parameterName)) {
+      problems.push(`Environment variable TRAINING_DATA_PARAMETER is ${JSON.stringify(parameterName ?? '')}; expected an SSM parameter path such as /mlops/dev/models/churn/training-data-uri`);
+    }
+    if (!requiredPrefix || !/^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]\/[^\s]+\/$/.test(requiredPrefix)) {
+      problems.push(`Environment variable TRAINING_DATA_PREFIX is ${JSON.stringify(requiredPrefix ?? '')}; expected s3://<bucket>/<prefix>/`);
+    }
+  }
   if (problems.length > 0) throw new Error(`Invalid configuration of the retraining function: ${problems.join('; ')}`);
-  return config;
+  return parameterName && requiredPrefix ? { ...config, trainingData: { parameterName, requiredPrefix } } : config;
 }
 
 /** A checked event: either applicable (start if the guardrails allow) or a well-formed skip. */
@@ -466,7 +483,8 @@ async function decide(config: RetrainConfig, trigger: RetrainingTrigger, result:
 }
 
 /** Guardrails 2 to 4, once the event is claimed. Throws on any AWS error (the caller releases the claims). */
-async function guarded(config: RetrainConfig, trigger: RetrainingTrigger, now: number, claimed: { counters?: CounterClaim }): Promise<RetrainResult> {
+async function guarded(config: RetrainConfig, trigger: RetrainingTrigger, now: number, claimed: { counters?: CounterClaim },
+  trainingDataUri: string | undefined): Promise<RetrainResult> {
   const running = await sfn.send(new ListExecutionsCommand({ stateMachineArn: config.stateMachineArn, statusFilter: 'RUNNING', maxResults: 1 }));
   const execution = running.executions?.[0];
   if (execution) {
@@ -479,7 +497,8 @@ async function guarded(config: RetrainConfig, trigger: RetrainingTrigger, now: n
 
   const name = executionNameOf(trigger);
   try {
-    const started = await sfn.send(new StartExecutionCommand({ stateMachineArn: config.stateMachineArn, name, input: JSON.stringify({ trigger }) }));
+    const input = JSON.stringify(trainingDataUri === undefined ? { trigger } : { trainingDataUri, trigger });
+    const started = await sfn.send(new StartExecutionCommand({ stateMachineArn: config.stateMachineArn, name, input }));
     return { decision: 'started', executionArn: started.executionArn, reason: trigger.reason };
   } catch (error) {
     if (errorName(error) !== 'ExecutionAlreadyExists') throw error;
@@ -505,6 +524,15 @@ export async function handler(event: unknown): Promise<RetrainResult> {
   const { trigger } = checked;
   if (checked.notApplicable !== undefined) return decide(config, trigger, { decision: 'not-applicable', reason: checked.notApplicable });
 
+  // The team's choice of training data, before anything is claimed: a failure here leaves nothing to undo.
+  let trainingDataUri: string | undefined;
+  try {
+    trainingDataUri = await pointedTrainingData(config.trainingData);
+  } catch (error) {
+    logger.error('retraining not started: the training data pointer could not be used', { model: config.model, eventId: trigger.eventId, error: error as Error });
+    throw error;
+  }
+
   // Guardrail 1: idempotency. The claim id lets only this invocation delete its own claim.
   const now = Date.now();
   const claimId = randomUUID();
@@ -529,7 +557,7 @@ export async function handler(event: unknown): Promise<RetrainResult> {
   const claimed: { counters?: CounterClaim } = {};
   let result: RetrainResult;
   try {
-    result = await guarded(config, trigger, now, claimed);
+    result = await guarded(config, trigger, now, claimed, trainingDataUri);
   } catch (error) {
     await release(config, trigger, claimId, claimed.counters);
     logger.error('retraining not decided: claims released for a retry', { model: config.model, eventId: trigger.eventId, error: error as Error });

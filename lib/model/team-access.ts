@@ -14,7 +14,7 @@ export function trainingDataParameterName(namespace: string, environmentName: st
 
 /** What the team's policy reaches of one model: the parts an `MlopsModel` exposes. */
 export interface TeamAccessTarget {
-  readonly stateMachine: sfn.IStateMachine;
+  readonly stateMachine: sfn.StateMachine;
   readonly registry: { readonly groupArn: string; readonly packageArnPattern: string };
   readonly endpoint: { readonly endpointArn: string };
   /** Present for real-time endpoints with data capture: its retraining function reads the training data pointer. */
