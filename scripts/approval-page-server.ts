@@ -171,7 +171,8 @@ export function demoRequest(nowSeconds: number, overrides: Partial<ApprovalReque
       reason: 'Threshold Crossed: 3 out of the last 3 datapoints were greater than the threshold (0.2).',
     },
     deployment: {
-      endpointName: 'mlops-prod-churn', mode: 'realtime', instanceType: 'ml.m5.large', instanceCount: 2, autoscaling: { minInstances: 2, maxInstances: 4 },
+      endpointName: 'mlops-prod-churn', mode: 'realtime', instanceType: 'ml.m5.large', instanceCount: 2,
+      autoscaling: { minInstances: 2, maxInstances: 4 },
       rollout: { strategy: 'canary', trafficPercent: 25, waitSeconds: 600, terminationWaitSeconds: 300, maximumExecutionTimeoutSeconds: 3300 },
       rollbackAlarmNames: ['mlops-prod-churn-5xx', 'mlops-prod-churn-latency'],
     },

@@ -42,7 +42,8 @@ async function audit(aws: FakeAws, scenario: Scenario, format: string): Promise<
   scenario.alter(aws, world);
   let report = '';
   let stderr = '';
-  const code = await main(['lineage', '--model', 'churn', '--env', 'prod', '--region', 'eu-west-1', '--audit-bucket', world.v14.buckets.audit, '--format', format], {
+  const argv = ['lineage', '--model', 'churn', '--env', 'prod', '--region', 'eu-west-1', '--audit-bucket', world.v14.buckets.audit];
+  const code = await main([...argv, '--format', format], {
     stdout: { write: (t: string) => { report += t; } },
     stderr: { write: (t: string) => { stderr += t; }, isTTY: false },
     now: () => new Date(NOW),

@@ -91,7 +91,9 @@ export function deploymentOf(value: unknown): ApprovalDeploymentTarget {
     throw new InvalidEventError('deployment.rollbackAlarmNames', alarms, `an array of at most ${MAX_ALARMS} CloudWatch alarm names`);
   }
   const autoscaling = value.autoscaling;
-  if (autoscaling !== undefined && !isObject(autoscaling)) throw new InvalidEventError('deployment.autoscaling', autoscaling, 'an object (or no field)');
+  if (autoscaling !== undefined && !isObject(autoscaling)) {
+    throw new InvalidEventError('deployment.autoscaling', autoscaling, 'an object (or no field)');
+  }
   return {
     endpointName, mode: 'realtime',
     instanceType: matching('deployment.instanceType', value.instanceType, INSTANCE_TYPE, 'a SageMaker instance type such as "ml.m5.large"'),

@@ -139,8 +139,8 @@ export type ValidatedEvent = Omit<RequestApprovalEvent, 'executionInput'> & Pick
 /** Checks every field; returns the event with approvers lower-cased and unknown fields dropped. */
 export function validate(event: unknown): ValidatedEvent {
   if (!isObject(event)) {
-    throw new InvalidEventError('event', event, 'an object with taskToken, executionArn, model, environment, modelPackageArn, approvers, timeoutSeconds, '
-      + 'evidence, evaluationDataUri, executionInput and deployment');
+    throw new InvalidEventError('event', event, 'an object with taskToken, executionArn, model, environment, modelPackageArn, approvers, '
+      + 'timeoutSeconds, evidence, evaluationDataUri, executionInput and deployment');
   }
   const taskToken = validateTaskToken(event.taskToken);
   const executionArn = matching('executionArn', event.executionArn, EXECUTION_ARN, 'a Step Functions execution ARN ($$.Execution.Id)');
@@ -156,7 +156,9 @@ export function validate(event: unknown): ValidatedEvent {
   const evaluationDataUri = s3Uri('evaluationDataUri', event.evaluationDataUri);
   const deployment = deploymentOf(event.deployment);
   const trigger = triggerOf(event.executionInput);
-  return { taskToken, executionArn, model, environment, modelPackageArn, approvers, timeoutSeconds, evidence, evaluationDataUri, trigger, deployment };
+  return {
+    taskToken, executionArn, model, environment, modelPackageArn, approvers, timeoutSeconds, evidence, evaluationDataUri, trigger, deployment,
+  };
 }
 
 interface Settings {

@@ -324,12 +324,16 @@ describe('request-approval', () => {
     ['a bad training job ARN', { ...EVENT, evidence: { ...EVIDENCE, trainingJobArn: 'churn-t1234' } }, /evidence\.trainingJobArn is "churn-t1234"; expected a SageMaker training job ARN/],
     ['no evaluation data', { ...EVENT, evaluationDataUri: undefined }, /evaluationDataUri is missing; expected an s3:\/\/bucket\/key URI/],
     ['no deployment target', { ...EVENT, deployment: undefined }, /deployment is missing; expected an object with endpointName and mode/],
-    ['an unknown deployment mode', { ...EVENT, deployment: { ...DEPLOYMENT, mode: 'batch' } }, /deployment\.mode is "batch"; expected "realtime" or "serverless"/],
-    ['a bad endpoint name', { ...EVENT, deployment: { ...DEPLOYMENT, endpointName: 'a_b' } }, /deployment\.endpointName is "a_b"; expected a SageMaker endpoint name/],
+    ['an unknown deployment mode', { ...EVENT, deployment: { ...DEPLOYMENT, mode: 'batch' } },
+      /deployment\.mode is "batch"; expected "realtime" or "serverless"/],
+    ['a bad endpoint name', { ...EVENT, deployment: { ...DEPLOYMENT, endpointName: 'a_b' } },
+      /deployment\.endpointName is "a_b"; expected a SageMaker endpoint name/],
     ['an unknown rollout strategy', { ...EVENT, deployment: { ...DEPLOYMENT, rollout: { ...DEPLOYMENT.rollout, strategy: 'blue' } } },
       /deployment\.rollout\.strategy is "blue"; expected "canary", "linear", "all-at-once"/],
-    ['a real-time target without instance count', { ...EVENT, deployment: { ...DEPLOYMENT, instanceCount: undefined } }, /deployment\.instanceCount is missing; expected an integer from 1 to 1000/],
-    ['alarm names that are not a list', { ...EVENT, deployment: { ...DEPLOYMENT, rollbackAlarmNames: 'x' } }, /deployment\.rollbackAlarmNames is "x"; expected an array of at most 10/],
+    ['a real-time target without instance count', { ...EVENT, deployment: { ...DEPLOYMENT, instanceCount: undefined } },
+      /deployment\.instanceCount is missing; expected an integer from 1 to 1000/],
+    ['alarm names that are not a list', { ...EVENT, deployment: { ...DEPLOYMENT, rollbackAlarmNames: 'x' } },
+      /deployment\.rollbackAlarmNames is "x"; expected an array of at most 10/],
   ])('%s is refused with a clear message before any AWS call', async (_name, event, message) => {
     await expect(handler(event)).rejects.toMatchObject({ name: 'InvalidEventError', message: expect.stringMatching(message) });
     noCalls();
@@ -408,10 +412,11 @@ describe('the run context approvers are shown', () => {
     ['no execution input', undefined, { type: 'unspecified' }],
     ['an input without trigger', { trainingDataUri: 's3://b/k/' }, { type: 'unspecified' }],
     ['a manual trigger', { trigger: { type: 'manual', reason: 'new features' } }, { type: 'manual', reason: 'new features' }],
-    ['a schedule', { trigger: { type: 'schedule', reason: 'scheduled retraining of churn due at 2026-11-22T06:00:00Z', time: '2026-11-22T06:00:00Z' } },
-      { type: 'schedule', reason: 'scheduled retraining of churn due at 2026-11-22T06:00:00Z', time: '2026-11-22T06:00:00Z' }],
+    ['a schedule', { trigger: { type: 'schedule', reason: 'due at 2026-11-22T06:00:00Z', time: '2026-11-22T06:00:00Z', eventId: 'e' } },
+      { type: 'schedule', reason: 'due at 2026-11-22T06:00:00Z', time: '2026-11-22T06:00:00Z' }],
     ['an alarm given as an object', { trigger: { type: 'drift', alarm: { name: 'a-drift' } } }, { type: 'drift', alarmName: 'a-drift' }],
-    ['an unknown type, control characters in the reason', { trigger: { type: 'cron', reason: 'x\u0000\u0085y' } }, { type: 'unspecified', reason: 'x y' }],
+    ['an unknown type, control characters in the reason', { trigger: { type: 'cron', reason: 'x\u0000\u0085y' } },
+      { type: 'unspecified', reason: 'x y' }],
   ])('%s: the stored trigger keeps only what it says', (_name, executionInput, expected) => {
     expect(validate({ ...EVENT, executionInput }).trigger).toEqual(expected);
   });
@@ -424,9 +429,11 @@ describe('the run context approvers are shown', () => {
 
   test('a serverless target keeps only its own fields; the message names it', async () => {
     const serverless = { endpointName: 'mlops-dev-churn', mode: 'serverless', memoryMb: 2048, maxConcurrency: 5, instanceType: 'ml.m5.large' };
-    expect(validate({ ...EVENT, deployment: serverless }).deployment).toEqual({ endpointName: 'mlops-dev-churn', mode: 'serverless', memoryMb: 2048, maxConcurrency: 5 });
+    expect(validate({ ...EVENT, deployment: serverless }).deployment)
+      .toEqual({ endpointName: 'mlops-dev-churn', mode: 'serverless', memoryMb: 2048, maxConcurrency: 5 });
     await handler({ ...EVENT, approvers: ['alice@example.com'], deployment: serverless, executionInput: {} });
-    expect(publishes()[0].Message).toContain('Approving deploys to: endpoint mlops-dev-churn (serverless, 2048 MB)\nTriggered by: not stated in the execution input\n');
+    expect(publishes()[0].Message)
+      .toContain('Approving deploys to: endpoint mlops-dev-churn (serverless, 2048 MB)\nTriggered by: not stated in the execution input\n');
   });
 
   test('the payload the synthesized prod pipeline sends passes validation with its trigger, evaluation data and deployment target', async () => {
@@ -435,7 +442,10 @@ describe('the run context approvers are shown', () => {
     const { definitionOf, INPUT, overrides, run } = await import('../pipelines/fixtures');
     const prod = definitionOf(buildTestApp({ env: 'prod' }, { models, modelsSource: 'config/models.ts' }).stacks.models.churn);
     const input = { ...INPUT, trigger: { type: 'drift', alarmName: 'mlops-prod-churn-drift', time: '2026-11-22T08:55:00Z' } };
-    const decided = { decision: 'rejected', approver: 'a@example.com', comment: 'no', decidedAt: '2026-11-22T12:00:00.000Z', requestId: 'r', recordUri: 's3://a/b.json' };
+    const decided = {
+      decision: 'rejected', approver: 'a@example.com', comment: 'no', decidedAt: '2026-11-22T12:00:00.000Z',
+      requestId: 'r', recordUri: 's3://a/b.json',
+    };
     const result = await run(prod, input, { overrides: { ...overrides(0.96), RequestApproval: decided } });
     const payload = (result.taskInputs.RequestApproval[0] as { Payload: Record<string, unknown> }).Payload;
     const checked = validate(payload);
