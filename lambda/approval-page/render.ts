@@ -1,52 +1,19 @@
-import type {
-  ApprovalDecision, ApprovalDeploymentTarget, ApprovalEvidence, ApprovalRequest, ApprovalStatus, ApprovalTrigger, LinkParameters,
-} from '../shared/approval-contract';
+import type { ApprovalDecision, ApprovalEvidence, ApprovalRequest, ApprovalStatus, LinkParameters } from '../shared/approval-contract';
+import { code, definitions, escapeHtml, formatDelta, formatNumber, formatTime } from './format';
+import { deploymentSection, triggerHtml } from './render-context';
+
+export { escapeHtml, formatDelta, formatNumber, formatSeconds, formatTime } from './format';
+export { rolloutText } from './render-context';
 
 /**
- * The approval page's HTML: escaping, number and time formatting, and every page the handler
- * answers with. Pure functions, no I/O. Every interpolated value goes through {@link escapeHtml};
- * the pages have no script and load nothing from elsewhere.
+ * The approval page's HTML: every page the handler answers with (escaping and formatting in format.ts,
+ * the run's context in render-context.ts). Pure functions, no I/O. Every interpolated value goes through
+ * {@link escapeHtml}; the pages have no script and load nothing from elsewhere.
  */
 
 /** Comment length limit, after trimming (UTF-16 code units, as the textarea's maxlength counts). */
 /** The comment goes into the model package's ApprovalDescription (at most 1024 characters with the approver, time and record URI). */
 export const MAX_COMMENT_LENGTH = 500;
-
-/** Escapes `& < > " '` so that any value is inert in HTML text and in quoted attribute values. */
-export function escapeHtml(value: unknown): string {
-  return String(value ?? '')
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&#39;');
-}
-
-/** Up to 6 significant digits, without floating-point noise (as in the approval e-mail). */
-export function formatNumber(value: unknown): string {
-  return typeof value === 'number' && Number.isFinite(value) ? String(Number(value.toPrecision(6))) : String(value);
-}
-
-/** `+0.02 (+2.25 %)`: the candidate's change from the approved value; `n/a` when there is none. */
-export function formatDelta(candidate: number, approved: number | undefined): string {
-  if (typeof approved !== 'number' || !Number.isFinite(approved) || !Number.isFinite(candidate)) return 'n/a';
-  // Differences below the operands' floating-point resolution are noise (0.3 - (0.1 + 0.2)): zero.
-  const raw = candidate - approved;
-  const delta = Math.abs(raw) < Math.max(Math.abs(candidate), Math.abs(approved)) * 1e-12 ? 0 : Number(raw.toPrecision(6));
-  const sign = delta > 0 ? '+' : '';
-  const absolute = `${sign}${formatNumber(delta)}`;
-  if (approved === 0) return absolute;
-  const relative = Number(((delta / Math.abs(approved)) * 100).toFixed(2));
-  return `${absolute} (${relative > 0 ? '+' : ''}${relative} %)`;
-}
-
-/** `2026-11-22 09:00:00 UTC` from an ISO time or epoch seconds. */
-export function formatTime(value: string | number | undefined): string {
-  if (value === undefined) return 'unknown';
-  const date = typeof value === 'number' ? new Date(value * 1000) : new Date(value);
-  if (Number.isNaN(date.getTime())) return String(value);
-  return `${date.toISOString().slice(0, 19).replace('T', ' ')} UTC`;
-}
 
 const CSS = `
 :root{color-scheme:light;--ink:#1b1f24;--muted:#57606a;--line:#d0d7de;--ok:#116329;--bad:#a40e26;--warn:#7d4e00}
@@ -101,14 +68,6 @@ export function renderDocument(title: string, main: string): string {
   ].join('\n');
 }
 
-function code(value: unknown): string {
-  return `<code>${escapeHtml(value)}</code>`;
-}
-
-function definitions(rows: ReadonlyArray<readonly [string, string]>): string {
-  return `<dl>${rows.map(([term, html]) => `<dt>${escapeHtml(term)}</dt><dd>${html}</dd>`).join('')}</dl>`;
-}
-
 export function decidedWord(status: ApprovalStatus | 'approved' | 'rejected'): string {
   return status === 'APPROVED' || status === 'approved' ? 'approved' : status === 'REJECTED' || status === 'rejected' ? 'rejected' : 'pending';
 }
@@ -134,67 +93,6 @@ function metricsTable(evidence: ApprovalEvidence): string {
     return `<tr${gate ? ' class="gate"' : ''}><th scope="row">${escapeHtml(name)}${gate ? ' (gate)' : ''}</th><td class="num">${escapeHtml(formatNumber(evidence.metrics[name]))}</td></tr>`;
   });
   return `<table aria-describedby="metrics-heading"><thead><tr><th scope="col">Metric</th><th scope="col">Candidate value</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
-}
-
-/** `10 min`, `45 s`, `1 h 30 min` from seconds. */
-export function formatSeconds(seconds: number): string {
-  const h = Math.floor(seconds / 3600);
-  const m = Math.floor((seconds % 3600) / 60);
-  const s = seconds % 60;
-  const parts = [h ? `${h} h` : '', m ? `${m} min` : '', s || seconds === 0 ? `${s} s` : ''].filter(Boolean);
-  return parts.join(' ');
-}
-
-/** How an update moves traffic, in words: `canary: 25 % of capacity first, watched 10 min, then the rest`. */
-export function rolloutText(target: ApprovalDeploymentTarget): string {
-  const r = target.rollout;
-  if (target.mode === 'serverless') {
-    return 'none: serverless endpoints have no deployment guardrails, an update switches to the new model without staged traffic';
-  }
-  if (!r) return 'not recorded';
-  const wait = formatSeconds(r.waitSeconds);
-  const shift = r.strategy === 'canary' ? `canary: ${r.trafficPercent} % of capacity first, watched ${wait}, then the rest`
-    : r.strategy === 'linear' ? `linear: steps of ${r.trafficPercent} % of capacity, each watched ${wait}`
-      : `all at once, then watched ${wait}`;
-  const old = `the old fleet is kept ${formatSeconds(r.terminationWaitSeconds)} more for a fast rollback`;
-  return `${shift}; ${old}; at most ${formatSeconds(r.maximumExecutionTimeoutSeconds)} in all`;
-}
-
-function servingText(target: ApprovalDeploymentTarget): string {
-  if (target.mode === 'serverless') {
-    return `serverless, ${formatNumber(target.memoryMb)} MB memory, at most ${formatNumber(target.maxConcurrency)} concurrent invocations`;
-  }
-  const a = target.autoscaling;
-  const scaling = a ? `, autoscaling ${a.minInstances} to ${a.maxInstances} instances` : ', fixed fleet';
-  return `real-time, ${formatNumber(target.instanceCount)} × ${String(target.instanceType)}${scaling}`;
-}
-
-/** What approving does: the endpoint, how it serves and how an update reaches it (absent from requests stored before it was recorded). */
-function deploymentSection(request: ApprovalRequest): string {
-  const target = request.deployment;
-  const update = target?.mode === 'serverless' ? 'an existing one is switched to it'
-    : 'an existing one is updated as the rollout says, and rolls back by itself if an alarm fires';
-  const intro = `Approving marks the candidate package Approved and deploys it to the endpoint below in ${code(request.environment)}: `
-    + `a new endpoint is created with it; ${update}. Rejecting marks it Rejected and deploys nothing.`;
-  if (!target) return `<p>${intro}</p><p>The deployment target was not recorded with this request.</p>`;
-  const alarms = target.rollbackAlarmNames ?? [];
-  return `<p>${intro}</p>${definitions([
-    ['Endpoint', code(target.endpointName)],
-    ['Environment', code(request.environment)],
-    ['Serving', escapeHtml(servingText(target))],
-    ['Rollout of an update', escapeHtml(rolloutText(target))],
-    ...(target.mode === 'realtime' ? [['Rollback alarms', alarms.length > 0 ? alarms.map(code).join(', ') : 'none'] as const] : []),
-  ])}`;
-}
-
-/** `drift: alarm <name>`, `schedule`, `manual start` with the reason and time when given. */
-function triggerHtml(trigger: ApprovalTrigger | undefined): string {
-  if (!trigger) return 'not recorded with this request';
-  const head = trigger.type === 'unspecified' ? 'not stated in the execution input'
-    : trigger.type === 'drift' ? `drift${trigger.alarmName ? ` (alarm ${code(trigger.alarmName)})` : ''}`
-      : trigger.type === 'manual' ? 'manual start' : 'schedule';
-  const time = trigger.time ? ` at ${escapeHtml(formatTime(trigger.time))}` : '';
-  return `${head}${time}${trigger.reason ? `: <span class="comment">${escapeHtml(trigger.reason)}</span>` : ''}`;
 }
 
 /** The evidence and the decision form of a pending request, for the approver of a verified link. */
