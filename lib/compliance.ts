@@ -16,13 +16,22 @@ import { ControlTowerGuardValidator } from './private/control-tower-guard';
  * Any unacknowledged finding fails synthesis.
  */
 export function addComplianceChecks(app: App): void {
+  addTemplateValidation(app);
   Validations.of(app).addPlugins(
-    new CachedCloudFormationValidatePlugin(),
     new EveryFindingIsAnError(new AwsSolutionsChecks(app)),
     new EveryFindingIsAnError(new NIST80053R5Checks(app)),
     new EveryFindingIsAnError(new HIPAASecurityChecks(app)),
     new EveryFindingIsAnError(new ControlTowerGuardValidator()),
   );
+}
+
+/**
+ * Registers only AWS's CloudFormation validator, results cached by content (what synthesis runs when
+ * the compliance packs are off). Without it aws-cdk-lib would add its default, uncached instance
+ * (`@aws-cdk/core:validateAgainstDefaultRules`), which costs more than all the cached packs together.
+ */
+export function addTemplateValidation(app: App): void {
+  Validations.of(app).addPlugins(new CachedCloudFormationValidatePlugin());
 }
 
 /** The context key that turns the compliance packs on or off: `-c compliance=on|off`. */

@@ -1,5 +1,5 @@
 import { App, Tags } from 'aws-cdk-lib';
-import { addComplianceChecks, complianceChecksRequested } from './compliance';
+import { addComplianceChecks, addTemplateValidation, complianceChecksRequested } from './compliance';
 import { loadConfiguration, readJsonConfig, SelectedEnvironment } from './config/load';
 import { ModelStack } from './model-stack';
 import { PlatformStack } from './platform-stack';
@@ -94,5 +94,6 @@ export function buildMlopsApp(app: App, options: MlopsAppOptions): MlopsStacks {
   }
 
   if (checks) addComplianceChecks(app);
+  else addTemplateValidation(app);
   return { selected, platform, models };
 }

@@ -3,8 +3,10 @@ import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { App } from 'aws-cdk-lib';
+import { platformConfig } from '../../config/platform';
 import { complianceChecksRequested } from '../../lib/compliance';
 import { ConfigError } from '../../lib/config/schema';
+import { buildMlopsApp } from '../../lib/mlops-app';
 import { CDK_JSON_CONTEXT, defaultConfig } from '../helpers';
 
 const ROOT = join(__dirname, '..', '..');
@@ -97,6 +99,20 @@ describe('the compliance switch (-c compliance=on|off)', () => {
     expect(requested({ 'compliance': 'on', 'aws:cdk:bundling-stacks': [] })).toBe(true);
     expect(requested({ 'compliance': 'off', 'aws:cdk:bundling-stacks': ['**'] })).toBe(false);
     expect(() => requested({ compliance: 'maybe' })).toThrow(ConfigError);
+  });
+
+  test('with the packs off, the CloudFormation validator still runs, cached (not aws-cdk-lib\'s uncached default)', () => {
+    const plugins = (context: Record<string, unknown>) => {
+      const app = new App({ context: { ...CDK_JSON_CONTEXT, ...context } });
+      buildMlopsApp(app, { config: platformConfig, configSource: 'config/platform.ts' });
+      return app.policyValidationBeta1.map((p) => p.name);
+    };
+    // One registered CloudFormation validator (ours, cached) means aws-cdk-lib adds no default instance on synth.
+    expect(plugins({ 'aws:cdk:bundling-stacks': [] })).toEqual(['CloudFormation Validate']);
+    expect(plugins({ 'compliance': 'off' })).toEqual(['CloudFormation Validate']);
+    const on = plugins({});
+    expect(on).toHaveLength(5);
+    expect(on[0]).toBe('CloudFormation Validate');
   });
 
   test('a bad value fails the app before anything is written', () => {
