@@ -118,9 +118,10 @@ export function deploymentLine(request: Pick<ApprovalRequest, 'deployment'>): st
   return `endpoint ${d.endpointName} (real-time, ${d.instanceCount} x ${d.instanceType}${rollout})`;
 }
 
-/** `drift (alarm churn-drift)`, `schedule`, `manual`, or `not stated` for the message. */
+/** `drift (alarm churn-drift)`, `schedule`, `manual`, `not stated ...` or `not recorded` for the message. */
 export function triggerLine(request: Pick<ApprovalRequest, 'trigger'>): string {
   const t = request.trigger;
-  if (!t || t.type === 'unspecified') return 'not stated in the execution input';
+  if (!t) return 'not recorded';
+  if (t.type === 'unspecified') return 'not stated in the execution input';
   return t.alarmName ? `${t.type} (alarm ${t.alarmName})` : t.type;
 }

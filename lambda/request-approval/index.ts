@@ -153,9 +153,11 @@ export function validate(event: unknown): ValidatedEvent {
     throw new InvalidEventError('timeoutSeconds', timeoutSeconds, `an integer from ${MIN_TIMEOUT_SECONDS} to ${MAX_TIMEOUT_SECONDS} (one year)`);
   }
   const evidence = validateEvidence(event.evidence);
-  const evaluationDataUri = s3Uri('evaluationDataUri', event.evaluationDataUri);
-  const deployment = deploymentOf(event.deployment);
-  const trigger = triggerOf(event.executionInput);
+  // The run's context is checked when present; absent (a run started on a pipeline definition from before it was sent,
+  // reaching the gate after an update of this function), the page says it was not recorded rather than the run failing.
+  const evaluationDataUri = event.evaluationDataUri === undefined ? undefined : s3Uri('evaluationDataUri', event.evaluationDataUri);
+  const deployment = event.deployment === undefined ? undefined : deploymentOf(event.deployment);
+  const trigger = 'executionInput' in event ? triggerOf(event.executionInput) : undefined;
   return {
     taskToken, executionArn, model, environment, modelPackageArn, approvers, timeoutSeconds, evidence, evaluationDataUri, trigger, deployment,
   };

@@ -52,12 +52,15 @@ export interface RequestApprovalEvent {
   readonly timeoutSeconds: number;
   /** What the approver is shown. */
   readonly evidence: ApprovalEvidence;
-  /** The held-out data the candidate was evaluated on (`$.evaluationDataUri`, the default already applied). */
-  readonly evaluationDataUri: string;
+  /**
+   * The held-out data the candidate was evaluated on (`$.evaluationDataUri`, the default already applied).
+   * This and the next two are sent by the pipeline; a definition from before they were sent lacks them.
+   */
+  readonly evaluationDataUri?: string;
   /** `$$.Execution.Input`: only its `trigger` is read (and stored, as an {@link ApprovalTrigger}). */
-  readonly executionInput: unknown;
+  readonly executionInput?: unknown;
   /** What approving deploys, and how: static, from the model's serving settings in this environment. */
-  readonly deployment: ApprovalDeploymentTarget;
+  readonly deployment?: ApprovalDeploymentTarget;
 }
 
 /** What started the run: the execution input's `trigger` (lambda/retrain-trigger writes it for schedule and drift). */

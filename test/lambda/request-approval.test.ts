@@ -322,8 +322,10 @@ describe('request-approval', () => {
     ['a training data URL', { ...EVENT, evidence: { ...EVIDENCE, trainingDataUri: 'https://example.com/data' } }, /evidence\.trainingDataUri is "https:\/\/example.com\/data"; expected an s3:\/\/bucket\/key URI/],
     ['no manifest URI', { ...EVENT, evidence: { ...EVIDENCE, trainingDataManifestUri: undefined } }, /evidence\.trainingDataManifestUri is missing; expected an s3:\/\/bucket\/key URI/],
     ['a bad training job ARN', { ...EVENT, evidence: { ...EVIDENCE, trainingJobArn: 'churn-t1234' } }, /evidence\.trainingJobArn is "churn-t1234"; expected a SageMaker training job ARN/],
-    ['no evaluation data', { ...EVENT, evaluationDataUri: undefined }, /evaluationDataUri is missing; expected an s3:\/\/bucket\/key URI/],
-    ['no deployment target', { ...EVENT, deployment: undefined }, /deployment is missing; expected an object with endpointName and mode/],
+    ['an evaluation data URL', { ...EVENT, evaluationDataUri: 'https://example.com/test' },
+      /evaluationDataUri is "https:\/\/example.com\/test"; expected an s3:\/\/bucket\/key URI/],
+    ['a deployment target that is not an object', { ...EVENT, deployment: 'prod' },
+      /deployment is "prod"; expected an object with endpointName and mode/],
     ['an unknown deployment mode', { ...EVENT, deployment: { ...DEPLOYMENT, mode: 'batch' } },
       /deployment\.mode is "batch"; expected "realtime" or "serverless"/],
     ['a bad endpoint name', { ...EVENT, deployment: { ...DEPLOYMENT, endpointName: 'a_b' } },
@@ -419,6 +421,15 @@ describe('the run context approvers are shown', () => {
       { type: 'unspecified', reason: 'x y' }],
   ])('%s: the stored trigger keeps only what it says', (_name, executionInput, expected) => {
     expect(validate({ ...EVENT, executionInput }).trigger).toEqual(expected);
+  });
+
+  test('an event without the run context (a pipeline definition from before it was sent) is stored without it, not refused', async () => {
+    const { evaluationDataUri, executionInput, deployment, ...older } = EVENT;
+    expect([evaluationDataUri, executionInput, deployment].every(Boolean)).toBe(true);
+    await handler({ ...older, approvers: ['alice@example.com'] });
+    const item = ddb.commandCalls(PutCommand)[0].args[0].input.Item as Record<string, unknown>;
+    expect([item.evaluationDataUri, item.trigger, item.deployment]).toEqual([undefined, undefined, undefined]);
+    expect(publishes()[0].Message).toContain('Approving deploys to: not recorded\nTriggered by: not recorded\nEvaluation data: not recorded\n');
   });
 
   test('a long reason is cut, so one alarm cannot fill the item', () => {
