@@ -11,12 +11,21 @@ import { Construct } from 'constructs';
  */
 export const TRANSIENT_ERRORS = {
   /** `aws-sdk:sagemaker:*`. */
-  sagemakerSdk: ['SageMaker.ThrottlingException', 'SageMaker.InternalFailureException', 'SageMaker.ServiceUnavailableException', 'SageMaker.SdkClientException'],
+  sagemakerSdk: [
+    'SageMaker.ThrottlingException',
+    'SageMaker.InternalFailureException',
+    'SageMaker.ServiceUnavailableException',
+    'SageMaker.SdkClientException',
+  ],
   /** `aws-sdk:s3:*` (S3 throttles with `SlowDown`). */
   s3Sdk: ['S3.SlowDownException', 'S3.InternalErrorException', 'S3.ServiceUnavailableException', 'S3.SdkClientException'],
   /** `aws-sdk:applicationautoscaling:*`. */
-  autoScalingSdk: ['ApplicationAutoScaling.ThrottlingException', 'ApplicationAutoScaling.ConcurrentUpdateException',
-    'ApplicationAutoScaling.InternalServiceException', 'ApplicationAutoScaling.SdkClientException'],
+  autoScalingSdk: [
+    'ApplicationAutoScaling.ThrottlingException',
+    'ApplicationAutoScaling.ConcurrentUpdateException',
+    'ApplicationAutoScaling.InternalServiceException',
+    'ApplicationAutoScaling.SdkClientException',
+  ],
   /** The optimized `sns:publish` integration (SNS throttles with `Throttled`; the topic's key may throttle too). */
   sns: ['SNS.ThrottledException', 'SNS.InternalErrorException', 'SNS.KMSThrottlingException', 'SNS.SdkClientException'],
   /**
@@ -68,10 +77,24 @@ export function retryThrottledSync(scope: Construct, props: ThrottleLoopProps): 
   next.next(wait);
   wait.next(props.task);
   const choice = new sfn.Choice(scope, `${name}Throttled`)
-    .when(sfn.Condition.and(sfn.Condition.isPresent('$.error.Cause'), sfn.Condition.isString('$.error.Cause'), throttled,
-      sfn.Condition.not(sfn.Condition.isPresent(counter))), first)
-    .when(sfn.Condition.and(sfn.Condition.isPresent('$.error.Cause'), sfn.Condition.isString('$.error.Cause'), throttled,
-      sfn.Condition.numberLessThan(`${counter}.count`, max)), next)
+    .when(
+      sfn.Condition.and(
+        sfn.Condition.isPresent('$.error.Cause'),
+        sfn.Condition.isString('$.error.Cause'),
+        throttled,
+        sfn.Condition.not(sfn.Condition.isPresent(counter)),
+      ),
+      first,
+    )
+    .when(
+      sfn.Condition.and(
+        sfn.Condition.isPresent('$.error.Cause'),
+        sfn.Condition.isString('$.error.Cause'),
+        throttled,
+        sfn.Condition.numberLessThan(`${counter}.count`, max),
+      ),
+      next,
+    )
     .otherwise(props.onError);
   props.task.addCatch(choice, { errors: ['SageMaker.AmazonSageMakerException'], resultPath: '$.error' });
   props.task.addCatch(props.onError, { errors: ['States.ALL'], resultPath: '$.error' });

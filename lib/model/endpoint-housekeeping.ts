@@ -53,11 +53,17 @@ export function endpointCleanupFunction(scope: Construct, props: EndpointHouseke
     ],
   });
   const policy = cleanup.policy.node.defaultChild as iam.CfnManagedPolicy;
-  acknowledgeWildcardResources(policy, ['*'],
-    'Only sagemaker:ListEndpointConfigs, sagemaker:ListModels and X-Ray tracing are granted on "*": none has resource-level permissions.');
-  acknowledgeWildcardResources(policy, [configs, models],
-    'The pipeline names each run\'s SageMaker model and endpoint configuration <namespace>-<environment>-<model>--<letter><id>; '
-    + 'the pattern is this model\'s qualified name in this environment, which no other model\'s or environment\'s names start with.');
+  acknowledgeWildcardResources(
+    policy,
+    ['*'],
+    'Only sagemaker:ListEndpointConfigs, sagemaker:ListModels and X-Ray tracing are granted on "*": none has resource-level permissions.',
+  );
+  acknowledgeWildcardResources(
+    policy,
+    [configs, models],
+    "The pipeline names each run's SageMaker model and endpoint configuration <namespace>-<environment>-<model>--<letter><id>; " +
+      "the pattern is this model's qualified name in this environment, which no other model's or environment's names start with.",
+  );
   acknowledgeWildcardResources(policy, [scaling.targets], SCALING_TARGETS_REASON);
   return cleanup;
 }
@@ -80,15 +86,20 @@ export function idleStopFunction(scope: Construct, hours: number, props: Endpoin
     ],
   });
   const policy = fn.policy.node.defaultChild as iam.CfnManagedPolicy;
-  acknowledgeWildcardResources(policy, ['*'],
-    'Only cloudwatch:GetMetricData and X-Ray tracing are granted on "*": metrics and trace segments have no resource-level permissions.');
+  acknowledgeWildcardResources(
+    policy,
+    ['*'],
+    'Only cloudwatch:GetMetricData and X-Ray tracing are granted on "*": metrics and trace segments have no resource-level permissions.',
+  );
   acknowledgeWildcardResources(policy, [scaling.targets], SCALING_TARGETS_REASON);
   fn.addSchedule('Schedule', 'cron(45 * * * ? *)', {}, `Hourly idle check of ${props.endpointName}`);
   return fn;
 }
 
-const SCALING_TARGETS_REASON = 'A scalable target\'s ARN ends in an ID Application Auto Scaling generates; the statement allows only '
-  + 'DeregisterScalableTarget, in this account and region, on SageMaker variant instance counts (condition keys), and the handler names only this endpoint\'s variant.';
+const SCALING_TARGETS_REASON =
+  "A scalable target's ARN ends in an ID Application Auto Scaling generates; the statement allows only " +
+  'DeregisterScalableTarget, in this account and region, on SageMaker variant instance counts (condition keys), '
+  + "and the handler names only this endpoint's variant.";
 
 /**
  * Deregistering the endpoint's autoscaling before deleting it. A scalable target's ARN ends in an ID that

@@ -59,7 +59,12 @@ export class TeamAccess extends Construct {
     const qualifiedName = `${platform.namespace}-${platform.environmentName}-${modelName}`;
     const name = props.managedPolicyName ?? `${qualifiedName}-team`;
     new PropsProblems(this, 'TeamAccess')
-      .check(Token.isUnresolved(name) || /^[\w+=,.@-]{1,128}$/.test(name), 'managedPolicyName', name, '1 to 128 letters, digits and +=,.@_- (an IAM policy name)')
+      .check(
+        Token.isUnresolved(name) || /^[\w+=,.@-]{1,128}$/.test(name),
+        'managedPolicyName',
+        name,
+        '1 to 128 letters, digits and +=,.@_- (an IAM policy name)',
+      )
       .throwIfAny();
     const stack = Stack.of(this);
     const curated = platform.lakeBuckets.curated;
@@ -67,14 +72,23 @@ export class TeamAccess extends Construct {
     const dataObjects = curated.arnForObjects(`${modelName}/*`);
     const runObjects = artifacts.arnForObjects(`models/${modelName}/runs/*`);
     const executions = stack.formatArn({
-      service: 'states', resource: 'execution', resourceName: `${model.stateMachine.stateMachineName}:*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+      service: 'states',
+      resource: 'execution',
+      resourceName: `${model.stateMachine.stateMachineName}:*`,
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
     });
     this.trainingDataParameterName = trainingDataParameterName(platform.namespace, platform.environmentName, modelName);
     const parameterArn = stack.formatArn({
-      service: 'ssm', resource: 'parameter', resourceName: this.trainingDataParameterName.slice(1), arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
+      service: 'ssm',
+      resource: 'parameter',
+      resourceName: this.trainingDataParameterName.slice(1),
+      arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
     });
-    const listPrefix = (bucketArn: string, prefix: string) =>
-      ({ actions: ['s3:ListBucket'], resources: [bucketArn], conditions: { StringLike: { 's3:prefix': `${prefix}*` } } });
+    const listPrefix = (bucketArn: string, prefix: string) => ({
+      actions: ['s3:ListBucket'],
+      resources: [bucketArn],
+      conditions: { StringLike: { 's3:prefix': `${prefix}*` } },
+    });
 
     this.managedPolicy = new iam.ManagedPolicy(this, 'Policy', {
       managedPolicyName: name,
@@ -91,13 +105,21 @@ export class TeamAccess extends Construct {
           resources: [platform.dataKey.keyArn],
           conditions: {
             StringEquals: { 'kms:ViaService': `s3.${stack.region}.amazonaws.com` },
-            StringLike: { 'kms:EncryptionContext:aws:s3:arn': [curated.bucketArn, `${curated.bucketArn}/*`, artifacts.bucketArn, `${artifacts.bucketArn}/*`] },
+            StringLike: {
+              'kms:EncryptionContext:aws:s3:arn': [curated.bucketArn, `${curated.bucketArn}/*`, artifacts.bucketArn, `${artifacts.bucketArn}/*`],
+            },
           },
         }),
         new iam.PolicyStatement({ sid: 'SetTrainingDataPointer', actions: ['ssm:GetParameter', 'ssm:PutParameter'], resources: [parameterArn] }),
-        new iam.PolicyStatement({ sid: 'StartRuns', actions: ['states:StartExecution', 'states:ListExecutions'], resources: [model.stateMachine.stateMachineArn] }),
         new iam.PolicyStatement({
-          sid: 'WatchRuns', actions: ['states:DescribeExecution', 'states:GetExecutionHistory', 'states:StopExecution'], resources: [executions],
+          sid: 'StartRuns',
+          actions: ['states:StartExecution', 'states:ListExecutions'],
+          resources: [model.stateMachine.stateMachineArn],
+        }),
+        new iam.PolicyStatement({
+          sid: 'WatchRuns',
+          actions: ['states:DescribeExecution', 'states:GetExecutionHistory', 'states:StopExecution'],
+          resources: [executions],
         }),
         new iam.PolicyStatement({ sid: 'ReadRunOutputs', actions: ['s3:GetObject'], resources: [runObjects] }),
         new iam.PolicyStatement({ sid: 'ListRunOutputs', ...listPrefix(artifacts.bucketArn, `models/${modelName}/runs/`) }),
@@ -109,21 +131,39 @@ export class TeamAccess extends Construct {
         // ListModelPackages names no resource in its request: it can only be granted on "*" (it lists, never reads contents).
         new iam.PolicyStatement({ sid: 'ListPackages', actions: ['sagemaker:ListModelPackages'], resources: ['*'] }),
         new iam.PolicyStatement({
-          sid: 'UseEndpoint', actions: ['sagemaker:InvokeEndpoint', 'sagemaker:DescribeEndpoint'], resources: [model.endpoint.endpointArn],
+          sid: 'UseEndpoint',
+          actions: ['sagemaker:InvokeEndpoint', 'sagemaker:DescribeEndpoint'],
+          resources: [model.endpoint.endpointArn],
         }),
       ],
     });
     const policy = this.managedPolicy.node.defaultChild as iam.CfnManagedPolicy;
-    acknowledgeWildcardResources(policy, ['*'],
-      'Only sagemaker:ListModelPackages is granted on "*": its request names no resource, so it has no resource-level permissions.');
-    acknowledgeWildcardResources(policy, [dataObjects],
-      'The team writes its data sets under its own model\'s prefix of the curated bucket; their keys (dated prefixes, file names) are the team\'s choice.');
-    acknowledgeWildcardResources(policy, [runObjects],
-      'Run outputs are written one folder per execution under this model\'s run prefix; folders are named after executions.');
-    acknowledgeWildcardResources(policy, [executions],
-      'Executions of this model\'s state machine only; their names are chosen per run (by the team or the retraining function).');
-    acknowledgeWildcardResources(policy, [model.registry.packageArnPattern],
-      'Describe only, on the versions of this model\'s own package group, which are created per registered candidate.');
+    acknowledgeWildcardResources(
+      policy,
+      ['*'],
+      'Only sagemaker:ListModelPackages is granted on "*": its request names no resource, so it has no resource-level permissions.',
+    );
+    acknowledgeWildcardResources(
+      policy,
+      [dataObjects],
+      "The team writes its data sets under its own model's prefix of the curated bucket; their keys (dated prefixes, file names) "
+        + "are the team's choice.",
+    );
+    acknowledgeWildcardResources(
+      policy,
+      [runObjects],
+      "Run outputs are written one folder per execution under this model's run prefix; folders are named after executions.",
+    );
+    acknowledgeWildcardResources(
+      policy,
+      [executions],
+      "Executions of this model's state machine only; their names are chosen per run (by the team or the retraining function).",
+    );
+    acknowledgeWildcardResources(
+      policy,
+      [model.registry.packageArnPattern],
+      "Describe only, on the versions of this model's own package group, which are created per registered candidate.",
+    );
 
     const retrain = model.monitoring?.retrainFunction;
     if (retrain) {

@@ -26,12 +26,20 @@ let output: string[] = [];
 const updateTable = (input: Parameters<typeof updateItem>[2]): object => updateItem(aws.items, 'requestId', input);
 const stored = (): Record<string, unknown> => aws.items.get(ID)!;
 const sends = (): number => aws.sfn.commandCalls(SendTaskSuccessCommand).length;
-const decided = (by = ALICE) => ({ ...REQUEST, status: 'APPROVED' as const, decidedBy: by, decidedAt: '2026-11-22T09:58:00.000Z', comment: 'Looks good.' });
+const decided = (by = ALICE) => ({
+  ...REQUEST,
+  status: 'APPROVED' as const,
+  decidedBy: by,
+  decidedAt: '2026-11-22T09:58:00.000Z',
+  comment: 'Looks good.',
+});
 
 function decide(approver = ALICE, decision = 'approve', comment = 'Looks good.'): Promise<APIGatewayProxyResult> {
   const sig = signLink(DEMO_SIGNING_KEY, ID, approver, REQUEST.expiresAt);
   const body = Buffer.from(new URLSearchParams({ approver, expires: String(REQUEST.expiresAt), sig, decision, comment }).toString(), 'utf8');
-  return handler(toApiGatewayEvent({ method: 'POST', url: `/approvals/${ID}`, headers: { 'content-type': 'application/x-www-form-urlencoded' } }, body));
+  return handler(
+    toApiGatewayEvent({ method: 'POST', url: `/approvals/${ID}`, headers: { 'content-type': 'application/x-www-form-urlencoded' } }, body),
+  );
 }
 
 /** A SendTaskSuccess that waits until `release()` and then behaves like Step Functions. */
@@ -40,15 +48,19 @@ function holdFirstDelivery(): { started: Promise<void>; release: () => void } {
   let started!: () => void;
   const gate = new Promise<void>((resolve) => (release = resolve));
   const startedPromise = new Promise<void>((resolve) => (started = resolve));
-  aws.sfn.on(SendTaskSuccessCommand).callsFakeOnce(async (input) => {
-    started();
-    await gate;
-    return aws.behaviours.sendTaskSuccess(input);
-  }).callsFake(aws.behaviours.sendTaskSuccess);
+  aws.sfn
+    .on(SendTaskSuccessCommand)
+    .callsFakeOnce(async (input) => {
+      started();
+      await gate;
+      return aws.behaviours.sendTaskSuccess(input);
+    })
+    .callsFake(aws.behaviours.sendTaskSuccess);
   return { started: startedPromise, release };
 }
 
-const serverError = (attempts = 1) => new SFNServiceException({ name: 'ServiceUnavailable', $fault: 'server', $metadata: { httpStatusCode: 503, attempts }, message: 'unavailable' });
+const serverError = (attempts = 1) =>
+  new SFNServiceException({ name: 'ServiceUnavailable', $fault: 'server', $metadata: { httpStatusCode: 503, attempts }, message: 'unavailable' });
 const timedOut = (attempts = 1) => new TaskTimedOut({ message: 'Task Timed Out', $metadata: { httpStatusCode: 400, attempts } });
 
 function expectSettled(outcome: string): void {
@@ -130,10 +142,16 @@ describe('two submissions while the first delivery is slow', () => {
     let fail!: () => void;
     let started!: () => void;
     const reached = new Promise<void>((resolve) => (started = resolve));
-    aws.sfn.on(SendTaskSuccessCommand).callsFakeOnce(() => new Promise((_, reject) => {
-      fail = () => reject(serverError());
-      started();
-    })).callsFake(aws.behaviours.sendTaskSuccess);
+    aws.sfn
+      .on(SendTaskSuccessCommand)
+      .callsFakeOnce(
+        () =>
+          new Promise((_, reject) => {
+            fail = () => reject(serverError());
+            started();
+          }),
+      )
+      .callsFake(aws.behaviours.sendTaskSuccess);
     const first = decide();
     await reached;
     const second = decide();
@@ -149,7 +167,7 @@ describe('two submissions while the first delivery is slow', () => {
     expect(stored().deliveryInDoubt).toBe(true);
   });
 
-  test('another approver\'s decision during the delivery is refused (409) and never delivered', async () => {
+  test("another approver's decision during the delivery is refused (409) and never delivered", async () => {
     const slow = holdFirstDelivery();
     const first = decide();
     await slow.started;
@@ -179,7 +197,7 @@ describe('what Step Functions answers, and what is stored', () => {
     expectSettled('timed-out');
   });
 
-  test('a failure that may have reached Step Functions, then TaskTimedOut: the page and the item say it cannot be told (202, "unknown")', async () => {
+  test('a failure that may have reached Step Functions, then TaskTimedOut: page and item say it cannot be told (202, "unknown")', async () => {
     // The first call's answer is lost (503 after Step Functions may have closed the task); the retry finds the task closed.
     aws.sfn.on(SendTaskSuccessCommand).rejectsOnce(serverError()).rejects(timedOut());
     expect((await decide()).statusCode).toBe(503);
@@ -194,8 +212,13 @@ describe('what Step Functions answers, and what is stored', () => {
     expect(sends()).toBe(2);
   });
 
-  test('a refusal by Step Functions (4xx) is not a doubt: the retry\'s TaskTimedOut is a timeout (410)', async () => {
-    const denied = new SFNServiceException({ name: 'KmsAccessDeniedException', $fault: 'client', $metadata: { httpStatusCode: 400 }, message: 'denied' });
+  test("a refusal by Step Functions (4xx) is not a doubt: the retry's TaskTimedOut is a timeout (410)", async () => {
+    const denied = new SFNServiceException({
+      name: 'KmsAccessDeniedException',
+      $fault: 'client',
+      $metadata: { httpStatusCode: 400 },
+      message: 'denied',
+    });
     aws.sfn.on(SendTaskSuccessCommand).rejectsOnce(denied).rejects(timedOut());
     expect((await decide()).statusCode).toBe(503);
     expect(stored()).not.toHaveProperty('deliveryInDoubt');
@@ -210,7 +233,12 @@ describe('what Step Functions answers, and what is stored', () => {
   });
 
   test('throttling is retried at once (a throttled call was not applied)', async () => {
-    const throttled = new SFNServiceException({ name: 'ThrottlingException', $fault: 'client', $metadata: { httpStatusCode: 400 }, message: 'Rate exceeded' });
+    const throttled = new SFNServiceException({
+      name: 'ThrottlingException',
+      $fault: 'client',
+      $metadata: { httpStatusCode: 400 },
+      message: 'Rate exceeded',
+    });
     aws.sfn.on(SendTaskSuccessCommand).rejectsOnce(throttled).callsFake(aws.behaviours.sendTaskSuccess);
     expect((await decide()).statusCode).toBe(200);
     expect(sends()).toBe(2);
@@ -218,7 +246,9 @@ describe('what Step Functions answers, and what is stored', () => {
   });
 
   test('InvalidToken: 500 "not delivered", stored "undeliverable"; a retry does not call again', async () => {
-    aws.sfn.on(SendTaskSuccessCommand).rejects(new SFNServiceException({ name: 'InvalidToken', $fault: 'client', $metadata: { httpStatusCode: 400 }, message: 'Invalid Token' }));
+    aws.sfn
+      .on(SendTaskSuccessCommand)
+      .rejects(new SFNServiceException({ name: 'InvalidToken', $fault: 'client', $metadata: { httpStatusCode: 400 }, message: 'Invalid Token' }));
     const first = await decide();
     expect(first.statusCode).toBe(500);
     expect(first.body).toContain('Step Functions refused this request&#39;s task token');
@@ -255,13 +285,16 @@ describe('a delivery whose request stopped (Lambda timeout or crash) holding the
     expectSettled('delivered');
   });
 
-  test('a lease is taken only by compare-and-set: a takeover that lost the race reads the winner\'s outcome', async () => {
+  test("a lease is taken only by compare-and-set: a takeover that lost the race reads the winner's outcome", async () => {
     aws.put({ ...decided(), deliveryLease: 'crashed', deliveryLeaseUntil: NOW_MS - 1 });
     // Between this request's read and its takeover, another request took the lease and delivered.
-    aws.ddb.on(UpdateCommand).callsFakeOnce((input) => {
-      aws.put({ ...decided(), gateOutcome: 'delivered', deliveryInDoubt: true });
-      return updateTable(input);
-    }).callsFake(updateTable);
+    aws.ddb
+      .on(UpdateCommand)
+      .callsFakeOnce((input) => {
+        aws.put({ ...decided(), gateOutcome: 'delivered', deliveryInDoubt: true });
+        return updateTable(input);
+      })
+      .callsFake(updateTable);
     expect((await decide()).statusCode).toBe(200);
     expect(sends()).toBe(0);
     expect(aws.ddb.commandCalls(GetCommand).length).toBeGreaterThanOrEqual(2);
@@ -273,7 +306,12 @@ describe('the DynamoDB fake these tests rely on', () => {
 
   test('a failed condition throws ConditionalCheckFailedException and changes nothing', () => {
     const items = table();
-    const input = { Key: { requestId: 'r' }, UpdateExpression: 'SET a = :a', ConditionExpression: 'attribute_not_exists(until) OR until > :now', ExpressionAttributeValues: { ':a': 1, ':now': 5 } };
+    const input = {
+      Key: { requestId: 'r' },
+      UpdateExpression: 'SET a = :a',
+      ConditionExpression: 'attribute_not_exists(until) OR until > :now',
+      ExpressionAttributeValues: { ':a': 1, ':now': 5 },
+    };
     expect(() => updateItem(items, 'requestId', input)).toThrow(expect.objectContaining({ name: 'ConditionalCheckFailedException' }));
     expect(items.get('r')).toEqual({ requestId: 'r', status: 'APPROVED', until: 5 });
   });
@@ -281,16 +319,26 @@ describe('the DynamoDB fake these tests rely on', () => {
   test('SET and REMOVE apply together; names and values come from their placeholders', () => {
     const items = table();
     updateItem(items, 'requestId', {
-      Key: { requestId: 'r' }, UpdateExpression: 'SET #s = :s REMOVE until', ConditionExpression: '(#s = :old AND until <= :now) AND NOT attribute_exists(gone)',
-      ExpressionAttributeNames: { '#s': 'status' }, ExpressionAttributeValues: { ':s': 'DONE', ':old': 'APPROVED', ':now': 5 },
+      Key: { requestId: 'r' },
+      UpdateExpression: 'SET #s = :s REMOVE until',
+      ConditionExpression: '(#s = :old AND until <= :now) AND NOT attribute_exists(gone)',
+      ExpressionAttributeNames: { '#s': 'status' },
+      ExpressionAttributeValues: { ':s': 'DONE', ':old': 'APPROVED', ':now': 5 },
     });
     expect(items.get('r')).toEqual({ requestId: 'r', status: 'DONE' });
   });
 
   test('an expression it does not understand is refused, never guessed', () => {
-    expect(() => updateItem(table(), 'requestId', { Key: { requestId: 'r' }, UpdateExpression: 'SET n = n + :one', ExpressionAttributeValues: { ':one': 1 } }))
-      .toThrow(/Fake DynamoDB/);
-    expect(() => updateItem(table(), 'requestId', { Key: { requestId: 'r' }, UpdateExpression: 'SET a = :a', ConditionExpression: 'status <> :x', ExpressionAttributeValues: { ':a': 1, ':x': 'y' } }))
-      .toThrow(/operator <> is not supported/);
+    expect(() =>
+      updateItem(table(), 'requestId', { Key: { requestId: 'r' }, UpdateExpression: 'SET n = n + :one', ExpressionAttributeValues: { ':one': 1 } }),
+    ).toThrow(/Fake DynamoDB/);
+    expect(() =>
+      updateItem(table(), 'requestId', {
+        Key: { requestId: 'r' },
+        UpdateExpression: 'SET a = :a',
+        ConditionExpression: 'status <> :x',
+        ExpressionAttributeValues: { ':a': 1, ':x': 'y' },
+      }),
+    ).toThrow(/operator <> is not supported/);
   });
 });

@@ -38,13 +38,17 @@ function synthesize(namespace: string, environment: string): Synthesized {
   const config = defaultConfig();
   config.namespace = namespace;
   config.environments[environment] ??= JSON.parse(JSON.stringify(config.environments.dev));
-  const { stacks } = buildTestApp({ env: environment }, { config, configSource: 'test', models: models.filter((m) => m.name === 'churn'), modelsSource: 'test' });
+  const { stacks } = buildTestApp(
+    { env: environment },
+    { config, configSource: 'test', models: models.filter((m) => m.name === 'churn'), modelsSource: 'test' },
+  );
   const template = Template.fromStack(stacks.models.churn);
   const cleanups = Object.values(template.findResources('Custom::MlopsEndpointCleanup') as Record<string, Any>);
   expect(cleanups).toHaveLength(1);
   const qualifiedName: string = cleanups[0].Properties.EndpointName;
-  const policies = Object.values(template.findResources('AWS::IAM::ManagedPolicy') as Record<string, Any>)
-    .filter((p) => String(p.Properties.Description).startsWith(`Deletes endpoint ${qualifiedName} `));
+  const policies = Object.values(template.findResources('AWS::IAM::ManagedPolicy') as Record<string, Any>).filter((p) =>
+    String(p.Properties.Description).startsWith(`Deletes endpoint ${qualifiedName} `),
+  );
   expect(policies).toHaveLength(environment === 'prod' ? 1 : 2);
   return {
     label: `${namespace}/${environment}`,
@@ -85,7 +89,10 @@ function resolve(value: unknown, template: Template): Resolved {
  * Matching `*` across every separator is at least as broad as IAM, so "never matches" here holds in IAM too.
  */
 function matches(pattern: string, arn: string): boolean {
-  const regex = pattern.split('').map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.+^${}()|[\]\\]/g, '\\$&'))).join('');
+  const regex = pattern
+    .split('')
+    .map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.+^${}()|[\]\\]/g, '\\$&')))
+    .join('');
   return new RegExp(`^${regex}$`).test(arn);
 }
 
@@ -101,7 +108,13 @@ function runtimeArns(qualifiedName: string): string[] {
 }
 
 const SCALABLE_TARGETS = `arn:${PARTITION}:application-autoscaling:${REGION}:${ACCOUNT}:scalable-target/*`;
-const ON_ANY_RESOURCE = ['sagemaker:ListEndpointConfigs', 'sagemaker:ListModels', 'cloudwatch:GetMetricData', 'xray:PutTraceSegments', 'xray:PutTelemetryRecords'];
+const ON_ANY_RESOURCE = [
+  'sagemaker:ListEndpointConfigs',
+  'sagemaker:ListModels',
+  'cloudwatch:GetMetricData',
+  'xray:PutTraceSegments',
+  'xray:PutTelemetryRecords',
+];
 
 describe('endpoint cleanup and idle check: environments sharing an account', () => {
   test('the qualified names are distinct and none is a "--" prefix of another', () => {
@@ -110,37 +123,40 @@ describe('endpoint cleanup and idle check: environments sharing an account', () 
     for (const a of names) for (const b of names) if (a !== b) expect(`${b}--c0123456789ab`.startsWith(`${a}--`)).toBe(false);
   });
 
-  test.each(synthesized.map((s) => [s.label, s]))('%s: every ARN pattern misses every other environment\'s endpoint, models, configurations and jobs', (_label, mine) => {
-    const others = synthesized.filter((s) => s !== mine).flatMap((s) => runtimeArns(s.qualifiedName));
-    const reaches: string[] = [];
-    const patterns: string[] = [];
-    for (const statement of mine.statements) {
-      expect(statement.Effect).toBe('Allow');
-      const actions: string[] = [statement.Action].flat();
-      for (const resource of [statement.Resource].flat()) {
-        if (resource === '*') {
-          // No resource-level permissions exist for these: they read lists, metrics or write traces, never delete.
-          for (const action of actions) expect(ON_ANY_RESOURCE).toContain(action);
-          continue;
+  test.each(synthesized.map((s) => [s.label, s]))(
+    "%s: every ARN pattern misses every other environment's endpoint, models, configurations and jobs",
+    (_label, mine) => {
+      const others = synthesized.filter((s) => s !== mine).flatMap((s) => runtimeArns(s.qualifiedName));
+      const reaches: string[] = [];
+      const patterns: string[] = [];
+      for (const statement of mine.statements) {
+        expect(statement.Effect).toBe('Allow');
+        const actions: string[] = [statement.Action].flat();
+        for (const resource of [statement.Resource].flat()) {
+          if (resource === '*') {
+            // No resource-level permissions exist for these: they read lists, metrics or write traces, never delete.
+            for (const action of actions) expect(ON_ANY_RESOURCE).toContain(action);
+            continue;
+          }
+          const r = resolve(resource, mine.template);
+          if (r.kind === 'ssm') expect(r.value.startsWith(mine.ssmPrefix)).toBe(true);
+          if (r.kind !== 'arn') continue;
+          if (r.value === SCALABLE_TARGETS) {
+            // A scalable target's ARN ends in a generated ID, not a name: limited by condition keys instead (docs/serving.md).
+            expect(actions).toEqual(['application-autoscaling:DeregisterScalableTarget']);
+            expect(statement.Condition.StringEquals['application-autoscaling:service-namespace']).toBe('sagemaker');
+            continue;
+          }
+          patterns.push(r.value);
+          for (const arn of others) if (matches(r.value, arn)) reaches.push(`${actions.join(',')} on ${r.value} matches ${arn}`);
         }
-        const r = resolve(resource, mine.template);
-        if (r.kind === 'ssm') expect(r.value.startsWith(mine.ssmPrefix)).toBe(true);
-        if (r.kind !== 'arn') continue;
-        if (r.value === SCALABLE_TARGETS) {
-          // A scalable target's ARN ends in a generated ID, not a name: limited by condition keys instead (docs/serving.md).
-          expect(actions).toEqual(['application-autoscaling:DeregisterScalableTarget']);
-          expect(statement.Condition.StringEquals['application-autoscaling:service-namespace']).toBe('sagemaker');
-          continue;
-        }
-        patterns.push(r.value);
-        for (const arn of others) if (matches(r.value, arn)) reaches.push(`${actions.join(',')} on ${r.value} matches ${arn}`);
       }
-    }
-    expect(reaches).toEqual([]);
-    // The check is not vacuous: the same patterns do match this environment's own endpoint, configurations and models.
-    const own = runtimeArns(mine.qualifiedName).filter((arn) => !/:(training|processing)-job\//.test(arn));
-    for (const arn of own) expect(patterns.some((p) => matches(p, arn))).toBe(true);
-  });
+      expect(reaches).toEqual([]);
+      // The check is not vacuous: the same patterns do match this environment's own endpoint, configurations and models.
+      const own = runtimeArns(mine.qualifiedName).filter((arn) => !/:(training|processing)-job\//.test(arn));
+      for (const arn of own) expect(patterns.some((p) => matches(p, arn))).toBe(true);
+    },
+  );
 
   test('the matcher treats "--" as the boundary that it is: without it, ml-dev-churn* would reach ml-dev-churn2--...', () => {
     expect(matches(sagemakerArn('model/ml-dev-churn*'), sagemakerArn('model/ml-dev-churn2--m0123456789ab'))).toBe(true);

@@ -20,12 +20,18 @@ function pageInput(curatedBucket: string): Any {
 }
 
 describe('docs/first-run.md against the locally executed pipeline', () => {
-  test('the page\'s input trains and evaluates on the prefixes it names, and the outputs are where it says', async () => {
+  test("the page's input trains and evaluates on the prefixes it names, and the outputs are where it says", async () => {
     // The curated bucket's name as the pipeline resolves it: its default training prefix.
     const defaults = await run(churn, {}, { overrides: overrides(0.91) });
-    const bucket = /^s3:\/\/([^/]+)\/churn\/train\/$/.exec((defaults.taskInputs.Train[0] as Any).InputDataConfig[0].DataSource.S3DataSource.S3Uri)![1];
+    const bucket = /^s3:\/\/([^/]+)\/churn\/train\/$/.exec(
+      (defaults.taskInputs.Train[0] as Any).InputDataConfig[0].DataSource.S3DataSource.S3Uri,
+    )![1];
     const input = pageInput(bucket);
-    expect(input).toEqual({ trainingDataUri: `s3://${bucket}/churn/train/`, evaluationDataUri: `s3://${bucket}/churn/test/`, trigger: expect.any(Object) });
+    expect(input).toEqual({
+      trainingDataUri: `s3://${bucket}/churn/train/`,
+      evaluationDataUri: `s3://${bucket}/churn/test/`,
+      trigger: expect.any(Object),
+    });
     // The start-execution command carries the same input as the block.
     const command = /--input '([^']+)'/.exec(page)![1];
     expect(JSON.parse(command.replace(/<curated bucket>/g, bucket))).toEqual(input);
@@ -49,19 +55,28 @@ describe('docs/first-run.md against the locally executed pipeline', () => {
     expect(page).toContain('aws s3 cp samples/churn/test/ s3://<curated bucket>/churn/test/ --recursive');
   });
 
-  test.each(Object.keys(SAMPLE_MODELS))('%s: the page\'s column order is the model\'s input features, and the invoke body has one value per column', (name) => {
-    const declared = models.find((m) => m.name === name)!;
-    const inputs = declared.features.definitions.map((f) => f.name).filter((f) => f !== declared.features.recordIdentifier && f !== declared.features.eventTime);
-    expect(SAMPLE_MODELS[name].columns).toEqual(inputs);
-    expect(page).toContain(`| \`${name}\` | \`${inputs.join(',')}\` |`);
-    if (name === 'churn') expect(/--body '([^']+)'/.exec(page)![1].split(',')).toHaveLength(inputs.length);
-  });
+  test.each(Object.keys(SAMPLE_MODELS))(
+    "%s: the page's column order is the model's input features, and the invoke body has one value per column",
+    (name) => {
+      const declared = models.find((m) => m.name === name)!;
+      const inputs = declared.features.definitions
+        .map((f) => f.name)
+        .filter((f) => f !== declared.features.recordIdentifier && f !== declared.features.eventTime);
+      expect(SAMPLE_MODELS[name].columns).toEqual(inputs);
+      expect(page).toContain(`| \`${name}\` | \`${inputs.join(',')}\` |`);
+      if (name === 'churn') expect(/--body '([^']+)'/.exec(page)![1].split(',')).toHaveLength(inputs.length);
+    },
+  );
 
   test.each(Object.keys(SAMPLE_MODELS).flatMap((m) => (['train', 'test'] as Split[]).map((s) => [m, s] as const)))(
-    '%s %s: the committed sample is what the generator writes: label 0/1 first, then one number per input feature, both classes', (name, split) => {
+    '%s %s: the committed sample is what the generator writes: label 0/1 first, then one number per input feature, both classes',
+    (name, split) => {
       const text = readFileSync(join(__dirname, '..', '..', samplePath(name, split)), 'utf8');
       expect(text).toBe(sampleCsv(name, split));
-      const rows = text.trim().split('\n').map((l) => l.split(',').map(Number));
+      const rows = text
+        .trim()
+        .split('\n')
+        .map((l) => l.split(',').map(Number));
       expect(rows.length).toBeGreaterThanOrEqual(200);
       for (const row of rows) {
         expect(row).toHaveLength(1 + SAMPLE_MODELS[name].columns.length);
@@ -69,5 +84,6 @@ describe('docs/first-run.md against the locally executed pipeline', () => {
         expect([0, 1]).toContain(row[0]);
       }
       expect(new Set(rows.map((r) => r[0])).size).toBe(2);
-    });
+    },
+  );
 });

@@ -11,8 +11,10 @@ export function platformRefs(template: Template): Record<string, string> {
   for (const [id, p] of Object.entries(template.toJSON().Parameters as Record<string, { Default?: string }>)) {
     const name = /\/platform\/(.+)-arn$/.exec(p.Default ?? '')?.[1];
     if (!name) continue;
-    refs[id] = name.endsWith('-bucket') ? `arn:aws:s3:::${name}`
-      : name.endsWith('-key') ? `arn:aws:kms:eu-west-1:111122223333:key/${name}`
+    refs[id] = name.endsWith('-bucket')
+      ? `arn:aws:s3:::${name}`
+      : name.endsWith('-key')
+        ? `arn:aws:kms:eu-west-1:111122223333:key/${name}`
         : `arn:aws:sns:eu-west-1:111122223333:${name}`;
   }
   return refs;
@@ -37,18 +39,29 @@ export function overrides(auc: number, approvedAuc?: number): Record<string, Tas
       ModelArtifacts: { S3ModelArtifacts: 's3://artifacts/models/churn/runs/exec-1/model/churn-t1/output/model.tar.gz' },
     }),
     SnapshotTrainingData: (input) => ({
-      manifestUri: (input as { manifestUri: string }).manifestUri, manifestVersionId: 'mv-1', objectCount: 12, totalBytes: 4096,
+      manifestUri: (input as { manifestUri: string }).manifestUri,
+      manifestVersionId: 'mv-1',
+      objectCount: 12,
+      totalBytes: 4096,
     }),
     Preprocess: { ProcessingJobStatus: 'Completed' },
     Evaluate: { ProcessingJobStatus: 'Completed' },
     ReadMetrics: { Body: JSON.stringify({ metrics: { auc, accuracy: 0.8, rmse: 0.3, samples: 1000 } }) },
-    ComputeBaseline: (input) => ({ baselineUri: (input as { baselineUri: string }).baselineUri, baselineVersionId: 'b-1', rowCount: 5000, featureCount: 4 }),
+    ComputeBaseline: (input) => ({
+      baselineUri: (input as { baselineUri: string }).baselineUri,
+      baselineVersionId: 'b-1',
+      rowCount: 5000,
+      featureCount: 4,
+    }),
     FindApprovedModel: { ModelPackageSummaryList: approvedAuc === undefined ? [] : [{ ModelPackageArn: APPROVED_ARN }] },
     DescribeApprovedModel: { ModelPackageArn: APPROVED_ARN, CustomerMetadataProperties: { auc: JSON.stringify(approvedAuc ?? 0) } },
     RegisterModel: { ModelPackageArn: PACKAGE_ARN },
     RecordAutomaticApproval: {
-      decision: 'approved', approver: 'automatic approval (environment dev)', comment: 'Environment dev approves automatically: the candidate passed the quality gate.',
-      decidedAt: '2026-11-22T10:00:00.000Z', recordUri: 's3://audit/decisions/mlops-dev-churn/auto-exec-1.json',
+      decision: 'approved',
+      approver: 'automatic approval (environment dev)',
+      comment: 'Environment dev approves automatically: the candidate passed the quality gate.',
+      decidedAt: '2026-11-22T10:00:00.000Z',
+      recordUri: 's3://audit/decisions/mlops-dev-churn/auto-exec-1.json',
     },
     MarkApproved: {},
     MarkRejected: {},
@@ -69,7 +82,11 @@ export function firstDeployment(): Record<string, TaskOverride> {
     CreateEndpoint: { EndpointArn: 'arn:aws:sagemaker:eu-west-1:111122223333:endpoint/mlops-dev-churn' },
     DescribeNewEndpoint: (input) => {
       looks += 1;
-      return { EndpointName: (input as { EndpointName: string }).EndpointName, EndpointStatus: looks < 2 ? 'Creating' : 'InService', EndpointConfigName: 'mlops-dev-churn--c1' };
+      return {
+        EndpointName: (input as { EndpointName: string }).EndpointName,
+        EndpointStatus: looks < 2 ? 'Creating' : 'InService',
+        EndpointConfigName: 'mlops-dev-churn--c1',
+      };
     },
     RegisterScalableTarget: {},
     ScaleOnInvocations: { PolicyARN: 'arn:aws:autoscaling:policy/1' },
@@ -83,22 +100,36 @@ export function firstDeployment(): Record<string, TaskOverride> {
 /** The record-lineage function's answers, one per milestone. */
 export function lineage(): Record<string, TaskOverride> {
   const record = (milestone: string) => (input: JsonValue) => {
-    expect(input).toEqual(expect.objectContaining({
-      milestone, model: expect.any(String), environment: expect.any(String), executionArn: expect.stringContaining(':execution:'), state: expect.any(Object),
-    }));
+    expect(input).toEqual(
+      expect.objectContaining({
+        milestone,
+        model: expect.any(String),
+        environment: expect.any(String),
+        executionArn: expect.stringContaining(':execution:'),
+        state: expect.any(Object),
+      }),
+    );
     return { recordUri: `s3://audit/lineage/x/exec-1/${milestone}.json`, versionId: 'v1' };
   };
   return {
-    RecordRegistered: record('registered'), RecordApproved: record('approved'), RecordRejected: record('rejected'),
-    RecordDeployed: record('deployed'), RecordRollback: record('rollback'), RecordDeploymentFailure: record('deployment-failed'),
+    RecordRegistered: record('registered'),
+    RecordApproved: record('approved'),
+    RecordRejected: record('rejected'),
+    RecordDeployed: record('deployed'),
+    RecordRollback: record('rollback'),
+    RecordDeploymentFailure: record('deployment-failed'),
   };
 }
 
 /** The run's fixed context: aws-local-stepfunctions does not fill $$.State.EnteredTime (AWS does). */
-export const CONTEXT = { Execution: { Name: 'exec-1', Id: 'arn:aws:states:eu-west-1:111122223333:execution:churn:exec-1' }, State: { EnteredTime: '2026-11-25T12:00:00.000Z' } };
+export const CONTEXT = {
+  Execution: { Name: 'exec-1', Id: 'arn:aws:states:eu-west-1:111122223333:execution:churn:exec-1' },
+  State: { EnteredTime: '2026-11-25T12:00:00.000Z' },
+};
 
 /** Runs with the overrides and errors of the states this definition has (auto and human gates differ). */
 export function run(definition: AslDefinition, input: JsonValue, options: RunLocallyOptions) {
-  const here = <T>(record: Record<string, T> | undefined) => Object.fromEntries(Object.entries(record ?? {}).filter(([state]) => state in definition.States));
+  const here = <T>(record: Record<string, T> | undefined) =>
+    Object.fromEntries(Object.entries(record ?? {}).filter(([state]) => state in definition.States));
   return runLocally(definition, input, { context: CONTEXT, ...options, overrides: here(options.overrides), errors: here(options.errors) });
 }

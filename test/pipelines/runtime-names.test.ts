@@ -15,15 +15,32 @@ const config = defaultConfig();
 config.namespace = NAMESPACE;
 // Only dev: the same model in `prod` would be 49 characters, which the configuration refuses.
 delete config.environments.prod;
-const { stacks } = buildTestApp({ env: 'dev' }, {
-  config, configSource: 'test', modelsSource: 'test',
-  models: [{ ...models[0], name: MODEL, approvers: {}, serving: { ...models[0].serving, environments: {} }, preprocessing: { instanceType: 'ml.m5.xlarge' } }],
-});
+const { stacks } = buildTestApp(
+  { env: 'dev' },
+  {
+    config,
+    configSource: 'test',
+    modelsSource: 'test',
+    models: [
+      {
+        ...models[0],
+        name: MODEL,
+        approvers: {},
+        serving: { ...models[0].serving, environments: {} },
+        preprocessing: { instanceType: 'ml.m5.xlarge' },
+      },
+    ],
+  },
+);
 const longest: AslDefinition = definitionOf(stacks.models[MODEL]);
 
 /** The name fields of the SageMaker creates, by Task state. */
 const NAME_FIELDS: Record<string, string> = {
-  Preprocess: 'ProcessingJobName', Train: 'TrainingJobName', Evaluate: 'ProcessingJobName', CreateModel: 'ModelName', CreateEndpointConfig: 'EndpointConfigName',
+  Preprocess: 'ProcessingJobName',
+  Train: 'TrainingJobName',
+  Evaluate: 'ProcessingJobName',
+  CreateModel: 'ModelName',
+  CreateEndpointConfig: 'EndpointConfigName',
 };
 
 describe('run-time names carry namespace and environment', () => {
@@ -32,7 +49,7 @@ describe('run-time names carry namespace and environment', () => {
     expect(() => validateAsl(longest)).not.toThrow();
   });
 
-  test('every job, model and endpoint configuration of a run is <prefix>--<letter><12 hex>, a valid SageMaker name of at most 63 characters', async () => {
+  test('every job, model and endpoint configuration of a run is <prefix>--<letter><12 hex>, a valid SageMaker name of <= 63 characters', async () => {
     const result = await run(longest, INPUT, { overrides: overrides(0.91) });
     expect(result.status).toBe('SUCCEEDED');
     const letters: Record<string, string> = { Preprocess: 'p', Train: 't', Evaluate: 'e', CreateModel: 'm', CreateEndpointConfig: 'c' };
@@ -49,7 +66,18 @@ describe('run-time names carry namespace and environment', () => {
   });
 
   test('a retried create gets a new name (no ResourceInUse on the next attempt)', async () => {
-    const result = await run(longest, INPUT, { overrides: overrides(0.91), errors: { Train: [{ error: 'SageMaker.AmazonSageMakerException', cause: 'Rate exceeded (Service: AmazonSageMaker; Status Code: 400; Error Code: ThrottlingException)', times: 2 }] } });
+    const result = await run(longest, INPUT, {
+      overrides: overrides(0.91),
+      errors: {
+        Train: [
+          {
+            error: 'SageMaker.AmazonSageMakerException',
+            cause: 'Rate exceeded (Service: AmazonSageMaker; Status Code: 400; Error Code: ThrottlingException)',
+            times: 2,
+          },
+        ],
+      },
+    });
     expect(result.status).toBe('SUCCEEDED');
     const names = result.taskInputs.Train.map((input) => (input as Record<string, string>).TrainingJobName);
     expect(names).toHaveLength(3);
@@ -59,18 +87,25 @@ describe('run-time names carry namespace and environment', () => {
   test('jobs, models and endpoint configurations are tagged with the model and the environment', async () => {
     const result = await run(longest, INPUT, { overrides: overrides(0.91) });
     for (const state of [...Object.keys(NAME_FIELDS), 'RegisterModel']) {
-      expect((result.taskInputs[state][0] as { Tags: object[] }).Tags).toEqual([{ Key: 'mlops:model', Value: MODEL }, { Key: 'mlops:environment', Value: 'dev' }]);
+      expect((result.taskInputs[state][0] as { Tags: object[] }).Tags).toEqual([
+        { Key: 'mlops:model', Value: MODEL },
+        { Key: 'mlops:environment', Value: 'dev' },
+      ]);
     }
   });
 
   test('the names are built with nested intrinsics (States.UUID split on hyphens, its fifth group)', () => {
-    expect(longest.States.Train.Parameters).toEqual(expect.objectContaining({
-      'TrainingJobName.$': `States.Format('${PREFIX}--t{}', States.ArrayGetItem(States.StringSplit(States.UUID(), '-'), 4))`,
-    }));
+    expect(longest.States.Train.Parameters).toEqual(
+      expect.objectContaining({
+        'TrainingJobName.$': `States.Format('${PREFIX}--t{}', States.ArrayGetItem(States.StringSplit(States.UUID(), '-'), 4))`,
+      }),
+    );
   });
 
   test('a prefix SageMaker could not take is refused at synth, naming the value and the rule', () => {
-    expect(() => runtimeName('x'.repeat(49), 't')).toThrow(/runtimeNamePrefix "x{49}": expected letters, digits and single hyphens, at most 48 characters/);
+    expect(() => runtimeName('x'.repeat(49), 't')).toThrow(
+      /runtimeNamePrefix "x{49}": expected letters, digits and single hyphens, at most 48 characters/,
+    );
     expect(() => runtimeName('a--b', 't')).toThrow(/runtimeNamePrefix "a--b"/);
     expect(() => runtimeName('a_b', 't')).toThrow(/runtimeNamePrefix "a_b"/);
   });
