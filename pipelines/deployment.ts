@@ -250,7 +250,7 @@ export function deploymentChain(scope: Construct, props: DeploymentProps): Deplo
     EndpointName: props.endpointName,
     'EndpointConfigName.$': '$.deployment.endpointConfigName',
     ...(s.mode === 'realtime' ? {
-      // Keep the instance count autoscaling chose (pitfall 21); data capture follows the new configuration.
+      // Keep the instance count autoscaling chose (counts otherwise reset to the initial count); data capture follows the new configuration.
       RetainAllVariantProperties: true,
       ExcludeRetainedVariantProperties: [{ VariantPropertyType: 'DataCaptureConfig' }],
       DeploymentConfig: {
@@ -263,7 +263,7 @@ export function deploymentChain(scope: Construct, props: DeploymentProps): Deplo
       },
     } : {}),
   });
-  // Autoscaling blocks an update that changes a registered variant's instance type (pitfall 21):
+  // Autoscaling blocks an update that changes a registered variant's instance type:
   // deregister first when the type changes; registering again after the rollout restores it.
   let beforeUpdate: sfn.IChainable = update;
   const typeChangeTasks: sfn.CustomState[] = [];
@@ -455,7 +455,7 @@ export function deploymentChain(scope: Construct, props: DeploymentProps): Deplo
   };
 }
 
-/** The guardrails' traffic routing for a rollout (pitfall 20; validated in lib/config/serving.ts). */
+/** The guardrails' traffic routing for a rollout (SageMaker's limits validated in lib/config/serving.ts). */
 function trafficRouting(rollout: Extract<ResolvedServing, { mode: 'realtime' }>['rollout']): object {
   switch (rollout.strategy) {
     case 'canary':

@@ -1,7 +1,8 @@
 /**
  * How a model is served: the declaration ML teams write (`serving` on a model, with per-environment
  * overrides), its schema, and `resolveServing`, which applies the defaults for one environment and
- * checks every rule SageMaker enforces only at deploy time (`../shared/DEPLOY-PITFALLS.md` 6, 19-23).
+ * checks every rule SageMaker enforces only at deploy or run time (volume keys on instance storage, startup timeouts,
+ * guardrails, autoscaling, scale to zero, serverless limits: docs/serving.md).
  *
  * The pipeline owns the endpoint (see docs/serving.md); these settings become its endpoint
  * configuration, deployment guardrails and autoscaling policies.
@@ -294,7 +295,7 @@ export function resolveServing(declared: ServingSettingsDeclaration, context: Se
   const latencyThresholdMs = declared.latencyThresholdMs ?? SERVING_DEFAULTS.latencyThresholdMs;
 
   if ((declared.mode ?? 'realtime') === 'serverless') {
-    // Serverless Inference: CPU only, and none of the real-time features (pitfall 23).
+    // Serverless Inference: CPU only, no VPC, data capture, multiple variants or guardrails (SageMaker rejects them at deploy time).
     const why = 'nothing, because serverless endpoints do not support it';
     if (context.gpu) problems.push({ path: at('mode'), got: '"serverless" for a model with gpu: true', expected: '"realtime": serverless inference has no GPUs' });
     if (context.vpc) problems.push({ path: at('mode'), got: '"serverless" in an environment with sagemakerVpc', expected: '"realtime": serverless endpoints cannot run in a VPC' });
@@ -330,7 +331,7 @@ export function resolveServing(declared: ServingSettingsDeclaration, context: Se
   const gpu = info?.gpu ?? false;
   const instanceCount = declared.instanceCount ?? SERVING_DEFAULTS.instanceCount;
 
-  // Autoscaling (pitfalls 21, 22).
+  // Autoscaling: instance-type changes need deregistration; scale to zero needs inference components and a step policy.
   let autoscaling: RealtimeServing['autoscaling'];
   if (declared.autoscaling !== false) {
     const a = declared.autoscaling ?? {};
@@ -354,7 +355,8 @@ export function resolveServing(declared: ServingSettingsDeclaration, context: Se
     };
   }
 
-  // Deployment guardrails (pitfall 20). The variant name is fixed ("AllTraffic") by the pipeline.
+  // Deployment guardrails: SageMaker's limits on canary size, linear steps, waits and timeouts. The variant name is fixed
+  // ("AllTraffic") by the pipeline, as guardrails need the same name across updates.
   const r = declared.rollout ?? { strategy: instanceCount >= 2 ? 'canary' : 'all-at-once' };
   const trafficPercent = r.trafficPercent ?? (r.strategy === 'linear' ? SERVING_DEFAULTS.linearPercent : r.strategy === 'canary' ? SERVING_DEFAULTS.canaryPercent : 100);
   if (r.strategy === 'canary') {

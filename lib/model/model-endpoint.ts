@@ -68,7 +68,7 @@ export class ModelEndpoint extends Construct {
     }
     this.endpointName = props.endpointName;
     this.serving = props.serving;
-    // SageMaker ARNs are lower-case in IAM (pitfall 17); the name is lower-case by construction.
+    // SageMaker ARNs are lower-case in IAM conditions and patterns; the name is lower-case by construction.
     this.endpointArn = stack.formatArn({ service: 'sagemaker', resource: 'endpoint', resourceName: props.endpointName.toLowerCase() });
 
     const alarm = (id: string, description: string, metric: cloudwatch.IMetric, threshold: number, evaluationPeriods: number, datapointsToAlarm: number) => {

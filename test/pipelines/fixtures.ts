@@ -28,6 +28,14 @@ export function definitionOf(stack: Parameters<typeof Template.fromStack>[0]): A
 
 export const PACKAGE_ARN = 'arn:aws:sagemaker:eu-west-1:111122223333:model-package/mlops-dev-churn/7';
 export const APPROVED_ARN = 'arn:aws:sagemaker:eu-west-1:111122223333:model-package/mlops-dev-churn/6';
+/** An approver's decision as the human gate's callback delivers it. */
+export const APPROVE = {
+  decision: 'approved',
+  approver: 'lead@example.com',
+  comment: 'ok',
+  decidedAt: '2026-11-22T12:00:00.000Z',
+  recordUri: 's3://audit/d.json',
+};
 export const INPUT = { trainingDataUri: 's3://curated/churn/2026-11-22/', trigger: { type: 'manual' } };
 
 /** SageMaker and SDK results of a run whose candidate scores `auc`, with an optional approved model. */

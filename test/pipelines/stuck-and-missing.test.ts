@@ -2,18 +2,11 @@ import { models } from '../../config/models';
 import { ENDPOINT_POLL_SECONDS, ENDPOINT_STATUSES } from '../../pipelines/deployment';
 import { buildTestApp } from '../helpers';
 import { LocalRunResult, TaskOverride } from '../helpers/sfn';
-import { APPROVED_ARN, definitionOf, INPUT, overrides, run } from './fixtures';
+import { APPROVE as approve, APPROVED_ARN, definitionOf, INPUT, overrides, run } from './fixtures';
 
 // GIVEN the dev churn pipeline (first deployments) and the prod fraud-dl pipeline (updates with guardrails).
 const dev = definitionOf(buildTestApp({ env: 'dev' }, { models, modelsSource: 'config/models.ts' }).stacks.models.churn);
 const prod = definitionOf(buildTestApp({ env: 'prod' }, { models, modelsSource: 'config/models.ts' }).stacks.models['fraud-dl']);
-const approve = {
-  decision: 'approved',
-  approver: 'lead@example.com',
-  comment: 'ok',
-  decidedAt: '2026-11-22T12:00:00.000Z',
-  recordUri: 's3://audit/d.json',
-};
 const ENDPOINT = 'mlops-prod-fraud-dl';
 const ALL_STATUSES = [...ENDPOINT_STATUSES.transitional, ENDPOINT_STATUSES.inService, ENDPOINT_STATUSES.failed, ...ENDPOINT_STATUSES.stuck];
 

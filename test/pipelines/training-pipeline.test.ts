@@ -410,7 +410,7 @@ describe('deployment of the approved model, executed locally', () => {
     expect(JSON.parse((result.taskInputs.RecordServing[0] as Any).Body).endpointConfigName).toBe(call.EndpointConfigName);
   });
 
-  test('an instance type change deregisters autoscaling before the update and registers it again after (pitfall 21)', async () => {
+  test('an instance type change deregisters autoscaling before the update and registers it again after', async () => {
     const same = await fraudRun(update([{ status: 'InService', serves: 'new' }]));
     expect(same.attempts.DeregisterForTypeChange ?? 0).toBe(0);
     const changed = await fraudRun(update([{ status: 'InService', serves: 'new' }], 'InService', 'ml.g4dn.xlarge'));

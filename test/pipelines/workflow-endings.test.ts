@@ -1,19 +1,12 @@
 import { models } from '../../config/models';
 import { buildTestApp } from '../helpers';
 import { AslDefinition, LocalRunResult, TaskOverride } from '../helpers/sfn';
-import { APPROVED_ARN, definitionOf, INPUT, overrides, run } from './fixtures';
+import { APPROVE as approve, APPROVED_ARN, definitionOf, INPUT, overrides, run } from './fixtures';
 
 // GIVEN one synthesized definition per environment (dev: automatic gate; prod: human gate, guardrails, autoscaling).
 const dev = definitionOf(buildTestApp({ env: 'dev' }, { models, modelsSource: 'config/models.ts' }).stacks.models.churn);
 const prod = definitionOf(buildTestApp({ env: 'prod' }, { models, modelsSource: 'config/models.ts' }).stacks.models['fraud-dl']);
 const NOTIFICATIONS = ['NotifyFailure', 'NotifyRejected', 'NotifyDeploymentProblem'];
-const approve = {
-  decision: 'approved',
-  approver: 'lead@example.com',
-  comment: 'ok',
-  decidedAt: '2026-11-22T12:00:00.000Z',
-  recordUri: 's3://audit/d.json',
-};
 const decision = (d: string) => ({ ...approve, decision: d });
 
 /**
