@@ -1,6 +1,7 @@
 import { Template } from 'aws-cdk-lib/assertions';
 import { models } from '../../config/models';
 import { buildTestApp, defaultConfig } from '../helpers';
+import { iamPatternMatches } from '../runtime/evaluate';
 
 type Any = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -85,16 +86,10 @@ function resolve(value: unknown, template: Template): Resolved {
 }
 
 /**
- * IAM's wildcards in a Resource ARN: `*` any run of characters, `?` one character (IAM User Guide, Resource element).
- * Matching `*` across every separator is at least as broad as IAM, so "never matches" here holds in IAM too.
+ * IAM's wildcards in a Resource ARN (`*` any run of characters, `?` one character). Matching `*` across every separator
+ * is at least as broad as IAM, so "never matches" here holds in IAM too.
  */
-function matches(pattern: string, arn: string): boolean {
-  const regex = pattern
-    .split('')
-    .map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.+^${}()|[\]\\]/g, '\\$&')))
-    .join('');
-  return new RegExp(`^${regex}$`).test(arn);
-}
+const matches = (pattern: string, arn: string): boolean => iamPatternMatches(pattern, arn);
 
 /** Concrete ARNs of what an environment's model creates at run time, named as the pipeline names them. */
 function runtimeArns(qualifiedName: string): string[] {

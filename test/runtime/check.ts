@@ -2,7 +2,8 @@
  * The run-time permission check over one world: gathers every call (services invoking, workflows, SageMaker execution
  * roles, the Feature Store, the Lambda handlers) and evaluates each against IAM.
  */
-import { Denial, evaluateAll, PrincipalCall, uniqueCalls } from './evaluate';
+import { Denial, evaluateAll, PrincipalCall } from './evaluate';
+import { distinct } from './handlers/common';
 import { handlerCalls } from './function-calls';
 import { invokerCalls } from './invoker-calls';
 import { ExternalResource, PolicyIndex } from './policies';
@@ -64,7 +65,7 @@ export async function checkWorld(world: World): Promise<CheckResult> {
   const handlers = handlerCalls(index, lambdaEvents);
   calls.push(...handlers.calls);
   gaps.push(...handlers.gaps);
-  const unique = uniqueCalls(calls);
+  const unique = distinct(calls);
   return { index, calls: unique, denials: await evaluateAll(index, unique), gaps };
 }
 

@@ -7,6 +7,7 @@
  * encryption-context conditions the call does not meet is removed (it cannot apply to this request).
  */
 import { getDenialReasons, runSimulation } from '@cloud-copilot/iam-simulate';
+import { distinct } from './handlers/common';
 import { PolicyDocument, PolicyIndex } from './policies';
 import { CallContext, RuntimeCall } from './types';
 
@@ -25,26 +26,28 @@ export interface Denial {
 
 const EC_PREFIX = 'kms:encryptioncontext:';
 
+/**
+ * IAM's wildcard match: `*` matches any run of characters, `?` exactly one; everything else literally. Actions compare
+ * case-insensitively (`ignoreCase`), resources and condition values case-sensitively.
+ */
+export function iamPatternMatches(pattern: string, value: string, ignoreCase = false): boolean {
+  const source = [...pattern].map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.+^${}()|[\]\\]/g, '\\$&'))).join('');
+  return new RegExp(`^${source}$`, ignoreCase ? 'is' : 's').test(value);
+}
+
 /** Whether one condition operator/value pair holds for the call's value (the operators policies here use on encryption context). */
 function conditionHolds(operator: string, expected: string | string[], actual: string | string[] | undefined): boolean {
   const base = operator.replace(/IfExists$/, '');
   if (actual === undefined) return operator.endsWith('IfExists');
   const wanted = Array.isArray(expected) ? expected : [expected];
   const values = Array.isArray(actual) ? actual : [actual];
-  const like = (pattern: string, value: string) =>
-    new RegExp(
-      `^${pattern
-        .split('*')
-        .map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\?/g, '.'))
-        .join('.*')}$`,
-    ).test(value);
   switch (base) {
     case 'StringEquals':
     case 'ArnEquals':
       return values.some((v) => wanted.includes(v));
     case 'StringLike':
     case 'ArnLike':
-      return values.some((v) => wanted.some((w) => like(w, v)));
+      return values.some((v) => wanted.some((w) => iamPatternMatches(w, v)));
     default:
       throw new Error(`evaluate: condition operator ${operator} on kms:EncryptionContext is not supported by the check`);
   }
@@ -89,18 +92,11 @@ export function decideEncryptionContext(policy: PolicyDocument | undefined, cont
 const WITHOUT_RESOURCE_TYPE = new Set(['states:SendTaskSuccess', 'states:SendTaskFailure', 'states:SendTaskHeartbeat']);
 
 function decideOnIdentity(call: PrincipalCall, policies: Array<{ name: string; policy: PolicyDocument | undefined }>): Denial | undefined {
-  const like = (pattern: string, value: string) =>
-    new RegExp(
-      `^${pattern
-        .split('*')
-        .map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
-        .join('.*')}$`,
-      'i',
-    ).test(value);
   const list = (value: unknown): string[] => (value === undefined ? [] : Array.isArray(value) ? value.map(String) : [String(value)]);
   const matching = policies
     .flatMap((p) => (p.policy?.Statement ?? []).map((st) => ({ name: p.name, st })))
-    .filter(({ st }) => list(st.Action).some((a) => like(a, call.action)) && list(st.Resource).some((r) => like(r, call.resource)));
+    .filter(({ st }) => list(st.Action).some((a) => iamPatternMatches(a, call.action, true))
+      && list(st.Resource).some((r) => iamPatternMatches(r, call.resource)));
   const deny = matching.find(({ st }) => st.Effect === 'Deny');
   if (deny) return { call, reason: `explicit deny in the identity policy ${deny.name}` };
   if (matching.some(({ st }) => st.Effect === 'Allow' && st.Condition === undefined)) return undefined;
@@ -153,20 +149,10 @@ export async function evaluateCall(index: PolicyIndex, call: PrincipalCall): Pro
   return { call, reason: `${result.overallResult}: ${described.join('; ') || 'no allowing statement'}` };
 }
 
-/** The calls without repeats (same principal, action, resource and context), first occurrence kept. */
-export function uniqueCalls(calls: readonly PrincipalCall[]): PrincipalCall[] {
-  const seen = new Map<string, PrincipalCall>();
-  for (const call of calls) {
-    const key = JSON.stringify([call.principal, call.action, call.resource, call.context ?? {}]);
-    if (!seen.has(key)) seen.set(key, call);
-  }
-  return [...seen.values()];
-}
-
 /** Evaluates every distinct call; returns the denials. */
 export async function evaluateAll(index: PolicyIndex, calls: readonly PrincipalCall[]): Promise<Denial[]> {
   const denials: Denial[] = [];
-  for (const call of uniqueCalls(calls)) {
+  for (const call of distinct(calls)) {
     const denial = await evaluateCall(index, call);
     if (denial) denials.push(denial);
   }

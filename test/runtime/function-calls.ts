@@ -53,6 +53,7 @@ function relatedEvents(
   variables: Record<string, string>,
   workflowEvents: Map<string, unknown[]>,
 ): unknown[] {
+  if (handler !== 'approval-page' && handler !== 'compute-baseline') return [];
   const siblings = functionsOf(index, stack);
   const eventsOf = (name: string, same?: string) =>
     siblings

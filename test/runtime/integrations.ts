@@ -6,6 +6,7 @@
  *
  * A Task whose resource has no entry here fails the check: an integration added to a workflow cannot pass unseen.
  */
+import { arnOf, bucketArn, sagemakerArn as sagemakerArnOf } from './handlers/common';
 import { keyCalls } from './invoker-calls';
 import { PrincipalCall } from './evaluate';
 import { PolicyIndex } from './policies';
@@ -24,20 +25,10 @@ export type IntegrationCalls = (input: Input, ctx: TaskContext) => PrincipalCall
 
 const KIND = 'Step Functions role';
 
-function arn(ctx: TaskContext, service: string, resource: string): string {
-  const { partition, region, account } = ctx.index.world.aws;
-  return `arn:${partition}:${service}:${region}:${account}:${resource}`;
-}
+const arn = (ctx: TaskContext, service: string, resource: string): string => arnOf(ctx.index.world.aws, service, resource);
 
 function call(ctx: TaskContext, action: string, resource: string, why: string, context?: Record<string, string>): PrincipalCall {
   return { principal: ctx.role, kind: KIND, action, resource, why: `${ctx.where}: ${why}`, ...(context ? { context } : {}) };
-}
-
-/** `s3://bucket/key` -> `{ bucket, key }`. */
-export function parseS3Uri(uri: string): { bucket: string; key: string } {
-  const match = /^s3:\/\/([^/]+)\/?(.*)$/.exec(uri);
-  if (!match) throw new Error(`not an s3:// URI: ${JSON.stringify(uri)}`);
-  return { bucket: match[1], key: match[2] };
 }
 
 function passRole(ctx: TaskContext, roleArn: string, why: string): PrincipalCall {
@@ -61,9 +52,8 @@ function syncJob(kind: 'Training' | 'Processing', nameField: string, resourceTyp
 
 function s3Object(service: 'getObject' | 'putObject'): IntegrationCalls {
   return (input, ctx) => {
-    const { partition } = ctx.index.world.aws;
-    const bucketArn = `arn:${partition}:s3:::${input.Bucket}`;
-    const objectArn = `${bucketArn}/${input.Key}`;
+    const bucketResource = bucketArn(ctx.index.world.aws, String(input.Bucket));
+    const objectArn = `${bucketResource}/${input.Key}`;
     const read = service === 'getObject';
     return [
       call(ctx, read ? 's3:GetObject' : 's3:PutObject', objectArn, `${service} ${input.Key}`),
@@ -74,13 +64,13 @@ function s3Object(service: 'getObject' | 'putObject'): IntegrationCalls {
         [read ? 'kms:Decrypt' : 'kms:GenerateDataKey'],
         's3',
         `${ctx.where}: ${service}`,
-        { 'kms:EncryptionContext:aws:s3:arn': bucketArn },
+        { 'kms:EncryptionContext:aws:s3:arn': bucketResource },
       ),
     ];
   };
 }
 
-const sagemakerArn = (ctx: TaskContext, type: string, name: unknown) => arn(ctx, 'sagemaker', `${type}/${String(name).toLowerCase()}`);
+const sagemakerArn = (ctx: TaskContext, type: string, name: unknown) => sagemakerArnOf(ctx.index.world.aws, type, String(name));
 
 /** Integrations by Task `Resource` (without the `arn:<partition>:states:::` prefix). */
 export const INTEGRATIONS: Record<string, IntegrationCalls> = {

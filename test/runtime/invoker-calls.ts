@@ -5,6 +5,7 @@
  * and keys, S3 delivering access logs.
  */
 import { PrincipalCall } from './evaluate';
+import { kmsCalls } from './handlers/common';
 import { PolicyIndex } from './policies';
 import { World, WorldResource } from './world';
 
@@ -20,16 +21,8 @@ export function keyCalls(
   why: string,
   context: Record<string, string> = {},
 ): PrincipalCall[] {
-  const key = index.keyOf(resourceArn);
-  if (!key) return [];
-  const { region, account } = index.world.aws;
-  return actions.map((action) => ({
-    ...caller,
-    action,
-    resource: key,
-    why: `${why} (${via} uses the key)`,
-    context: { 'kms:ViaService': `${via}.${region}.amazonaws.com`, 'kms:CallerAccount': account, ...context },
-  }));
+  const keys = { aws: index.world.aws, keyOf: (arn: string) => index.keyOf(arn) };
+  return kmsCalls(keys, resourceArn, actions, via, why, context).map((call) => ({ ...caller, ...call }));
 }
 
 /** A service assuming a role it was given. */

@@ -10,7 +10,7 @@
  * - the endpoint reads the model artifact, writes captured data, and (deployment guardrails) describes the rollback alarms.
  */
 import { PrincipalCall } from './evaluate';
-import { parseS3Uri } from './integrations';
+import { bucketArn, parseS3 } from './handlers/common';
 import { keyCalls } from './invoker-calls';
 import { PolicyIndex } from './policies';
 
@@ -28,23 +28,23 @@ function role(
 
 /** Reading an S3 input: list the prefix, read an object under it (or the object itself), decrypt with the bucket's key. */
 function readInput(index: PolicyIndex, roleArn: string, uri: string, why: string): PrincipalCall[] {
-  const { bucket, key } = parseS3Uri(uri);
+  const { bucket, key } = parseS3('S3 URI', uri);
   const { call, caller } = role(roleArn, why);
-  const bucketArn = `arn:${index.world.aws.partition}:s3:::${bucket}`;
+  const bucketResource = bucketArn(index.world.aws, bucket);
   const object = key === '' || key.endsWith('/') ? `${key}part-00000.csv` : key;
   return [
-    call('s3:ListBucket', bucketArn, { 's3:prefix': key }),
-    call('s3:GetObject', `${bucketArn}/${object}`),
-    ...keyCalls(index, caller, `${bucketArn}/${object}`, ['kms:Decrypt'], 's3', why, { 'kms:EncryptionContext:aws:s3:arn': bucketArn }),
+    call('s3:ListBucket', bucketResource, { 's3:prefix': key }),
+    call('s3:GetObject', `${bucketResource}/${object}`),
+    ...keyCalls(index, caller, `${bucketResource}/${object}`, ['kms:Decrypt'], 's3', why, { 'kms:EncryptionContext:aws:s3:arn': bucketResource }),
   ];
 }
 
 /** Writing an S3 output under `uri` with `kmsKeyId` (or the bucket's key). */
 function writeOutput(index: PolicyIndex, roleArn: string, uri: string, file: string, kmsKeyId: string | undefined, why: string): PrincipalCall[] {
-  const { bucket, key } = parseS3Uri(uri);
+  const { bucket, key } = parseS3('S3 URI', uri);
   const { call } = role(roleArn, why);
-  const bucketArn = `arn:${index.world.aws.partition}:s3:::${bucket}`;
-  const object = `${bucketArn}/${key}${key === '' || key.endsWith('/') ? '' : '/'}${file}`;
+  const bucketResource = bucketArn(index.world.aws, bucket);
+  const object = `${bucketResource}/${key}${key === '' || key.endsWith('/') ? '' : '/'}${file}`;
   const encryptWith = kmsKeyId ?? index.keyOf(object);
   const { region, account } = index.world.aws;
   return [
@@ -54,7 +54,7 @@ function writeOutput(index: PolicyIndex, roleArn: string, uri: string, file: str
           call('kms:GenerateDataKey', encryptWith, {
             'kms:ViaService': `s3.${region}.amazonaws.com`,
             'kms:CallerAccount': account,
-            'kms:EncryptionContext:aws:s3:arn': bucketArn,
+            'kms:EncryptionContext:aws:s3:arn': bucketResource,
           }),
         ]
       : []),
@@ -148,13 +148,13 @@ export function endpointCalls(index: PolicyIndex, d: EndpointDeployment): Princi
   const calls: PrincipalCall[] = [];
   const { partition, region, account } = index.world.aws;
   for (const container of d.containers) {
-    const { bucket, key } = parseS3Uri(container.ModelDataUrl);
-    const object = `arn:${partition}:s3:::${bucket}/${key}`;
+    const { bucket, key } = parseS3('ModelDataUrl', container.ModelDataUrl);
+    const object = `${bucketArn(index.world.aws, bucket)}/${key}`;
     const { call, caller } = role(d.executionRoleArn, `${why}, model artifact`);
     calls.push(call('s3:GetObject', object));
     calls.push(
       ...keyCalls(index, caller, object, ['kms:Decrypt'], 's3', `${why}, model artifact`, {
-        'kms:EncryptionContext:aws:s3:arn': `arn:${partition}:s3:::${bucket}`,
+        'kms:EncryptionContext:aws:s3:arn': bucketArn(index.world.aws, bucket),
       }),
     );
     calls.push(...pullImage(index, d.executionRoleArn, container.Image, `${why}, image`));
@@ -194,9 +194,9 @@ export function featureStoreCalls(index: PolicyIndex): PrincipalCall[] {
     if (!store || !props.RoleArn) continue;
     const name = index.world.physicalName(fg.stack, fg.logicalId);
     const why = `feature group ${name}, offline store`;
-    const { bucket } = parseS3Uri(store.S3Uri);
+    const { bucket } = parseS3('S3Uri', store.S3Uri);
     const { call } = role(props.RoleArn, why);
-    calls.push(call('s3:GetBucketAcl', `arn:${index.world.aws.partition}:s3:::${bucket}`));
+    calls.push(call('s3:GetBucketAcl', bucketArn(index.world.aws, bucket)));
     calls.push(
       ...writeOutput(
         index,

@@ -52,7 +52,7 @@ export function at(value: unknown, path: string): unknown {
 }
 
 /** The KMS calls a service makes with the caller's rights on the key of `resourceArn` (none without a customer managed key). */
-export function kmsCalls(input: HandlerCallInput, resourceArn: string, actions: string[], service: string, why: string,
+export function kmsCalls(input: Pick<HandlerCallInput, 'aws' | 'keyOf'>, resourceArn: string, actions: string[], service: string, why: string,
   encryptionContext: CallContext = {}): RuntimeCall[] {
   const key = input.keyOf(resourceArn);
   if (!key) return [];
@@ -89,11 +89,11 @@ export function s3List(input: HandlerCallInput, bucket: string, prefix: string, 
 /** A DynamoDB table's ARN from its name. */
 export const tableArn = (input: HandlerCallInput, name: string) => arnOf(input.aws, 'dynamodb', `table/${name}`);
 
-/** Distinct calls (same action, resource and context), first kept. */
-export function distinct(calls: RuntimeCall[]): RuntimeCall[] {
-  const seen = new Map<string, RuntimeCall>();
+/** Distinct calls (same principal when they name one, action, resource and context), first kept. */
+export function distinct<T extends RuntimeCall & { readonly principal?: string }>(calls: readonly T[]): T[] {
+  const seen = new Map<string, T>();
   for (const call of calls) {
-    const key = JSON.stringify([call.action, call.resource, call.context ?? {}]);
+    const key = JSON.stringify([call.principal ?? '', call.action, call.resource, call.context ?? {}]);
     if (!seen.has(key)) seen.set(key, call);
   }
   return [...seen.values()];
