@@ -3,6 +3,7 @@ import { checkDeployment, declaredModels, declaredPlatform } from './deployment-
 import { EnvironmentConfig, PlatformConfig, platformSchema } from './environment';
 import { ModelDeclaration } from './model';
 import { checkModelsAgainstEnvironments, parseModels } from './model-schema';
+import { resolveModelAt } from './resolve-model';
 import { ConfigError, isPlainObject, Problem, ProblemGroup, show } from './schema';
 
 /** Where the environment name comes from, named in its problems. */
@@ -92,6 +93,14 @@ export function loadConfiguration(input: ConfigurationInput): LoadedConfiguratio
   collect(groups, () => checkDeployment(declaredPlatform(input.platform), declaredModels(input.models), input.platformSource, input.modelsSource));
   if (selected !== undefined && models !== undefined) {
     collect(groups, () => checkModelsAgainstEnvironments(models, selected.platform.environments, input.modelsSource));
+  }
+  // What each model construct resolves, in every environment: the rules above report each problem once (also for invalid
+  // fields, across models); this pass, run when they found none, guarantees the constructs cannot fail on the configuration.
+  if (groups.length === 0 && selected !== undefined && models !== undefined) {
+    const { namespace, environments } = selected.platform;
+    const problems = Object.entries(environments).flatMap(([environmentName, config]) => models.flatMap((model, i) =>
+      resolveModelAt(model, { ...config, namespace, environmentName }, `models[${i}] ${show(model.name)}`).problems));
+    if (problems.length > 0) groups.push({ source: input.modelsSource, problems });
   }
   if (groups.length > 0 || selected === undefined || models === undefined) {
     throw ConfigError.combine(mergeBySource(groups, [input.platformSource, ENV_CONTEXT, input.modelsSource]));
