@@ -138,7 +138,8 @@ export function nameProblems(platform: DeclaredPlatform, models: readonly Declar
  * @param path the model's name field, e.g. `models[0] "churn".name` (the environment is appended)
  * @returns the problem, or `undefined` when the name fits
  */
-export function qualifiedNameLengthProblem(namespace: string, environmentName: string, modelName: string, path: string): Problem | undefined {
+export function qualifiedNameLengthProblem(namespace: string, environmentName: string, modelName: string,
+  path: string): Problem | undefined {
   const qualified = `${namespace}-${environmentName}-${modelName}`;
   if (qualified.length <= MAX_QUALIFIED_NAME_LENGTH) return undefined;
   return {

@@ -52,11 +52,14 @@ export interface ModelEnvironmentResult {
  * @param model the model declaration, as written or validated
  * @param path the model's path in problems, e.g. `models[0] "churn"`
  */
-export function modelEnvironmentRules(model: Readonly<Record<string, unknown>>, environment: Omit<ModelEnvironment, 'namespace'>,
-  path: string): ModelEnvironmentResult {
+export function modelEnvironmentRules(
+  model: Readonly<Record<string, unknown>>,
+  environment: Omit<ModelEnvironment, 'namespace'>,
+  path: string,
+): ModelEnvironmentResult {
   const problems: Problem[] = [];
   const env = environment.environmentName;
-  const approvers = isPlainObject(model.approvers) && Array.isArray(model.approvers[env]) ? model.approvers[env] as string[] : [];
+  const approvers = isPlainObject(model.approvers) && Array.isArray(model.approvers[env]) ? (model.approvers[env] as string[]) : [];
   // An empty or malformed list is the schema's problem; only a missing one is reported here.
   const missing = model.approvers === undefined || (isPlainObject(model.approvers) && model.approvers[env] === undefined);
   if ((environment.approval?.mode ?? MODEL_DEFAULTS.approvalMode) === 'human' && missing) {
@@ -75,7 +78,11 @@ export function modelEnvironmentRules(model: Readonly<Record<string, unknown>>, 
       vpc: environment.sagemakerVpc !== undefined,
       production: environment.production ?? MODEL_DEFAULTS.production,
     };
-    const resolved = resolveServing(servingSettingsFor(declared as ServingDeclaration | undefined, env), context, `${path}.serving (environment "${env}")`);
+    const resolved = resolveServing(
+      servingSettingsFor(declared as ServingDeclaration | undefined, env),
+      context,
+      `${path}.serving (environment "${env}")`,
+    );
     problems.push(...resolved.problems);
     serving = resolved.serving;
   }

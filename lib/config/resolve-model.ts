@@ -12,7 +12,15 @@ import { ModelEnvironment, modelEnvironmentRules } from './model-environment';
 import { MODEL_NAME, modelNameSchema, modelSchema } from './model-schema';
 import { MONITORING_DEFAULTS } from './monitoring';
 import { hasLocalNvme, isGpuInstanceType } from './instance-types';
-import { ModelCostInputs, ModelPrefixes, ResolvedApproval, ResolvedDrift, ResolvedModel, ResolvedProcessing, ResolvedTraining } from './resolved-model';
+import {
+  ModelCostInputs,
+  ModelPrefixes,
+  ResolvedApproval,
+  ResolvedDrift,
+  ResolvedModel,
+  ResolvedProcessing,
+  ResolvedTraining,
+} from './resolved-model';
 import { ConfigError, isPlainObject, Problem, show } from './schema';
 import { ResolvedServing } from './serving';
 
@@ -54,7 +62,7 @@ export function qualifiedNameProblems(parts: ModelNameParts): Problem[] {
  *
  * @throws ConfigError naming each invalid part, or the length of the whole
  */
-export function qualifiedModelName(parts: ModelNameParts, source = 'the model\'s names'): string {
+export function qualifiedModelName(parts: ModelNameParts, source = "the model's names"): string {
   const problems = qualifiedNameProblems(parts);
   if (problems.length > 0) throw new ConfigError(source, problems);
   return `${parts.namespace}-${parts.environmentName}-${parts.modelName}`;
@@ -128,7 +136,12 @@ export function resolveModel(declaration: unknown, environment: ModelEnvironment
 }
 
 function processing(instanceType: string, maxRuntimeMinutes: number): ResolvedProcessing {
-  return { instanceType, maxRuntimeSeconds: maxRuntimeMinutes * 60, gpu: isGpuInstanceType(instanceType), volumeKmsAllowed: !hasLocalNvme(instanceType) };
+  return {
+    instanceType,
+    maxRuntimeSeconds: maxRuntimeMinutes * 60,
+    gpu: isGpuInstanceType(instanceType),
+    volumeKmsAllowed: !hasLocalNvme(instanceType),
+  };
 }
 
 function training(model: ModelDeclaration): ResolvedTraining {
@@ -172,9 +185,10 @@ function inputFeaturesOf(features: FeaturesDeclaration) {
 function build(model: ModelDeclaration, environment: ModelEnvironment, serving: ResolvedServing, approvers: string[]): ResolvedModel {
   const qualifiedName = `${environment.namespace}-${environment.environmentName}-${model.name}`;
   const mode = environment.approval?.mode ?? MODEL_DEFAULTS.approvalMode;
-  const approval: ResolvedApproval = mode === 'human'
-    ? { mode, approvers, timeoutHours: environment.approval?.timeoutHours ?? MODEL_DEFAULTS.approvalTimeoutHours }
-    : { mode: 'auto' };
+  const approval: ResolvedApproval =
+    mode === 'human'
+      ? { mode, approvers, timeoutHours: environment.approval?.timeoutHours ?? MODEL_DEFAULTS.approvalTimeoutHours }
+      : { mode: 'auto' };
   const evaluationType = model.evaluation.instanceType ?? MODEL_DEFAULTS.evaluationInstanceType;
   const r = model.retraining ?? {};
   const resolved = {
@@ -220,14 +234,24 @@ function costInputs(m: Omit<ResolvedModel, 'cost'>): ModelCostInputs {
   return {
     model: m.name,
     environment: m.environmentName,
-    serving: sv.mode === 'realtime'
-      ? {
-        mode: 'realtime', instanceType: sv.instanceType, initialInstanceCount: sv.instanceCount, minInstances: sv.autoscaling?.minInstances ?? sv.instanceCount,
-        maxInstances: sv.autoscaling?.maxInstances ?? sv.instanceCount, capture: sv.capture ? { samplingPercent: sv.capture.samplingPercent } : false,
-        ...(sv.stopWhenIdleHours !== undefined ? { stopWhenIdleHours: sv.stopWhenIdleHours } : {}),
-      }
-      : { mode: 'serverless', memoryMb: sv.memoryMb, maxConcurrency: sv.maxConcurrency, provisionedConcurrency: sv.provisionedConcurrency ?? 0 },
-    training: { instanceType: m.training.instanceType, instanceCount: m.training.instanceCount, maxRuntimeMinutes: m.training.maxRuntimeSeconds / 60, spot: m.training.spot },
+    serving:
+      sv.mode === 'realtime'
+        ? {
+            mode: 'realtime',
+            instanceType: sv.instanceType,
+            initialInstanceCount: sv.instanceCount,
+            minInstances: sv.autoscaling?.minInstances ?? sv.instanceCount,
+            maxInstances: sv.autoscaling?.maxInstances ?? sv.instanceCount,
+            capture: sv.capture ? { samplingPercent: sv.capture.samplingPercent } : false,
+            ...(sv.stopWhenIdleHours !== undefined ? { stopWhenIdleHours: sv.stopWhenIdleHours } : {}),
+          }
+        : { mode: 'serverless', memoryMb: sv.memoryMb, maxConcurrency: sv.maxConcurrency, provisionedConcurrency: sv.provisionedConcurrency ?? 0 },
+    training: {
+      instanceType: m.training.instanceType,
+      instanceCount: m.training.instanceCount,
+      maxRuntimeMinutes: m.training.maxRuntimeSeconds / 60,
+      spot: m.training.spot,
+    },
     evaluation: { instanceType: m.evaluation.instanceType, maxRuntimeMinutes: m.evaluation.maxRuntimeSeconds / 60 },
     preprocessing: m.preprocessing ? { instanceType: m.preprocessing.instanceType, maxRuntimeMinutes: m.preprocessing.maxRuntimeSeconds / 60 } : null,
     drift: m.monitored ? { scheduleMinutes: MONITORING_DEFAULTS.driftJobIntervalMinutes, memoryMb: MONITORING_DEFAULTS.driftJobMemoryMb } : null,

@@ -60,9 +60,7 @@ export interface ResolvedProcessing {
 export type ResolvedEvaluation = ResolvedProcessing & Pick<EvaluationDeclaration, 'metric' | 'direction' | 'threshold'>;
 
 /** The approval gate in the environment. */
-export type ResolvedApproval =
-  | { readonly mode: 'human'; readonly approvers: string[]; readonly timeoutHours: number }
-  | { readonly mode: 'auto' };
+export type ResolvedApproval = { readonly mode: 'human'; readonly approvers: string[]; readonly timeoutHours: number } | { readonly mode: 'auto' };
 
 /** Drift statistics and alarms, every default applied. */
 export interface ResolvedDrift {

@@ -91,7 +91,11 @@ export abstract class MlopsModelBase extends Construct implements IMlopsModel {
 
   public get modelPackageGroupArn(): string {
     // SageMaker ARNs are lower-case in IAM matching; qualified names are lower-case by rule.
-    return Stack.of(this).formatArn({ service: 'sagemaker', resource: 'model-package-group', resourceName: this.modelPackageGroupName.toLowerCase() });
+    return Stack.of(this).formatArn({
+      service: 'sagemaker',
+      resource: 'model-package-group',
+      resourceName: this.modelPackageGroupName.toLowerCase(),
+    });
   }
 
   public get featureGroupName(): string {
