@@ -63,7 +63,7 @@ export interface ConfigurationInput {
 export interface LoadedConfiguration {
   /** The configuration and the chosen environment. */
   readonly selected: SelectedEnvironment;
-  /** The model declarations, as written (the constructs apply the defaults). */
+  /** The model declarations, as written (each construct resolves its own with `resolveModel`, which applies the defaults). */
   readonly models: ModelDeclaration[];
 }
 
@@ -80,7 +80,8 @@ function collect<T>(groups: ProblemGroup[], check: () => T): T | undefined {
 
 /**
  * Validates the platform configuration and the models together, before any construct exists: each on its
- * own, then the models against every environment (approvers, serving, names, regions).
+ * own, then the models against every environment (approvers, serving, names, regions), then each model resolved
+ * in every environment with `resolveModel`, as its construct will.
  *
  * @throws ConfigError listing every problem of both, grouped by file
  */
