@@ -1,59 +1,9 @@
 import { ConfigError } from '../../lib/config/schema';
 import { ModelEnvironment } from '../../lib/config/model-environment';
+import { DEV, full, minimal, PROD } from './resolve-model-fixtures';
 import { qualifiedModelName, resolveModel, resolveModelAt } from '../../lib/config/resolve-model';
-import { buildTestApp } from '../helpers';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
-
-/** A CPU XGBoost model with only the required fields (and approvers for "prod"). */
-function minimal(): any {
-  return {
-    name: 'churn',
-    framework: 'xgboost',
-    features: {
-      recordIdentifier: 'customer_id',
-      eventTime: 'event_time',
-      definitions: [
-        { name: 'customer_id', type: 'string' },
-        { name: 'tenure', type: 'integral' },
-        { name: 'event_time', type: 'fractional' },
-        { name: 'plan', type: 'string' },
-      ],
-    },
-    training: { instanceType: 'ml.m5.xlarge' },
-    evaluation: { metric: 'auc', direction: 'maximize', threshold: 0.8 },
-    approvers: { prod: ['lead@example.com'] },
-  };
-}
-
-/** A GPU PyTorch model setting every optional field. */
-function full(): any {
-  return {
-    ...minimal(),
-    name: 'fraud-gpu',
-    description: 'Fraud on GPUs',
-    framework: 'pytorch',
-    gpu: true,
-    features: { ...minimal().features, onlineStore: true },
-    preprocessing: { instanceType: 'ml.m5.2xlarge' },
-    training: {
-      instanceType: 'ml.g5.2xlarge',
-      instanceCount: 2,
-      maxRuntimeMinutes: 120,
-      maxWaitMinutes: 300,
-      volumeSizeGb: 100,
-      hyperparameters: { epochs: '5' },
-    },
-    evaluation: { metric: 'rmse', direction: 'minimize', threshold: 3, instanceType: 'ml.g5.xlarge' },
-    registry: { crossAccountReaders: ['123456789012'] },
-    serving: { instanceType: 'ml.g5.xlarge', capture: false, environments: { prod: { instanceCount: 2, stopWhenIdleHours: false } } },
-    drift: { evaluationPeriods: 1, psiThreshold: 0.3 },
-    retraining: { cooldownMinutes: 60, schedule: 'cron(0 2 ? * SUN *)' },
-  };
-}
-
-const DEV: ModelEnvironment = { namespace: 'acme', environmentName: 'dev', approval: { mode: 'auto' } };
-const PROD: ModelEnvironment = { namespace: 'acme', environmentName: 'prod', production: true };
 
 /** The ConfigError message of resolving `declaration` (fails the test when nothing is thrown). */
 function errorOf(declaration: unknown, environment: ModelEnvironment = PROD, source?: string): string {
@@ -302,22 +252,5 @@ describe('qualifiedModelName', () => {
     expect(() => qualifiedModelName({ namespace: 'acme', environmentName: 'Dev', modelName: 'churn--x' }, 'here')).toThrow(
       /^Invalid configuration in here \(2 problems\):\n {2}- environmentName: got "Dev"; .*\n {2}- modelName: got "churn--x"; expected a model name/,
     );
-  });
-});
-
-describe('the construct applies the same values', () => {
-  // The model stacks' MlopsCost metadata and serving, built by MlopsModel, against resolveModel's (this file's fixtures).
-  const models = [minimal(), { ...full(), approvers: { prod: ['lead@example.com'] } }];
-  test.each(['dev', 'prod'])('%s', (env) => {
-    const { stacks } = buildTestApp({ env }, { models, modelsSource: 'test fixtures' });
-    const { namespace, environments } = stacks.selected.platform;
-    for (const declaration of models) {
-      const resolved = resolveModel(declaration, { namespace, environmentName: env, ...environments[env] });
-      const stack = stacks.models[declaration.name];
-      expect((stack.templateOptions.metadata as any).MlopsCost).toEqual(resolved.cost);
-      expect(stack.model.serving).toEqual(resolved.serving);
-      expect(stack.model.registry.groupName).toBe(resolved.qualifiedName);
-      expect(stack.model.approvalGate !== undefined).toBe(resolved.approval.mode === 'human');
-    }
   });
 });
