@@ -107,7 +107,8 @@ export function regionProblems(platform: DeclaredPlatform, models: readonly Decl
 /** Problems of the names built from namespace, environment and model. */
 export function nameProblems(platform: DeclaredPlatform, models: readonly DeclaredModel[]): Problem[] {
   const problems: Problem[] = [];
-  if (platform.namespace === undefined) return problems;
+  const namespace = platform.namespace;
+  if (namespace === undefined) return problems;
   // Hyphens join the parts, so environment "dev" with model "x-churn" and environment "dev-x" with model
   // "churn" would share every name (endpoint, jobs, cleanup prefix).
   const owners = new Map<string, string>();
@@ -124,19 +125,32 @@ export function nameProblems(platform: DeclaredPlatform, models: readonly Declar
         });
       }
       if (first === undefined) owners.set(qualified, owner);
-      if (qualified.length <= MAX_QUALIFIED_NAME_LENGTH) continue;
-      problems.push({
-        path: `models[${model.index}] ${show(model.name)}.name (environment ${show(env)})`,
-        got: `${show(qualified)} (namespace ${show(platform.namespace)}, environment ${show(env)}, model ${show(model.name)}: `
-          + `${qualified.length} characters)`,
-        expected: `at most ${MAX_QUALIFIED_NAME_LENGTH} characters for <namespace>-<environment>-<model>, because it prefixes the SageMaker `
-          + 'jobs, models and endpoint configurations the pipeline creates '
-          + '(<namespace>-<environment>-<model>--<letter><12 hex>, at most 63 characters): '
-          + 'shorten the model, environment or namespace name',
-      });
+      const tooLong = qualifiedNameLengthProblem(namespace, env, model.name, `models[${model.index}] ${show(model.name)}.name`);
+      if (tooLong) problems.push(tooLong);
     }
   });
   return problems;
+}
+
+/**
+ * The problem of a `<namespace>-<environment>-<model>` name too long for the names the pipeline builds from it.
+ *
+ * @param path the model's name field, e.g. `models[0] "churn".name` (the environment is appended)
+ * @returns the problem, or `undefined` when the name fits
+ */
+export function qualifiedNameLengthProblem(namespace: string, environmentName: string, modelName: string,
+  path: string): Problem | undefined {
+  const qualified = `${namespace}-${environmentName}-${modelName}`;
+  if (qualified.length <= MAX_QUALIFIED_NAME_LENGTH) return undefined;
+  return {
+    path: `${path} (environment ${show(environmentName)})`,
+    got: `${show(qualified)} (namespace ${show(namespace)}, environment ${show(environmentName)}, model ${show(modelName)}: `
+      + `${qualified.length} characters)`,
+    expected: `at most ${MAX_QUALIFIED_NAME_LENGTH} characters for <namespace>-<environment>-<model>, because it prefixes the SageMaker `
+      + 'jobs, models and endpoint configurations the pipeline creates '
+      + '(<namespace>-<environment>-<model>--<letter><12 hex>, at most 63 characters): '
+      + 'shorten the model, environment or namespace name',
+  };
 }
 
 /**

@@ -221,17 +221,23 @@ export const ENVIRONMENT_NAME = /^[a-z](?!.*--)[a-z0-9-]{0,15}(?<!-)$/;
 /** The namespace, under the same rule as environment names, at most 20 characters. */
 export const NAMESPACE = /^[a-z](?!.*--)[a-z0-9-]{0,19}(?<!-)$/;
 
+/** The namespace (see {@link NAMESPACE}). */
+export const namespaceSchema: Schema<string> = str({
+  pattern: NAMESPACE,
+  expected: 'lower-case letters, digits and single hyphens, starting with a letter, not ending with a hyphen, at most 20 characters',
+});
+
+/** An environment's name (see {@link ENVIRONMENT_NAME}). */
+export const environmentNameSchema: Schema<string> = str({
+  pattern: ENVIRONMENT_NAME,
+  expected: 'an environment name of lower-case letters, digits and single hyphens, starting with a letter, not ending with a hyphen, '
+    + 'at most 16 characters',
+});
+
 export const platformSchema: Schema<PlatformConfig> = obj<PlatformConfig>({
-  namespace: str({
-    pattern: NAMESPACE,
-    expected: 'lower-case letters, digits and single hyphens, starting with a letter, not ending with a hyphen, at most 20 characters',
-  }),
+  namespace: namespaceSchema,
   environments: recordOf(
-    str({
-      pattern: ENVIRONMENT_NAME,
-      expected: 'an environment name of lower-case letters, digits and single hyphens, starting with a letter, not ending with a hyphen, '
-        + 'at most 16 characters',
-    }),
+    environmentNameSchema,
     environmentSchema,
     { minKeys: 1 },
   ),

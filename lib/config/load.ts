@@ -3,6 +3,7 @@ import { checkDeployment, declaredModels, declaredPlatform } from './deployment-
 import { EnvironmentConfig, PlatformConfig, platformSchema } from './environment';
 import { ModelDeclaration } from './model';
 import { checkModelsAgainstEnvironments, parseModels } from './model-schema';
+import { resolveModelAt } from './resolve-model';
 import { ConfigError, isPlainObject, Problem, ProblemGroup, show } from './schema';
 
 /** Where the environment name comes from, named in its problems. */
@@ -62,7 +63,7 @@ export interface ConfigurationInput {
 export interface LoadedConfiguration {
   /** The configuration and the chosen environment. */
   readonly selected: SelectedEnvironment;
-  /** The model declarations, as written (the constructs apply the defaults). */
+  /** The model declarations, as written (each construct resolves its own with `resolveModel`, which applies the defaults). */
   readonly models: ModelDeclaration[];
 }
 
@@ -79,7 +80,8 @@ function collect<T>(groups: ProblemGroup[], check: () => T): T | undefined {
 
 /**
  * Validates the platform configuration and the models together, before any construct exists: each on its
- * own, then the models against every environment (approvers, serving, names, regions).
+ * own, then the models against every environment (approvers, serving, names, regions), then each model resolved
+ * in every environment with `resolveModel`, as its construct will.
  *
  * @throws ConfigError listing every problem of both, grouped by file
  */
@@ -92,6 +94,14 @@ export function loadConfiguration(input: ConfigurationInput): LoadedConfiguratio
   collect(groups, () => checkDeployment(declaredPlatform(input.platform), declaredModels(input.models), input.platformSource, input.modelsSource));
   if (selected !== undefined && models !== undefined) {
     collect(groups, () => checkModelsAgainstEnvironments(models, selected.platform.environments, input.modelsSource));
+  }
+  // What each model construct resolves, in every environment: the rules above report each problem once (also for invalid
+  // fields, across models); this pass, run when they found none, guarantees the constructs cannot fail on the configuration.
+  if (groups.length === 0 && selected !== undefined && models !== undefined) {
+    const { namespace, environments } = selected.platform;
+    const problems = Object.entries(environments).flatMap(([environmentName, config]) => models.flatMap((model, i) =>
+      resolveModelAt(model, { ...config, namespace, environmentName }, `models[${i}] ${show(model.name)}`).problems));
+    if (problems.length > 0) groups.push({ source: input.modelsSource, problems });
   }
   if (groups.length > 0 || selected === undefined || models === undefined) {
     throw ConfigError.combine(mergeBySource(groups, [input.platformSource, ENV_CONTEXT, input.modelsSource]));

@@ -6,8 +6,8 @@
  * Cross-field rules (feature references, GPU instance types, spot wait time, ratio metric bounds) run
  * even when other fields of the same model are wrong, so one run reports everything.
  *
- * Defaults are not applied here: the validated declaration is returned as written, and the constructs
- * apply {@link MODEL_DEFAULTS}.
+ * Defaults are not applied here: the validated declaration is returned as written, and `resolveModel`
+ * (`resolve-model.ts`) applies {@link MODEL_DEFAULTS} for one environment.
  */
 import {
   arrayOf, bool, closest, ConfigError, int, isPlainObject, obj, oneOf, optional, Problem, recordOf, refine, Schema, show, str,
@@ -18,22 +18,12 @@ import {
 } from './model';
 import { EnvironmentConfig } from './environment';
 import { driftSchema, retrainingSchema } from './monitoring';
-import { resolveServing, servingSchema, servingSettingsFor } from './serving';
+import { servingSchema } from './serving';
+import { modelEnvironmentRules } from './model-environment';
 import { GPU_INSTANCE_FAMILIES, INSTANCE_FAMILIES, KNOWN_INSTANCE_FAMILIES, parseInstanceType } from './instance-types';
+import { MODEL_DEFAULTS } from './model-defaults';
 
-/** The defaults documented on the declaration interfaces, for the constructs that apply them. */
-export const MODEL_DEFAULTS = Object.freeze({
-  gpu: false,
-  onlineStore: false,
-  trainingInstanceCount: 1,
-  spot: true,
-  trainingMaxRuntimeMinutes: 60,
-  /** `maxWaitMinutes` defaults to this factor times `maxRuntimeMinutes`. */
-  maxWaitFactor: 2,
-  volumeSizeGb: 30,
-  preprocessingMaxRuntimeMinutes: 30,
-  evaluationInstanceType: 'ml.m5.large',
-});
+export { MODEL_DEFAULTS } from './model-defaults';
 
 /** Model names prefix SageMaker job names (at most 63 characters), hence 24 characters at most. */
 export const MODEL_NAME = /^[a-z](?!.*--)[a-z0-9-]{0,23}(?<!-)$/;
@@ -53,7 +43,7 @@ export const RESERVED_FEATURE_NAMES: readonly string[] = ['is_deleted', 'write_t
 /** Metrics that are ratios in [0, 1]; a metric whose name ends with one of these (case-insensitively) is bounded. */
 export const BOUNDED_METRICS: readonly string[] = ['auc', 'accuracy', 'f1', 'precision', 'recall'];
 
-const MINUTES_28_DAYS = 40320;
+const MINUTES_28_DAYS = MODEL_DEFAULTS.maxWaitCapMinutes;
 
 /** Whether `metric` is a ratio in [0, 1]: its name ends with auc, accuracy, f1, precision or recall (any case). */
 export function isBoundedMetric(metric: string): boolean {
@@ -277,12 +267,15 @@ function modelRules(raw: Record<string, unknown>, path: string): Problem[] {
   }];
 }
 
+/** A model's name (see {@link MODEL_NAME}). */
+export const modelNameSchema: Schema<string> = str({
+  pattern: MODEL_NAME,
+  expected: 'a model name: lower-case letters, digits and single hyphens, starting with a letter, not ending with a hyphen, at most 24 characters',
+});
+
 /** One model declaration, with every rule of `docs/models.md`. */
 export const modelSchema: Schema<ModelDeclaration> = withRule(obj<ModelDeclaration>({
-  name: str({
-    pattern: MODEL_NAME,
-    expected: 'a model name: lower-case letters, digits and single hyphens, starting with a letter, not ending with a hyphen, at most 24 characters',
-  }),
+  name: modelNameSchema,
   description: optional(str({
     pattern: DESCRIPTION,
     minLength: 0,
@@ -355,18 +348,13 @@ export function checkModelsAgainstEnvironments(models: readonly ModelDeclaration
     for (const env of Object.keys(model.approvers ?? {})) {
       if (!names.includes(env)) problems.push({ path: `${path}.${env}`, got: 'an unknown environment', expected: `one of the environments ${names.join(', ')}` });
     }
-    for (const [env, config] of Object.entries(environments)) {
-      if ((config.approval?.mode ?? 'human') === 'human' && !(model.approvers?.[env]?.length)) {
-        problems.push({ path: `${path}.${env}`, got: 'nothing', expected: `at least one approver e-mail address, because environment "${env}" requires human approval` });
-      }
-    }
     const servingPath = `models[${i}] ${show(model.name)}.serving`;
     for (const env of Object.keys(model.serving?.environments ?? {})) {
       if (!names.includes(env)) problems.push({ path: `${servingPath}.environments.${env}`, got: 'an unknown environment', expected: `one of the environments ${names.join(', ')}` });
     }
     for (const [env, config] of Object.entries(environments)) {
-      const settings = servingSettingsFor(model.serving, env);
-      problems.push(...resolveServing(settings, { gpu: model.gpu ?? false, vpc: config.sagemakerVpc !== undefined, production: config.production ?? false }, `${servingPath} (environment "${env}")`).problems);
+      const rules = modelEnvironmentRules({ ...model }, { ...config, environmentName: env }, `models[${i}] ${show(model.name)}`);
+      problems.push(...rules.problems);
     }
   });
   if (problems.length > 0) throw new ConfigError(source, problems);

@@ -41,6 +41,7 @@ export interface RetrainingDeclaration {
   readonly schedule?: string;
 }
 
+/** The defaults documented above, and the drift job's fixed size. */
 export const MONITORING_DEFAULTS = Object.freeze({
   psiThreshold: 0.2,
   ksThreshold: 0.1,
@@ -52,6 +53,10 @@ export const MONITORING_DEFAULTS = Object.freeze({
   retrainOnDrift: true,
   cooldownMinutes: 360,
   maxStartsPerDay: 3,
+  /** The drift job runs hourly (not configurable; the cost estimate reads it)... */
+  driftJobIntervalMinutes: 60,
+  /** ...with this much memory. */
+  driftJobMemoryMb: 1024,
 });
 
 /** CloudWatch refuses an alarm whose DatapointsToAlarm exceeds its EvaluationPeriods. */

@@ -3,7 +3,7 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sns from 'aws-cdk-lib/aws-sns';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { vcpusOf } from '../config/instance-types';
 import { ResolvedServing } from '../config/serving';
 import { MlopsFunction } from '../private/mlops-function';
@@ -59,7 +59,6 @@ export class ModelEndpoint extends Construct {
 
   constructor(scope: Construct, id: string, props: ModelEndpointProps) {
     super(scope, id);
-    const stack = Stack.of(this);
     // The configuration is validated before any construct exists; this guards the names the cleanup relies on.
     const qualified = isQualifiedName(props.endpointName);
     if (!qualified || !props.endpointName.endsWith(`-${props.modelName}`)) {
@@ -68,8 +67,7 @@ export class ModelEndpoint extends Construct {
     }
     this.endpointName = props.endpointName;
     this.serving = props.serving;
-    // SageMaker ARNs are lower-case in IAM conditions and patterns; the name is lower-case by construction.
-    this.endpointArn = stack.formatArn({ service: 'sagemaker', resource: 'endpoint', resourceName: props.endpointName.toLowerCase() });
+    this.endpointArn = endpointArnOf(this, props.endpointName);
 
     const alarm = (id: string, description: string, metric: cloudwatch.IMetric, threshold: number, evaluationPeriods: number, datapointsToAlarm: number) => {
       const a = new cloudwatch.Alarm(this, id, {
@@ -156,23 +154,12 @@ export class ModelEndpoint extends Construct {
    * Lets `grantee` invoke the endpoint (real-time, streaming and asynchronous invocations).
    */
   public grantInvoke(grantee: iam.IGrantable): iam.Grant {
-    return iam.Grant.addToPrincipal({
-      grantee,
-      actions: ['sagemaker:InvokeEndpoint', 'sagemaker:InvokeEndpointWithResponseStream', 'sagemaker:InvokeEndpointAsync'],
-      resourceArns: [this.endpointArn],
-    });
+    return grantEndpointInvoke(grantee, this.endpointArn);
   }
 
   /** A metric of the endpoint's variant in the `AWS/SageMaker` namespace (invocations, errors, latency). */
   public metric(metricName: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return new cloudwatch.Metric({
-      namespace: 'AWS/SageMaker',
-      metricName,
-      dimensionsMap: { EndpointName: this.endpointName, VariantName: VARIANT_NAME },
-      period: Duration.minutes(1),
-      statistic: 'Sum',
-      ...props,
-    });
+    return endpointMetric(this.endpointName, metricName, props);
   }
 
   /** Requests to the endpoint. @default sum over 1 minute */
@@ -231,6 +218,32 @@ export class ModelEndpoint extends Construct {
   public metricGpuMemoryUtilization(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
     return this.metricInstance('GPUMemoryUtilization', props);
   }
+}
+
+/** The ARN of the endpoint `endpointName` in the stack of `scope` (lower-case, as IAM matches SageMaker ARNs). */
+export function endpointArnOf(scope: IConstruct, endpointName: string): string {
+  return Stack.of(scope).formatArn({ service: 'sagemaker', resource: 'endpoint', resourceName: endpointName.toLowerCase() });
+}
+
+/** Lets `grantee` invoke the endpoint `endpointArn`: real-time, streaming and asynchronous invocations. */
+export function grantEndpointInvoke(grantee: iam.IGrantable, endpointArn: string): iam.Grant {
+  return iam.Grant.addToPrincipal({
+    grantee,
+    actions: ['sagemaker:InvokeEndpoint', 'sagemaker:InvokeEndpointWithResponseStream', 'sagemaker:InvokeEndpointAsync'],
+    resourceArns: [endpointArn],
+  });
+}
+
+/** A metric of the endpoint's variant in the `AWS/SageMaker` namespace. @default sum over 1 minute */
+export function endpointMetric(endpointName: string, metricName: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+  return new cloudwatch.Metric({
+    namespace: 'AWS/SageMaker',
+    metricName,
+    dimensionsMap: { EndpointName: endpointName, VariantName: VARIANT_NAME },
+    period: Duration.minutes(1),
+    statistic: 'Sum',
+    ...props,
+  });
 }
 
 function describeServing(s: ResolvedServing): string {

@@ -77,7 +77,7 @@ export class ModelMonitoring extends Construct {
       invokedBy: 'EventBridge Scheduler',
       deadLetterQueue: true,
       timeout: Duration.minutes(15),
-      memorySize: 1024,
+      memorySize: MONITORING_DEFAULTS.driftJobMemoryMb,
       environment: {
         MODEL_NAME: props.modelName,
         POINTER_URI: `s3://${lake.artifacts.bucketName}/${props.servingRecordKey}`,
