@@ -1,8 +1,8 @@
 import { randomUUID } from 'crypto';
 import { SendTaskSuccessCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { ApprovalDecision, ApprovalRequest } from '../shared/approval-contract';
-import { logger } from '../shared/logger';
+import type { ApprovalDecision, ApprovalRequest } from '../../contracts/approval';
+import { logger } from '../shared/logging/logger';
 
 /**
  * Delivery of a claimed decision to the waiting pipeline: exactly one request calls SendTaskSuccess at a

@@ -4,9 +4,11 @@ import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { ApprovalDecision, ApprovalStatus, DecisionRecord, ENV, LinkParameters, SigningSecret } from '../shared/approval-contract';
-import { parseSecret, verifyLink } from '../shared/approval-links';
-import { logger, requiredEnv } from '../shared/logger';
+import { ApprovalDecision, ApprovalStatus, DecisionRecord, ENV } from '../../contracts/approval';
+import { LinkParameters, SigningSecret } from '../../contracts/approval-link';
+import { parseSecret, verifyLink } from '../shared/approval/links';
+import { requiredEnv } from '../shared/input/event';
+import { logger } from '../shared/logging/logger';
 import { DeliveryContext, errorName, GateOutcome, RetryableFailure, settleDelivery, StoredApprovalRequest } from './delivery';
 import {
   decidedWord, formatTime, MAX_COMMENT_LENGTH, renderConfirmationPage, renderEvidencePage, renderMessagePage, renderTimedOutPage,

@@ -1,4 +1,4 @@
-import type { ApprovalDeploymentTarget, ApprovalRequest, ApprovalTrigger } from '../shared/approval-contract';
+import type { ApprovalDeploymentTarget, ApprovalRequest, ApprovalTrigger } from '../../contracts/approval';
 import { code, definitions, escapeHtml, formatNumber, formatSeconds, formatTime } from './format';
 
 /**

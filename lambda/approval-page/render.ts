@@ -1,4 +1,5 @@
-import type { ApprovalDecision, ApprovalEvidence, ApprovalRequest, ApprovalStatus, LinkParameters } from '../shared/approval-contract';
+import type { ApprovalDecision, ApprovalEvidence, ApprovalRequest, ApprovalStatus } from '../../contracts/approval';
+import type { LinkParameters } from '../../contracts/approval-link';
 import { code, definitions, escapeHtml, formatDelta, formatNumber, formatTime } from './format';
 import { deploymentSection, triggerHtml } from './render-context';
 

@@ -1,9 +1,10 @@
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import {
-  BaselineBuilder, DEFAULT_BINS, DEFAULT_MAX_CATEGORIES, FeatureSpec, parseFeatures,
-} from '../shared/baseline';
-import { ByteSource, forEachLine } from '../shared/line-reader';
-import { InvalidEventError, logger, parseS3Uri, requiredEnv } from '../shared/logger';
+import { FeatureDefinition, parseFeatures } from '../../contracts/features';
+import { DEFAULT_BINS, DEFAULT_MAX_CATEGORIES } from '../shared/drift/baseline';
+import { BaselineBuilder } from '../shared/drift/baseline-builder';
+import { ByteSource, forEachLine } from '../shared/drift/line-reader';
+import { InvalidEventError, parseS3Uri, requiredEnv } from '../shared/input/event';
+import { logger } from '../shared/logging/logger';
 
 /**
  * Training pipeline step: summarises the training data and the held-out predictions of a model
@@ -54,7 +55,7 @@ export class NoTrainingDataError extends Error {
 
 interface Config {
   readonly model: string;
-  readonly features: FeatureSpec[];
+  readonly features: FeatureDefinition[];
   readonly bins: number;
   readonly maxCategories: number;
 }

@@ -1,13 +1,11 @@
-import {
-  Baseline, categoryKey, featureKind, FeatureKind, FeatureSpec,
-} from '../shared/baseline';
-import {
-  CategoryCounter, CategoryCounterState, NumericHistogram, NumericHistogramState,
-} from '../shared/drift-stats';
-import { ByteSource, forEachLine, LineReadStats } from '../shared/line-reader';
-import { parseDecimal } from '../shared/parse-decimal';
+import { FeatureDefinition } from '../../contracts/features';
+import { Baseline } from '../shared/drift/baseline';
+import { categoryKey, featureKind, FeatureKind } from '../shared/drift/features';
+import { CategoryCounter, CategoryCounterState, NumericHistogram, NumericHistogramState } from '../shared/drift/accumulators';
+import { ByteSource, forEachLine, LineReadStats } from '../shared/drift/line-reader';
+import { parseDecimal } from '../shared/drift/parse-decimal';
 
-export { parseDecimal } from '../shared/parse-decimal';
+export { parseDecimal } from '../shared/drift/parse-decimal';
 
 /**
  * The drift job's core, free of AWS calls: parses SageMaker data capture records (JSON lines) and bins
@@ -81,7 +79,7 @@ const emptyCounters = (): CaptureCounters => ({ records: 0, malformedRecords: 0,
 /** Histograms of one window: one per feature (on the baseline's edges or categories) and one of the scores. */
 export class WindowAccumulator {
   /** Empty histograms on the baseline's edges and categories, for the features in FEATURES_JSON order. */
-  static forBaseline(baseline: Baseline, features: readonly FeatureSpec[]): WindowAccumulator {
+  static forBaseline(baseline: Baseline, features: readonly FeatureDefinition[]): WindowAccumulator {
     const histograms = features.map((f, i) => {
       const b = baseline.features[i];
       if (!b || b.name !== f.name || b.kind !== featureKind(f.type)) throw new Error(`baseline feature ${i} is ${b?.name} (${b?.kind}); FEATURES_JSON says ${f.name} (${featureKind(f.type)})`);
@@ -91,7 +89,7 @@ export class WindowAccumulator {
   }
 
   /** Restores a persisted window; its features must be FEATURES_JSON's. */
-  static fromState(state: WindowState, features: readonly FeatureSpec[]): WindowAccumulator {
+  static fromState(state: WindowState, features: readonly FeatureDefinition[]): WindowAccumulator {
     if (state?.schemaVersion !== 1 || !Array.isArray(state.features) || state.features.length !== features.length) {
       throw new Error(`window state does not match FEATURES_JSON: expected schemaVersion 1 and ${features.length} features`);
     }
@@ -118,7 +116,7 @@ export class WindowAccumulator {
   private readonly categoryKeys: Array<Map<string, string>>;
 
   private constructor(
-    readonly features: readonly FeatureSpec[],
+    readonly features: readonly FeatureDefinition[],
     private readonly histograms: Array<NumericHistogram | CategoryCounter>,
     readonly prediction: NumericHistogram,
     readonly counters: CaptureCounters,

@@ -1,10 +1,10 @@
 import { CloudWatchClient, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import {
-  Baseline, checkBaselineMatches, FeatureSpec, parseBaseline, parseFeatures,
-} from '../shared/baseline';
-import { ByteSource } from '../shared/line-reader';
-import { InvalidEventError, logger, parseS3Uri, requiredEnv } from '../shared/logger';
+import { FeatureDefinition, parseFeatures } from '../../contracts/features';
+import { Baseline, checkBaselineMatches, parseBaseline } from '../shared/drift/baseline';
+import { ByteSource } from '../shared/drift/line-reader';
+import { InvalidEventError, parseS3Uri, requiredEnv } from '../shared/input/event';
+import { logger } from '../shared/logging/logger';
 import { addCaptureStream, CaptureCounters, WindowAccumulator, WindowState } from './capture';
 import { batches, computeDrift, DriftSummary, metricData, schemaViolations } from './metrics';
 
@@ -134,7 +134,7 @@ export interface DriftJobConfig {
   readonly pointerUri: string;
   readonly captureBucket: string;
   readonly capturePrefix: string;
-  readonly features: FeatureSpec[];
+  readonly features: FeatureDefinition[];
   readonly namespace: string;
   readonly minSamples: number;
   readonly statePrefixUri: string;
@@ -287,7 +287,7 @@ export function parsePointer(value: unknown, uri: string): DeploymentPointer {
   return value as DeploymentPointer;
 }
 
-async function loadBaseline(uri: string, features: readonly FeatureSpec[]): Promise<Baseline> {
+async function loadBaseline(uri: string, features: readonly FeatureDefinition[]): Promise<Baseline> {
   const value = await readJson(uri, 'baselineUri');
   if (value === undefined) throw new Error(`Baseline ${uri} does not exist: the deployment pointer names a baseline that was not written`);
   const baseline = parseBaseline(value, uri);

@@ -1,8 +1,7 @@
 import type { MetricDatum } from '@aws-sdk/client-cloudwatch';
-import { Baseline } from '../shared/baseline';
-import {
-  CategoryCounter, DEFAULT_PSI_EPSILON, jensenShannonDistance, ksDistanceFromBins, NumericHistogram, psi,
-} from '../shared/drift-stats';
+import { Baseline } from '../shared/drift/baseline';
+import { CategoryCounter, NumericHistogram } from '../shared/drift/accumulators';
+import { DEFAULT_PSI_EPSILON, jensenShannonDistance, ksDistanceFromBins, psi } from '../shared/drift/drift-stats';
 import { CaptureCounters, WindowAccumulator } from './capture';
 
 /**

@@ -26,8 +26,8 @@ import {
   ListEndpointConfigsCommand, ListModelsCommand, SageMakerClient,
 } from '@aws-sdk/client-sagemaker';
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
-import { logger } from '../shared/logger';
-import { isQualifiedName, QUALIFIED_NAME_RULE } from '../shared/qualified-name';
+import { logger } from '../shared/logging/logger';
+import { isQualifiedName, QUALIFIED_NAME_RULE } from '../../contracts/names';
 
 const sagemaker = new SageMakerClient({});
 const autoscaling = new ApplicationAutoScalingClient({});

@@ -13,8 +13,8 @@
 import { ApplicationAutoScalingClient, DeregisterScalableTargetCommand } from '@aws-sdk/client-application-auto-scaling';
 import { CloudWatchClient, GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { DeleteEndpointCommand, DescribeEndpointCommand, DescribeEndpointCommandOutput, SageMakerClient } from '@aws-sdk/client-sagemaker';
-import { logger } from '../shared/logger';
-import { isQualifiedName, QUALIFIED_NAME_RULE } from '../shared/qualified-name';
+import { logger } from '../shared/logging/logger';
+import { isQualifiedName, QUALIFIED_NAME_RULE } from '../../contracts/names';
 
 const sagemaker = new SageMakerClient({});
 const cloudwatch = new CloudWatchClient({});

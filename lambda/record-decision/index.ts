@@ -1,6 +1,7 @@
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import type { DecisionRecord } from '../shared/approval-contract';
-import { InvalidEventError, logger, requiredEnv } from '../shared/logger';
+import type { DecisionRecord } from '../../contracts/approval';
+import { InvalidEventError, requiredEnv } from '../shared/input/event';
+import { logger } from '../shared/logging/logger';
 
 /**
  * Writes the decision records that no person writes, to the audit bucket, so that every model

@@ -14,22 +14,11 @@ import {
 } from '@aws-sdk/client-sagemaker';
 import type { Context } from 'aws-lambda';
 import {
-  CloudTrailReference,
-  DecisionMilestoneRecord,
-  DeploymentMilestoneRecord,
-  LineageModelPackage,
-  LineageRecord,
-  LineageTrigger,
-  LineageVariant,
-  lineageKey,
-  Milestone,
-  MILESTONES,
-  RegisteredRecord,
-  TRIGGER_TYPES,
-  TriggerType,
-  validateLineageRecord,
-} from '../shared/lineage';
-import { InvalidEventError, logger, parseS3Uri, requiredEnv } from '../shared/logger';
+  CloudTrailReference, DecisionMilestoneRecord, DeploymentMilestoneRecord, lineageKey, LineageModelPackage, LineageRecord, LineageTrigger, LineageVariant, Milestone, MILESTONES, RegisteredRecord, validateLineageRecord,
+} from '../../contracts/lineage';
+import { TRIGGER_TYPES, TriggerType } from '../../contracts/trigger';
+import { InvalidEventError, parseS3Uri, requiredEnv } from '../shared/input/event';
+import { logger } from '../shared/logging/logger';
 
 /**
  * Writes one lineage record (`lambda/shared/lineage.ts`) per pipeline milestone to the Object Lock

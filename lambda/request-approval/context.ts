@@ -1,5 +1,5 @@
-import type { ApprovalDeploymentTarget, ApprovalRequest, ApprovalRollout, ApprovalTrigger } from '../shared/approval-contract';
-import { InvalidEventError } from '../shared/logger';
+import type { ApprovalDeploymentTarget, ApprovalRequest, ApprovalRollout, ApprovalTrigger } from '../../contracts/approval';
+import { InvalidEventError } from '../shared/input/event';
 
 /**
  * The run's context shown to approvers besides the evidence: what started the run (from the execution

@@ -3,9 +3,11 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
-import { ApprovalEvidence, ApprovalRequest, ENV, RequestApprovalEvent } from '../shared/approval-contract';
-import { buildLink, decodeKey, parseSecret, signLink } from '../shared/approval-links';
-import { InvalidEventError, logger, parseS3Uri, requiredEnv } from '../shared/logger';
+import { ApprovalEvidence, ApprovalRequest, ENV, RequestApprovalEvent } from '../../contracts/approval';
+import { buildLink } from '../../contracts/approval-link';
+import { decodeKey, parseSecret, signLink } from '../shared/approval/links';
+import { InvalidEventError, parseS3Uri, requiredEnv } from '../shared/input/event';
+import { logger } from '../shared/logging/logger';
 import { deploymentLine, deploymentOf, triggerLine, triggerOf } from './context';
 
 /**

@@ -3,7 +3,8 @@ import { CloudWatchClient, PutMetricDataCommand } from '@aws-sdk/client-cloudwat
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, DynamoDBDocumentClient, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ListExecutionsCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
-import { InvalidEventError, logger, requiredEnv } from '../shared/logger';
+import { InvalidEventError, requiredEnv } from '../shared/input/event';
+import { logger } from '../shared/logging/logger';
 import { pointedTrainingData, TrainingDataPointer } from './training-data';
 
 /**

@@ -1,5 +1,6 @@
 import { ListObjectVersionsCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { InvalidEventError, logger, parseS3Uri } from '../shared/logger';
+import { InvalidEventError, parseS3Uri } from '../shared/input/event';
+import { logger } from '../shared/logging/logger';
 
 /**
  * Records exactly which object versions a training run uses.

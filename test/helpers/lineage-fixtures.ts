@@ -13,8 +13,8 @@ import type {
   DescribeModelPackageCommandOutput,
   DescribeTrainingJobCommandOutput,
 } from '@aws-sdk/client-sagemaker';
-import type { DecisionRecord } from '../../lambda/shared/approval-contract';
-import type { CloudTrailReference, DecisionMilestoneRecord, DeploymentMilestoneRecord, RegisteredRecord } from '../../lambda/shared/lineage';
+import type { DecisionRecord } from '../../contracts/approval';
+import type { CloudTrailReference, DecisionMilestoneRecord, DeploymentMilestoneRecord, RegisteredRecord } from '../../contracts/lineage';
 
 export const ACCOUNT = '111122223333';
 export const REGION = 'eu-west-1';

@@ -3,8 +3,8 @@ import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import 'aws-sdk-client-mock-jest';
 import { DELIVERY_LEASE_MS, handler } from '../../lambda/approval-page';
-import type { ApprovalRequest } from '../../lambda/shared/approval-contract';
-import { signLink } from '../../lambda/shared/approval-links';
+import type { ApprovalRequest } from '../../contracts/approval';
+import { signLink } from '../../lambda/shared/approval/links';
 import { DEMO_ENV, DEMO_SIGNING_KEY, demoRequest, mockApprovalAws, toApiGatewayEvent } from '../../scripts/approval-page-server';
 import { updateItem } from '../../scripts/dynamodb-update-fake';
 

@@ -8,8 +8,9 @@ import 'aws-sdk-client-mock-jest';
 import {
   clearSecretCache, escapeHtml, formatDelta, formatTime, handler, MAX_COMMENT_LENGTH, parseForm, RESPONSE_HEADERS, SECRET_CACHE_MS, validateComment,
 } from '../../lambda/approval-page';
-import type { ApprovalDecision, ApprovalRequest, DecisionRecord } from '../../lambda/shared/approval-contract';
-import { buildLink, parseSecret, signLink, verifyLink } from '../../lambda/shared/approval-links';
+import type { ApprovalDecision, ApprovalRequest, DecisionRecord } from '../../contracts/approval';
+import { buildLink } from '../../contracts/approval-link';
+import { parseSecret, signLink, verifyLink } from '../../lambda/shared/approval/links';
 import { DEMO_ENV, DEMO_SIGNING_KEY, demoRequest, mockApprovalAws, toApiGatewayEvent } from '../../scripts/approval-page-server';
 import { updateItem } from '../../scripts/dynamodb-update-fake';
 

@@ -13,13 +13,14 @@ import {
 } from '../../lambda/drift-job';
 import { decode, jsonRows, jsonScores, parseDecimal } from '../../lambda/drift-job/capture';
 import { lambdaSelfInvoker } from '../../lambda/drift-job/self-invoke';
-import { Baseline, FeatureSpec } from '../../lambda/shared/baseline';
-import { jensenShannonDistance, psi } from '../../lambda/shared/drift-stats';
+import { FeatureDefinition } from '../../contracts/features';
+import { Baseline } from '../../lambda/shared/drift/baseline';
+import { jensenShannonDistance, psi } from '../../lambda/shared/drift/drift-stats';
 
 const s3 = mockClient(S3Client);
 const cloudwatch = mockClient(CloudWatchClient);
 
-const FEATURES: FeatureSpec[] = [{ name: 'tenure', type: 'integral' }, { name: 'charges', type: 'fractional' }, { name: 'contract', type: 'string' }];
+const FEATURES: FeatureDefinition[] = [{ name: 'tenure', type: 'integral' }, { name: 'charges', type: 'fractional' }, { name: 'contract', type: 'string' }];
 const POINTER = {
   schemaVersion: 1, endpointName: 'mlops-dev-churn', variantName: 'AllTraffic', modelPackageArn: 'arn:aws:sagemaker:eu-west-1:111122223333:model-package/mlops-dev-churn/3',
   baselineUri: 's3://artifacts-bucket/models/churn/runs/exec-1/baseline.json', deployedAt: '2026-11-20T00:00:00Z', executionArn: 'arn:aws:states:eu-west-1:111122223333:execution:churn:exec-1',

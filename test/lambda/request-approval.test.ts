@@ -7,8 +7,8 @@ import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { handler, requestIdOf, validate } from '../../lambda/request-approval';
 import { MAX_TRIGGER_REASON } from '../../lambda/request-approval/context';
-import { ENV } from '../../lambda/shared/approval-contract';
-import { verifyLink } from '../../lambda/shared/approval-links';
+import { ENV } from '../../contracts/approval';
+import { verifyLink } from '../../lambda/shared/approval/links';
 
 const ddb = mockClient(DynamoDBDocumentClient);
 const sns = mockClient(SNSClient);

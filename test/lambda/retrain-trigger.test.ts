@@ -9,7 +9,7 @@ import { GetParameterCommand, ParameterNotFound, SSMClient } from '@aws-sdk/clie
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { Decision, executionNameOf, handler, readConfig, RetrainResult } from '../../lambda/retrain-trigger';
-import { logger } from '../../lambda/shared/logger';
+import { logger } from '../../lambda/shared/logging/logger';
 
 // ---------------------------------------------------------------------------------------------
 // An in-memory DynamoDB table (partition key `pk`) that really evaluates the expressions the

@@ -1,26 +1,13 @@
 import { createHmac, timingSafeEqual } from 'crypto';
-import type { LinkParameters, SigningSecret } from './approval-contract';
+import { type LinkParameters, MIN_KEY_BYTES, type SigningSecret, signedText } from '../../../contracts/approval-link';
 
 /**
- * Signed approval links (see {@link LinkParameters}): pure functions shared by request-approval,
- * which signs one link per approver, and approval-page, which verifies them. No I/O here.
- *
- * A link is `${baseUrl}/approvals/${requestId}?approver=..&expires=..&sig=..` where `sig` is the
- * base64url (unpadded) HMAC-SHA256 of `${requestId}\n${approver}\n${expires}` under the secret's
- * `current` key. Changing any of the three values (another request, another approver's name,
- * a later expiry) invalidates the signature.
+ * Signing and verifying approval links (contracts/approval-link.ts): request-approval signs one link per
+ * approver, approval-page verifies them. No I/O here.
  */
-
-/** Keys shorter than this are refused: HMAC-SHA256 wants at least its output size (32 bytes). */
-export const MIN_KEY_BYTES = 32;
 
 /** Standard base64 (with optional padding) or base64url. */
 const BASE64 = /^(?:[A-Za-z0-9+/]+={0,2}|[A-Za-z0-9_-]+={0,2})$/;
-
-/** The exact text that is signed. */
-export function signedText(requestId: string, approver: string, expires: number): string {
-  return `${requestId}\n${approver}\n${expires}`;
-}
 
 /** Base64url (unpadded) HMAC-SHA256 of `${requestId}\n${approver}\n${expires}`. */
 export function signLink(key: Buffer, requestId: string, approver: string, expires: number): string {
@@ -55,13 +42,6 @@ export function verifyLink(secret: SigningSecret, params: LinkParameters): boole
     if (sameSignature(expected, params.sig)) valid = true;
   }
   return valid;
-}
-
-/** `${baseUrl}/approvals/${requestId}?approver=..&expires=..&sig=..`, every value URL-encoded. */
-export function buildLink(baseUrl: string, params: LinkParameters): string {
-  const base = baseUrl.replace(/\/+$/, '');
-  const query = `approver=${encodeURIComponent(params.approver)}&expires=${encodeURIComponent(String(params.expires))}&sig=${encodeURIComponent(params.sig)}`;
-  return `${base}/approvals/${encodeURIComponent(params.requestId)}?${query}`;
 }
 
 function checkKey(field: string, value: unknown): string {
