@@ -1,7 +1,7 @@
 import { randomUUID } from 'crypto';
 import { SendTaskSuccessCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { ApprovalDecision, ApprovalRequest } from '../../contracts/approval';
+import type { ApprovalDecision, GateOutcome, StoredApprovalRequest } from '../../contracts/approval';
 import { logger } from '../shared/logging/logger';
 
 /**
@@ -27,18 +27,6 @@ import { logger } from '../shared/logging/logger';
  * Any other error of SendTaskSuccess drops the lease (setting `deliveryInDoubt` unless Step Functions
  * answered with a 4xx, which means it refused the call) and answers 503: submitting again retries.
  */
-
-/** What the pipeline made of the decision; stored on the item as `gateOutcome`. */
-export type GateOutcome = 'delivered' | 'timed-out' | 'undeliverable' | 'unknown';
-
-/** The stored item: the contract's request plus the fields the request function and this page add. */
-export type StoredApprovalRequest = ApprovalRequest & {
-  readonly notifiedAt?: string;
-  readonly gateOutcome?: GateOutcome;
-  readonly deliveryLease?: string;
-  readonly deliveryLeaseUntil?: number;
-  readonly deliveryInDoubt?: boolean;
-};
 
 /** How long a delivery lease lasts: longer than the page function's timeout (one minute). */
 export const DELIVERY_LEASE_MS = 90_000;

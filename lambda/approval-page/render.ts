@@ -3,9 +3,6 @@ import type { LinkParameters } from '../../contracts/approval-link';
 import { code, definitions, escapeHtml, formatDelta, formatNumber, formatTime } from './format';
 import { deploymentSection, triggerHtml } from './render-context';
 
-export { escapeHtml, formatDelta, formatNumber, formatSeconds, formatTime } from './format';
-export { rolloutText } from './render-context';
-
 /**
  * The approval page's HTML: every page the handler answers with (escaping and formatting in format.ts,
  * the run's context in render-context.ts). Pure functions, no I/O. Every interpolated value goes through

@@ -3,7 +3,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
-import { ApprovalEvidence, ApprovalRequest, ENV, RequestApprovalEvent } from '../../contracts/approval';
+import { ApprovalEvidence, ApprovalRequest, ENV, RequestApprovalEvent, StoredApprovalRequest } from '../../contracts/approval';
 import { buildLink } from '../../contracts/approval-link';
 import { decodeKey, parseSecret, signLink } from '../shared/approval/links';
 import { InvalidEventError, parseS3Uri, requiredEnv } from '../shared/input/event';
@@ -34,9 +34,6 @@ export interface RequestApprovalResult {
   /** Messages published by this invocation (0 when a retry finds the approvers already notified). */
   readonly notified: number;
 }
-
-/** The stored item: the contract's request plus when its messages were published. */
-export type StoredApprovalRequest = ApprovalRequest & { readonly notifiedAt?: string };
 
 export const MIN_TIMEOUT_SECONDS = 60;
 /** One year. */
