@@ -1,11 +1,11 @@
 import { FeatureDefinition } from '../../contracts/features';
 import { Baseline } from '../shared/drift/baseline';
-import { categoryKey, featureKind, FeatureKind } from '../shared/drift/features';
-import { CategoryCounter, CategoryCounterState, NumericHistogram, NumericHistogramState } from '../shared/drift/accumulators';
+import { categoryKey, featureKind } from '../shared/drift/features';
+import { CategoryCounter, NumericHistogram } from '../shared/drift/accumulators';
 import { ByteSource, forEachLine, LineReadStats } from '../shared/drift/line-reader';
 import { parseDecimal } from '../shared/drift/parse-decimal';
-
-export { parseDecimal } from '../shared/drift/parse-decimal';
+import { decode, jsonRows, jsonScores, Payload } from './payload';
+import { CaptureCounters, emptyCounters, WindowState } from './window-state';
 
 /**
  * The drift job's core, free of AWS calls: parses SageMaker data capture records (JSON lines) and bins
@@ -36,45 +36,8 @@ export { parseDecimal } from '../shared/drift/parse-decimal';
  * score, binned on the baseline's prediction edges; anything else is a prediction violation.
  */
 
-/** Counts of what a window held; all additive, so two partial windows merge by addition. */
-export interface CaptureCounters {
-  /** Capture records read (lines that are capture records). */
-  records: number;
-  /** Lines that are not capture records (not JSON, no input data, or too long to read). */
-  malformedRecords: number;
-  /** Input rows found in the records' payloads (valid or not). */
-  rows: number;
-  /** Rows that passed validation and were binned: the sample count. */
-  samples: number;
-  /** Rows (or whole payloads that could not be parsed) that broke the schema. */
-  schemaViolations: number;
-  /** Scores binned from the records' outputs. */
-  predictions: number;
-  /** Output values (or payloads) that were not numbers. */
-  predictionViolations: number;
-}
-
-export interface FeatureWindowState {
-  readonly name: string;
-  readonly kind: FeatureKind;
-  readonly numeric?: NumericHistogramState;
-  readonly categorical?: CategoryCounterState;
-}
-
-/** JSON form of a {@link WindowAccumulator} (what a continuation persists). */
-export interface WindowState {
-  readonly schemaVersion: 1;
-  readonly features: FeatureWindowState[];
-  readonly prediction: NumericHistogramState;
-  readonly counters: CaptureCounters;
-}
-
-type Format = 'csv' | 'json';
-
 /** Distinct category texts whose normalised key is remembered, per feature (bounded memory). */
 const CATEGORY_KEY_CACHE = 1024;
-
-const emptyCounters = (): CaptureCounters => ({ records: 0, malformedRecords: 0, rows: 0, samples: 0, schemaViolations: 0, predictions: 0, predictionViolations: 0 });
 
 /** Histograms of one window: one per feature (on the baseline's edges or categories) and one of the scores. */
 export class WindowAccumulator {
@@ -388,82 +351,6 @@ export class WindowAccumulator {
   }
 }
 
-/** A captured payload (`captureData.endpointInput` or `endpointOutput`). */
-export interface Payload {
-  readonly observedContentType?: string;
-  readonly mode?: string;
-  readonly data: string;
-  readonly encoding?: string;
-}
-
-/** The payload's text and format; undefined when its encoding or format cannot be told. */
-export function decode(payload: Payload): { format: Format; text: string } | undefined {
-  const encoding = payload.encoding === 'CSV' || payload.encoding === 'JSON' || payload.encoding === 'BASE64' ? payload.encoding : (payload.encoding ?? '').toUpperCase();
-  const text = encoding === 'BASE64' ? Buffer.from(payload.data, 'base64').toString('utf8') : payload.data;
-  const byContentType = formatOfContentType(payload.observedContentType);
-  if (byContentType !== undefined) return { format: byContentType, text };
-  if (encoding === 'CSV') return { format: 'csv', text };
-  if (encoding === 'JSON') return { format: 'json', text };
-  if (encoding === 'BASE64') {
-    const first = text.trimStart()[0];
-    return { format: first === '{' || first === '[' ? 'json' : 'csv', text };
-  }
-  return undefined;
-}
-
-/** Format named by a content type ("text/csv; charset=utf-8" → csv), remembered for the few distinct values seen. */
-const contentTypeFormats = new Map<string, Format | undefined>();
-function formatOfContentType(contentType: string | undefined): Format | undefined {
-  if (contentType === undefined) return undefined;
-  if (contentTypeFormats.has(contentType)) return contentTypeFormats.get(contentType);
-  const lower = contentType.toLowerCase();
-  const format: Format | undefined = lower.includes('csv') ? 'csv' : lower.includes('json') ? 'json' : undefined;
-  if (contentTypeFormats.size < 64) contentTypeFormats.set(contentType, format);
-  return format;
-}
-
-/** The rows of a JSON input payload, or undefined when it has none of the accepted shapes. */
-export function jsonRows(value: unknown): unknown[] | undefined {
-  if (Array.isArray(value)) {
-    if (value.length === 0) return undefined;
-    const nested = value.every((r) => Array.isArray(r) || isPlainObject(r));
-    if (nested) return value;
-    return value.some((r) => Array.isArray(r) || isPlainObject(r)) ? undefined : [value];
-  }
-  if (isPlainObject(value)) {
-    if ('instances' in value) return Array.isArray(value.instances) && value.instances.length > 0 && value.instances.every((r) => Array.isArray(r) || isPlainObject(r)) ? value.instances : undefined;
-    return [value];
-  }
-  return undefined;
-}
-
-/** Calls `onScore` for every score of a JSON output payload; false when it has none of the accepted shapes. */
-export function jsonScores(value: unknown, onScore: (score: unknown) => void): boolean {
-  if (typeof value === 'number') {
-    onScore(value);
-    return true;
-  }
-  if (Array.isArray(value)) {
-    for (const item of value) {
-      if (Array.isArray(item)) onScore(item[0]);
-      else if (isPlainObject(item)) onScore(item.score);
-      else onScore(item);
-    }
-    return value.length > 0;
-  }
-  if (isPlainObject(value)) {
-    if (Array.isArray(value.predictions)) return jsonScores(value.predictions, onScore);
-    if ('score' in value) {
-      onScore(value.score);
-      return true;
-    }
-  }
-  return false;
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /**
  * Streams one capture object (plain or gzip JSON lines) into `window`: the function the drift job

@@ -2,7 +2,8 @@ import type { MetricDatum } from '@aws-sdk/client-cloudwatch';
 import { Baseline } from '../shared/drift/baseline';
 import { CategoryCounter, NumericHistogram } from '../shared/drift/accumulators';
 import { DEFAULT_PSI_EPSILON, jensenShannonDistance, ksDistanceFromBins, psi } from '../shared/drift/drift-stats';
-import { CaptureCounters, WindowAccumulator } from './capture';
+import { WindowAccumulator } from './capture';
+import { CaptureCounters } from './window-state';
 
 /**
  * From a window's histograms and the baseline to drift values, and from drift values to CloudWatch

@@ -1,5 +1,5 @@
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
-import type { SelfInvoker } from './index';
+import type { SelfInvoker } from './types';
 
 /**
  * The production {@link SelfInvoker}: an asynchronous (`Event`) Lambda invocation, so the next part

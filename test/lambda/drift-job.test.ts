@@ -8,10 +8,13 @@ import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { Readable } from 'stream';
 import { gzipSync } from 'zlib';
-import {
-  batches, CompletedResult, computeDrift, ContinueResult, createHandler, DriftJobResult, metricData, stateUri, WindowAccumulator, windowOf,
-} from '../../lambda/drift-job';
-import { decode, jsonRows, jsonScores, parseDecimal } from '../../lambda/drift-job/capture';
+import { createHandler } from '../../lambda/drift-job';
+import { WindowAccumulator } from '../../lambda/drift-job/capture';
+import { decode, jsonRows, jsonScores } from '../../lambda/drift-job/payload';
+import { batches, computeDrift, metricData } from '../../lambda/drift-job/metrics';
+import { stateUri, windowOf } from '../../lambda/drift-job/settings';
+import type { CompletedResult, ContinueResult, DriftJobResult } from '../../lambda/drift-job/types';
+import { parseDecimal } from '../../lambda/shared/drift/parse-decimal';
 import { lambdaSelfInvoker } from '../../lambda/drift-job/self-invoke';
 import { FeatureDefinition } from '../../contracts/features';
 import { Baseline } from '../../lambda/shared/drift/baseline';
