@@ -8,7 +8,9 @@ import { ExecutionAlreadyExists, ListExecutionsCommand, ListExecutionsCommandInp
 import { GetParameterCommand, ParameterNotFound, SSMClient } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
-import { Decision, executionNameOf, handler, readConfig, RetrainResult } from '../../lambda/retrain-trigger';
+import { executionNameOf, handler } from '../../lambda/retrain-trigger';
+import { readConfig } from '../../lambda/retrain-trigger/config';
+import type { Decision, RetrainResult } from '../../lambda/retrain-trigger/types';
 import { logger } from '../../lambda/shared/logging/logger';
 
 // ---------------------------------------------------------------------------------------------
