@@ -1,4 +1,4 @@
-import { lineageKey, lineagePrefix, MILESTONE_NUMBERS, MILESTONES, parseLineageKey, validateLineageRecord } from '../../../contracts/lineage';
+import { lineageKey, lineagePrefix, MILESTONE_NUMBERS, MILESTONES, parseLineageKey, validateLineageRecord } from '../../contracts/lineage';
 import { pipelineRun, prodHistory } from '../../helpers/lineage-fixtures';
 
 describe('lineage key scheme', () => {
