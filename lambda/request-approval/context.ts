@@ -1,5 +1,7 @@
 import type { ApprovalDeploymentTarget, ApprovalRequest, ApprovalRollout, ApprovalTrigger } from '../../contracts/approval';
+import { TRIGGER_TYPES } from '../../contracts/trigger';
 import { InvalidEventError } from '../shared/input/event';
+import { isObject } from '../shared/input/json';
 
 /**
  * The run's context shown to approvers besides the evidence: what started the run (from the execution
@@ -15,12 +17,7 @@ const INSTANCE_TYPE = /^ml\.[a-z0-9-]+\.[a-z0-9]+$/;
 /** CloudWatch alarm names: 1 to 255 characters without control characters. */
 // eslint-disable-next-line no-control-regex
 const ALARM_NAME = /^[^\u0000-\u001f\u007f-\u009f]{1,255}$/;
-const TRIGGER_TYPES: ReadonlyArray<ApprovalTrigger['type']> = ['manual', 'schedule', 'drift'];
 const STRATEGIES: ReadonlyArray<ApprovalRollout['strategy']> = ['canary', 'linear', 'all-at-once'];
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 function text(value: unknown, max: number): string | undefined {
   if (typeof value !== 'string') return undefined;
