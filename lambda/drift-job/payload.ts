@@ -1,3 +1,5 @@
+import { isObject } from '../shared/input/json';
+
 /*
  * Decoding of captured payloads (pure functions; the payload formats: capture.ts).
  */
@@ -43,12 +45,12 @@ function formatOfContentType(contentType: string | undefined): Format | undefine
 export function jsonRows(value: unknown): unknown[] | undefined {
   if (Array.isArray(value)) {
     if (value.length === 0) return undefined;
-    const nested = value.every((r) => Array.isArray(r) || isPlainObject(r));
+    const nested = value.every((r) => Array.isArray(r) || isObject(r));
     if (nested) return value;
-    return value.some((r) => Array.isArray(r) || isPlainObject(r)) ? undefined : [value];
+    return value.some((r) => Array.isArray(r) || isObject(r)) ? undefined : [value];
   }
-  if (isPlainObject(value)) {
-    if ('instances' in value) return Array.isArray(value.instances) && value.instances.length > 0 && value.instances.every((r) => Array.isArray(r) || isPlainObject(r)) ? value.instances : undefined;
+  if (isObject(value)) {
+    if ('instances' in value) return Array.isArray(value.instances) && value.instances.length > 0 && value.instances.every((r) => Array.isArray(r) || isObject(r)) ? value.instances : undefined;
     return [value];
   }
   return undefined;
@@ -63,12 +65,12 @@ export function jsonScores(value: unknown, onScore: (score: unknown) => void): b
   if (Array.isArray(value)) {
     for (const item of value) {
       if (Array.isArray(item)) onScore(item[0]);
-      else if (isPlainObject(item)) onScore(item.score);
+      else if (isObject(item)) onScore(item.score);
       else onScore(item);
     }
     return value.length > 0;
   }
-  if (isPlainObject(value)) {
+  if (isObject(value)) {
     if (Array.isArray(value.predictions)) return jsonScores(value.predictions, onScore);
     if ('score' in value) {
       onScore(value.score);
@@ -76,9 +78,4 @@ export function jsonScores(value: unknown, onScore: (score: unknown) => void): b
     }
   }
   return false;
-}
-
-/** Whether `value` is a JSON object (not null, not an array). */
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

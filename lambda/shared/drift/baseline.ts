@@ -1,4 +1,5 @@
 import type { FeatureDefinition } from '../../../contracts/features';
+import { isObject } from '../input/json';
 import { type FeatureKind, featureKind } from './features';
 
 /**
@@ -141,10 +142,6 @@ function checkCategoricalSummary(value: unknown, field: string, fail: Fail): voi
     if (!Number.isInteger(count) || (count as number) < 0) fail(`${field}.frequencies[${JSON.stringify(category)}]`, count, 'a non-negative integer');
   }
   if (!Number.isInteger(s.otherCount) || (s.otherCount as number) < 0) fail(`${field}.otherCount`, s.otherCount, 'a non-negative integer');
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /**
