@@ -4,7 +4,7 @@ import { categoryKey, featureKind } from '../shared/drift/features';
 import { CategoryCounter, NumericHistogram } from '../shared/drift/accumulators';
 import { ByteSource, forEachLine, LineReadStats } from '../shared/drift/line-reader';
 import { parseDecimal } from '../shared/drift/parse-decimal';
-import { decode, jsonRows, jsonScores, Payload } from './payload';
+import { decode, forEachScore, jsonRows, Payload } from './payload';
 import { CaptureCounters, emptyCounters, WindowState } from './window-state';
 
 /**
@@ -319,25 +319,7 @@ export class WindowAccumulator {
   // Output
 
   private addOutput(output: Payload): void {
-    const decoded = decode(output);
-    if (decoded === undefined) {
-      this.counters.predictionViolations++;
-      return;
-    }
-    if (decoded.format === 'csv') {
-      const text = decoded.text;
-      if (text.indexOf(',') === -1 && text.indexOf('\n') === -1) this.addScore(text);
-      else for (const field of text.split(/[,\n]/)) if (field.trim() !== '') this.addScore(field);
-      return;
-    }
-    let value: unknown;
-    try {
-      value = JSON.parse(decoded.text);
-    } catch {
-      this.counters.predictionViolations++;
-      return;
-    }
-    if (!jsonScores(value, (score) => this.addScore(score))) this.counters.predictionViolations++;
+    forEachScore(output, (score) => this.addScore(score), () => this.counters.predictionViolations++);
   }
 
   private addScore(value: unknown): void {
@@ -350,7 +332,6 @@ export class WindowAccumulator {
     }
   }
 }
-
 
 /**
  * Streams one capture object (plain or gzip JSON lines) into `window`: the function the drift job

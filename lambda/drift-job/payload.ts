@@ -79,3 +79,30 @@ export function jsonScores(value: unknown, onScore: (score: unknown) => void): b
   }
   return false;
 }
+
+/**
+ * Calls `onScore` for every score of an output payload: every field of a CSV output (split on commas and lines), or every
+ * score of a JSON output ({@link jsonScores}); calls `onViolation` once when the payload cannot be decoded or parsed, or
+ * has none of the accepted shapes.
+ */
+export function forEachScore(output: Payload, onScore: (score: unknown) => void, onViolation: () => void): void {
+  const decoded = decode(output);
+  if (decoded === undefined) {
+    onViolation();
+    return;
+  }
+  if (decoded.format === 'csv') {
+    const text = decoded.text;
+    if (text.indexOf(',') === -1 && text.indexOf('\n') === -1) onScore(text);
+    else for (const field of text.split(/[,\n]/)) if (field.trim() !== '') onScore(field);
+    return;
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(decoded.text);
+  } catch {
+    onViolation();
+    return;
+  }
+  if (!jsonScores(value, onScore)) onViolation();
+}
