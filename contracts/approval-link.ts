@@ -42,7 +42,8 @@ export function signedText(requestId: string, approver: string, expires: number)
 /** `${baseUrl}/approvals/${requestId}?approver=..&expires=..&sig=..`, every value URL-encoded. */
 export function buildLink(baseUrl: string, params: LinkParameters): string {
   const base = baseUrl.replace(/\/+$/, '');
-  const query = `approver=${encodeURIComponent(params.approver)}&expires=${encodeURIComponent(String(params.expires))}`
-    + `&sig=${encodeURIComponent(params.sig)}`;
+  const query =
+    `approver=${encodeURIComponent(params.approver)}&expires=${encodeURIComponent(String(params.expires))}` +
+    `&sig=${encodeURIComponent(params.sig)}`;
   return `${base}/approvals/${encodeURIComponent(params.requestId)}?${query}`;
 }

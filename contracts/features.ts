@@ -41,12 +41,14 @@ export function parseFeatures(text: string | undefined, field: string = FEATURES
   } catch {
     throw new Error(`${field} is ${JSON.stringify(text) ?? 'missing'}; expected a JSON array of { name, type }`);
   }
-  if (!Array.isArray(value) || value.length === 0) throw new Error(`${field} is ${JSON.stringify(value)}; expected a non-empty JSON array of { name, type }`);
+  if (!Array.isArray(value) || value.length === 0)
+    throw new Error(`${field} is ${JSON.stringify(value)}; expected a non-empty JSON array of { name, type }`);
   const problems: string[] = [];
   const seen = new Set<string>();
   value.forEach((f: unknown, i) => {
     const { name, type } = (typeof f === 'object' && f !== null ? f : {}) as Record<string, unknown>;
-    if (typeof name !== 'string' || name === '') problems.push(`${field}[${i}].name is ${JSON.stringify(name) ?? 'missing'}; expected a non-empty string`);
+    if (typeof name !== 'string' || name === '')
+      problems.push(`${field}[${i}].name is ${JSON.stringify(name) ?? 'missing'}; expected a non-empty string`);
     else if (seen.has(name)) problems.push(`${field}[${i}].name is ${JSON.stringify(name)}; expected a name not used by another feature`);
     else seen.add(name);
     if (!FEATURE_TYPES.includes(type as FeatureType)) {

@@ -30,8 +30,9 @@ export const MAX_QUALIFIED_NAME_LENGTH = 48;
 const QUALIFIED_NAME = /^[a-z][a-z0-9]*(?:-[a-z0-9]+){2,}$/;
 
 /** The rule, as validation messages state it. */
-export const QUALIFIED_NAME_RULE = 'a qualified name <namespace>-<environment>-<model>: lower-case letters and digits in at least three parts '
-  + `joined by single hyphens, starting with a letter, at most ${MAX_QUALIFIED_NAME_LENGTH} characters`;
+export const QUALIFIED_NAME_RULE =
+  'a qualified name <namespace>-<environment>-<model>: lower-case letters and digits in at least three parts ' +
+  `joined by single hyphens, starting with a letter, at most ${MAX_QUALIFIED_NAME_LENGTH} characters`;
 
 /** Whether `value` is a qualified name. */
 export function isQualifiedName(value: unknown): value is string {

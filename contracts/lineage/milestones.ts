@@ -41,8 +41,6 @@ export const DECISION_MILESTONES = ['approved', 'rejected'] as const;
 /** Milestones whose record has a {@link DeploymentMilestoneRecord.deployment}. */
 export const DEPLOYMENT_MILESTONES = ['deployed', 'rollback', 'deployment-failed'] as const;
 
-
-
 /** The key prefix of one model's lineage records: `lineage/<namespace>-<env>-<model>/`. */
 export function lineagePrefix(namespace: string, environment: string, model: string): string {
   return `lineage/${namespace}-${environment}-${model}/`;

@@ -258,4 +258,3 @@ export function isDecisionRecord(record: LineageRecord): record is DecisionMiles
 export function isDeploymentRecord(record: LineageRecord): record is DeploymentMilestoneRecord {
   return record.milestone === 'deployed' || record.milestone === 'rollback' || record.milestone === 'deployment-failed';
 }
-

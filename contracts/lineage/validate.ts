@@ -21,48 +21,91 @@ function problem(problems: string[], path: string, value: unknown, rule: string)
 
 const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?Z$/;
 
-const text: Check = (v, p, pr) => { if (typeof v !== 'string' || v.length === 0) problem(pr, p, v, 'a non-empty string'); };
+const text: Check = (v, p, pr) => {
+  if (typeof v !== 'string' || v.length === 0) problem(pr, p, v, 'a non-empty string');
+};
 const time: Check = (v, p, pr) => {
   if (typeof v !== 'string' || !ISO_UTC.test(v) || Number.isNaN(Date.parse(v))) problem(pr, p, v, 'an ISO 8601 UTC time');
 };
-const s3Uri: Check = (v, p, pr) => { if (typeof v !== 'string' || !/^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]\/.*$/.test(v)) problem(pr, p, v, 'an s3://bucket/key URI'); };
-const arn: Check = (v, p, pr) => { if (typeof v !== 'string' || !/^arn:[a-z-]+:[a-z0-9-]+:[a-z0-9-]*:\d{12}:.+$/.test(v)) problem(pr, p, v, 'an ARN'); };
-const count: Check = (v, p, pr) => { if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) problem(pr, p, v, 'a whole number, 0 or more'); };
-const seconds: Check = (v, p, pr) => { if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) problem(pr, p, v, 'a number, 0 or more'); };
-const bool: Check = (v, p, pr) => { if (typeof v !== 'boolean') problem(pr, p, v, 'true or false'); };
-const oneOf = (values: readonly string[]): Check => (v, p, pr) => {
-  if (typeof v !== 'string' || !values.includes(v)) problem(pr, p, v, `one of ${values.map((x) => `"${x}"`).join(', ')}`);
+const s3Uri: Check = (v, p, pr) => {
+  if (typeof v !== 'string' || !/^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]\/.*$/.test(v)) problem(pr, p, v, 'an s3://bucket/key URI');
 };
-const optional = (check: Check): Check => (v, p, pr) => { if (v !== undefined) check(v, p, pr); };
+const arn: Check = (v, p, pr) => {
+  if (typeof v !== 'string' || !/^arn:[a-z-]+:[a-z0-9-]+:[a-z0-9-]*:\d{12}:.+$/.test(v)) problem(pr, p, v, 'an ARN');
+};
+const count: Check = (v, p, pr) => {
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) problem(pr, p, v, 'a whole number, 0 or more');
+};
+const seconds: Check = (v, p, pr) => {
+  if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) problem(pr, p, v, 'a number, 0 or more');
+};
+const bool: Check = (v, p, pr) => {
+  if (typeof v !== 'boolean') problem(pr, p, v, 'true or false');
+};
+const oneOf =
+  (values: readonly string[]): Check =>
+  (v, p, pr) => {
+    if (typeof v !== 'string' || !values.includes(v)) problem(pr, p, v, `one of ${values.map((x) => `"${x}"`).join(', ')}`);
+  };
+const optional =
+  (check: Check): Check =>
+  (v, p, pr) => {
+    if (v !== undefined) check(v, p, pr);
+  };
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-const object = (fields: Record<string, Check>): Check => (v, p, pr) => {
-  if (!isObject(v)) return problem(pr, p, v, 'an object');
-  for (const [name, check] of Object.entries(fields)) check(v[name], `${p}.${name}`, pr);
+const object =
+  (fields: Record<string, Check>): Check =>
+  (v, p, pr) => {
+    if (!isObject(v)) return problem(pr, p, v, 'an object');
+    for (const [name, check] of Object.entries(fields)) check(v[name], `${p}.${name}`, pr);
+  };
+const list =
+  (item: Check): Check =>
+  (v, p, pr) => {
+    if (!Array.isArray(v)) return problem(pr, p, v, 'an array');
+    v.forEach((x, i) => item(x, `${p}[${i}]`, pr));
+  };
+const mapOf =
+  (value: Check): Check =>
+  (v, p, pr) => {
+    if (!isObject(v)) return problem(pr, p, v, 'an object');
+    for (const [k, x] of Object.entries(v)) value(x, `${p}.${k}`, pr);
+  };
+const string: Check = (v, p, pr) => {
+  if (typeof v !== 'string') problem(pr, p, v, 'a string');
 };
-const list = (item: Check): Check => (v, p, pr) => {
-  if (!Array.isArray(v)) return problem(pr, p, v, 'an array');
-  v.forEach((x, i) => item(x, `${p}[${i}]`, pr));
+const metric: Check = (v, p, pr) => {
+  if (v !== null && (typeof v !== 'number' || !Number.isFinite(v))) problem(pr, p, v, 'a finite number or null');
 };
-const mapOf = (value: Check): Check => (v, p, pr) => {
-  if (!isObject(v)) return problem(pr, p, v, 'an object');
-  for (const [k, x] of Object.entries(v)) value(x, `${p}.${k}`, pr);
-};
-const string: Check = (v, p, pr) => { if (typeof v !== 'string') problem(pr, p, v, 'a string'); };
-const metric: Check = (v, p, pr) => { if (v !== null && (typeof v !== 'number' || !Number.isFinite(v))) problem(pr, p, v, 'a finite number or null'); };
 
 const cloudTrailReference = object({
-  eventSource: text, eventName: text, resourceName: text, eventTime: optional(time), timeSource: optional(text),
-  requestId: optional(text), dataEvent: optional(bool),
+  eventSource: text,
+  eventName: text,
+  resourceName: text,
+  eventTime: optional(time),
+  timeSource: optional(text),
+  requestId: optional(text),
+  dataEvent: optional(bool),
 });
 
 const modelPackage = object({
-  arn, group: optional(text), version: optional(count), approvalStatus: optional(text), approvalDescription: optional(string),
-  creationTime: optional(time), lastModifiedTime: optional(time), lastModifiedBy: optional(text), inferenceImage: optional(text),
-  inferenceImageDigest: optional(text), modelDataUrl: optional(s3Uri),
+  arn,
+  group: optional(text),
+  version: optional(count),
+  approvalStatus: optional(text),
+  approvalDescription: optional(string),
+  creationTime: optional(time),
+  lastModifiedTime: optional(time),
+  lastModifiedBy: optional(text),
+  inferenceImage: optional(text),
+  inferenceImageDigest: optional(text),
+  modelDataUrl: optional(s3Uri),
 });
 
 const base: Record<string, Check> = {
-  schemaVersion: (v, p, pr) => { if (v !== LINEAGE_SCHEMA_VERSION) problem(pr, p, v, `${LINEAGE_SCHEMA_VERSION}`); },
+  schemaVersion: (v, p, pr) => {
+    if (v !== LINEAGE_SCHEMA_VERSION) problem(pr, p, v, `${LINEAGE_SCHEMA_VERSION}`);
+  },
   recordedAt: time,
   recordUri: s3Uri,
   model: text,
@@ -77,20 +120,40 @@ const base: Record<string, Check> = {
 const BY_MILESTONE: Record<Milestone, Record<string, Check>> = {
   registered: {
     trigger: object({
-      type: oneOf(TRIGGER_TYPES), alarmName: optional(text), alarmArn: optional(text), eventId: optional(text), eventTime: optional(text),
+      type: oneOf(TRIGGER_TYPES),
+      alarmName: optional(text),
+      alarmArn: optional(text),
+      eventId: optional(text),
+      eventTime: optional(text),
       details: optional(object({})),
     }),
     data: object({
-      trainingDataUri: s3Uri, manifestUri: s3Uri, manifestVersionId: optional(text), objectCount: optional(count),
-      totalBytes: optional(count), evaluationDataUri: optional(s3Uri),
+      trainingDataUri: s3Uri,
+      manifestUri: s3Uri,
+      manifestVersionId: optional(text),
+      objectCount: optional(count),
+      totalBytes: optional(count),
+      evaluationDataUri: optional(s3Uri),
     }),
     featureGroupName: optional(text),
     training: object({
-      jobName: text, jobArn: arn, status: optional(text), image: optional(text), imageDigest: optional(text),
-      hyperparameters: mapOf(string), inputChannels: list(object({ name: text, s3Uri: optional(s3Uri) })),
-      instanceType: optional(text), instanceCount: optional(count), spot: optional(bool), roleArn: optional(arn),
-      modelArtifactUri: optional(s3Uri), creationTime: optional(time), startTime: optional(time), endTime: optional(time),
-      trainingSeconds: optional(seconds), billableSeconds: optional(seconds),
+      jobName: text,
+      jobArn: arn,
+      status: optional(text),
+      image: optional(text),
+      imageDigest: optional(text),
+      hyperparameters: mapOf(string),
+      inputChannels: list(object({ name: text, s3Uri: optional(s3Uri) })),
+      instanceType: optional(text),
+      instanceCount: optional(count),
+      spot: optional(bool),
+      roleArn: optional(arn),
+      modelArtifactUri: optional(s3Uri),
+      creationTime: optional(time),
+      startTime: optional(time),
+      endTime: optional(time),
+      trainingSeconds: optional(seconds),
+      billableSeconds: optional(seconds),
     }),
     evaluation: object({ metrics: mapOf(metric), reportUri: optional(s3Uri) }),
     baselineUri: optional(s3Uri),
@@ -105,7 +168,12 @@ const BY_MILESTONE: Record<Milestone, Record<string, Check>> = {
 
 const decisionFields = (decision: 'approved' | 'rejected'): Record<string, Check> => ({
   decision: object({
-    decision: oneOf([decision]), approver: text, decidedAt: time, comment: string, recordUri: s3Uri, requestId: optional(text),
+    decision: oneOf([decision]),
+    approver: text,
+    decidedAt: time,
+    comment: string,
+    recordUri: s3Uri,
+    requestId: optional(text),
   }),
   modelPackage,
 });
@@ -114,15 +182,31 @@ BY_MILESTONE.rejected = decisionFields('rejected');
 
 const deploymentFields: Record<string, Check> = {
   deployment: object({
-    endpointName: text, endpointArn: optional(arn), endpointConfigName: text, modelName: text,
-    previousEndpointConfigName: optional(text), servingEndpointConfigName: optional(text), endpointStatus: optional(text),
-    deployedAt: optional(time), failureReason: optional(string), error: optional(object({ error: optional(string), cause: optional(string) })),
-    modelPackageName: optional(text), endpointConfigCreationTime: optional(time), modelCreationTime: optional(time),
-    variants: optional(list(object({
-      name: text, modelName: optional(text), instanceType: optional(text), instanceCount: optional(count),
-      serverless: optional(object({ memorySizeMb: optional(count), maxConcurrency: optional(count) })),
-      images: optional(list(object({ specified: optional(text), resolved: optional(text), resolvedAt: optional(time) }))),
-    }))),
+    endpointName: text,
+    endpointArn: optional(arn),
+    endpointConfigName: text,
+    modelName: text,
+    previousEndpointConfigName: optional(text),
+    servingEndpointConfigName: optional(text),
+    endpointStatus: optional(text),
+    deployedAt: optional(time),
+    failureReason: optional(string),
+    error: optional(object({ error: optional(string), cause: optional(string) })),
+    modelPackageName: optional(text),
+    endpointConfigCreationTime: optional(time),
+    modelCreationTime: optional(time),
+    variants: optional(
+      list(
+        object({
+          name: text,
+          modelName: optional(text),
+          instanceType: optional(text),
+          instanceCount: optional(count),
+          serverless: optional(object({ memorySizeMb: optional(count), maxConcurrency: optional(count) })),
+          images: optional(list(object({ specified: optional(text), resolved: optional(text), resolvedAt: optional(time) }))),
+        }),
+      ),
+    ),
   }),
 };
 for (const m of DEPLOYMENT_MILESTONES) BY_MILESTONE[m] = deploymentFields;

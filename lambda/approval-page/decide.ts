@@ -30,7 +30,12 @@ export interface Settings {
 }
 
 export function settings(): Settings {
-  return { tableName: requiredEnv(ENV.TABLE_NAME), secretArn: requiredEnv(ENV.SECRET_ARN), auditBucket: requiredEnv(ENV.AUDIT_BUCKET), decisionPrefix: requiredEnv(ENV.DECISION_PREFIX) };
+  return {
+    tableName: requiredEnv(ENV.TABLE_NAME),
+    secretArn: requiredEnv(ENV.SECRET_ARN),
+    auditBucket: requiredEnv(ENV.AUDIT_BUCKET),
+    decisionPrefix: requiredEnv(ENV.DECISION_PREFIX),
+  };
 }
 
 /** The stored request, read consistently. */
@@ -44,20 +49,32 @@ function httpStatusOf(error: unknown): number | undefined {
 }
 
 /** Claims a pending request for this decision; returns the claimed item, or undefined when the condition failed. */
-async function claim(config: Settings, request: StoredApprovalRequest, form: DecisionForm, status: ApprovalStatus, nowMs: number): Promise<StoredApprovalRequest | undefined> {
+async function claim(
+  config: Settings,
+  request: StoredApprovalRequest,
+  form: DecisionForm,
+  status: ApprovalStatus,
+  nowMs: number,
+): Promise<StoredApprovalRequest | undefined> {
   const decidedAt = new Date(nowMs).toISOString();
   try {
-    await ddb.send(new UpdateCommand({
-      TableName: config.tableName,
-      Key: { requestId: request.requestId },
-      UpdateExpression: 'SET #status = :decided, decidedBy = :approver, decidedAt = :decidedAt, #comment = :comment',
-      ConditionExpression: '#status = :pending AND expiresAt > :now',
-      ExpressionAttributeNames: { '#status': 'status', '#comment': 'comment' },
-      ExpressionAttributeValues: {
-        ':decided': status, ':pending': 'PENDING', ':approver': form.link.approver, ':decidedAt': decidedAt,
-        ':comment': form.comment, ':now': Math.floor(nowMs / 1000),
-      },
-    }));
+    await ddb.send(
+      new UpdateCommand({
+        TableName: config.tableName,
+        Key: { requestId: request.requestId },
+        UpdateExpression: 'SET #status = :decided, decidedBy = :approver, decidedAt = :decidedAt, #comment = :comment',
+        ConditionExpression: '#status = :pending AND expiresAt > :now',
+        ExpressionAttributeNames: { '#status': 'status', '#comment': 'comment' },
+        ExpressionAttributeValues: {
+          ':decided': status,
+          ':pending': 'PENDING',
+          ':approver': form.link.approver,
+          ':decidedAt': decidedAt,
+          ':comment': form.comment,
+          ':now': Math.floor(nowMs / 1000),
+        },
+      }),
+    );
   } catch (error) {
     if (errorName(error) === 'ConditionalCheckFailedException') return undefined;
     throw error;
@@ -68,18 +85,24 @@ async function claim(config: Settings, request: StoredApprovalRequest, form: Dec
 /** Writes the decision record once: a 412 means an earlier attempt wrote it (it is append-only). */
 async function writeRecord(config: Settings, key: string, record: DecisionRecord): Promise<void> {
   try {
-    await s3.send(new PutObjectCommand({
-      Bucket: config.auditBucket,
-      Key: key,
-      Body: JSON.stringify(record, null, 2),
-      ContentType: 'application/json',
-      ChecksumAlgorithm: 'SHA256',
-      IfNoneMatch: '*',
-    }));
+    await s3.send(
+      new PutObjectCommand({
+        Bucket: config.auditBucket,
+        Key: key,
+        Body: JSON.stringify(record, null, 2),
+        ContentType: 'application/json',
+        ChecksumAlgorithm: 'SHA256',
+        IfNoneMatch: '*',
+      }),
+    );
   } catch (error) {
     if (errorName(error) === 'PreconditionFailed' || httpStatusOf(error) === 412) return;
     logger.error('could not write the decision record', { requestId: record.requestId, recordUri: record.recordUri, errorName: errorName(error) });
-    throw new RetryableFailure('Your decision is saved, but its audit record could not be written yet. Submit the form again (it is safe: your decision will not be duplicated).', 'record-write-failed');
+    throw new RetryableFailure(
+      'Your decision is saved, but its audit record could not be written yet. Submit the form again (it is safe: your decision will not be ' +
+        'duplicated).',
+      'record-write-failed',
+    );
   }
 }
 
@@ -92,13 +115,24 @@ export async function decide(config: Settings, request: StoredApprovalRequest, f
   let claimed: StoredApprovalRequest | undefined;
   let retry = false;
   if (request.status === 'PENDING') {
-    if (request.expiresAt <= Math.floor(nowMs / 1000)) throw new Refusal(410, `This request expired at ${formatTime(request.expiresAt)}: the approval gate has stopped waiting for a decision.`, 'request-expired');
+    if (request.expiresAt <= Math.floor(nowMs / 1000))
+      throw new Refusal(
+        410,
+        `This request expired at ${formatTime(request.expiresAt)}: the approval gate has stopped waiting for a decision.`,
+        'request-expired',
+      );
     claimed = await claim(config, request, form, status, nowMs);
     if (!claimed) {
       // Someone (or this approver's other click) decided in between, or the request just expired.
       const current = await loadRequest(config, request.requestId);
-      if (!current) throw new Refusal(404, 'There is no approval request with this ID. It may have been removed after it expired.', 'unknown-request');
-      if (current.status === 'PENDING') throw new Refusal(410, `This request expired at ${formatTime(current.expiresAt)}: the approval gate has stopped waiting for a decision.`, 'request-expired');
+      if (!current)
+        throw new Refusal(404, 'There is no approval request with this ID. It may have been removed after it expired.', 'unknown-request');
+      if (current.status === 'PENDING')
+        throw new Refusal(
+          410,
+          `This request expired at ${formatTime(current.expiresAt)}: the approval gate has stopped waiting for a decision.`,
+          'request-expired',
+        );
       if (!sameDecision(current)) throw alreadyDecided(current, approver);
       claimed = current;
       retry = true;
@@ -132,9 +166,17 @@ export async function decide(config: Settings, request: StoredApprovalRequest, f
   await writeRecord(config, key, record);
   const outcome = await settleDelivery(deliveryContext(config), claimed, decision);
   logger.info('approval decision recorded', {
-    requestId: claimed.requestId, model: claimed.model, environment: claimed.environment, executionArn: claimed.executionArn,
-    modelPackageArn: claimed.modelPackageArn, decision: decision.decision, approver, decidedAt: decision.decidedAt,
-    recordUri: decision.recordUri, gateOutcome: outcome, retry,
+    requestId: claimed.requestId,
+    model: claimed.model,
+    environment: claimed.environment,
+    executionArn: claimed.executionArn,
+    modelPackageArn: claimed.modelPackageArn,
+    decision: decision.decision,
+    approver,
+    decidedAt: decision.decidedAt,
+    recordUri: decision.recordUri,
+    gateOutcome: outcome,
+    retry,
   });
   return answer(outcome, claimed, decision);
 }

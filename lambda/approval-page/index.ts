@@ -38,7 +38,11 @@ async function route(event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult
 
   const config = settings();
   if (!(await verified(config.secretArn, link, form !== undefined))) {
-    throw new Refusal(403, 'This link is not valid: it was altered or was not issued by the approval gate. Open the link exactly as it appears in your approval e-mail.', 'bad-signature');
+    throw new Refusal(
+      403,
+      'This link is not valid: it was altered or was not issued by the approval gate. Open the link exactly as it appears in your approval e-mail.',
+      'bad-signature',
+    );
   }
   const nowMs = Date.now();
   if (link.expires <= Math.floor(nowMs / 1000)) {
@@ -53,7 +57,11 @@ async function route(event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult
 
   if (request.status !== 'PENDING') throw alreadyDecided(request, link.approver);
   if (request.expiresAt <= Math.floor(nowMs / 1000)) {
-    throw new Refusal(410, `This request expired at ${formatTime(request.expiresAt)}: the approval gate has stopped waiting for a decision.`, 'request-expired');
+    throw new Refusal(
+      410,
+      `This request expired at ${formatTime(request.expiresAt)}: the approval gate has stopped waiting for a decision.`,
+      'request-expired',
+    );
   }
   return respond(200, renderEvidencePage(request, link));
 }
@@ -67,16 +75,34 @@ export async function handler(event: APIGatewayProxyEvent): Promise<APIGatewayPr
       // Neither the signature nor the task token is logged; the request ID is logged only when well-formed.
       const requestId = event?.pathParameters?.requestId;
       logger.warn('approval page request refused', {
-        statusCode: error.statusCode, reason: error.reason, method: event?.httpMethod,
+        statusCode: error.statusCode,
+        reason: error.reason,
+        method: event?.httpMethod,
         requestId: typeof requestId === 'string' && REQUEST_ID.test(requestId) ? requestId : undefined,
       });
-      return respond(error.statusCode, renderMessagePage(error.statusCode, REFUSAL_TITLES[error.statusCode], error.message), error.statusCode === 405 ? { Allow: 'GET, POST' } : {});
+      return respond(
+        error.statusCode,
+        renderMessagePage(error.statusCode, REFUSAL_TITLES[error.statusCode], error.message),
+        error.statusCode === 405 ? { Allow: 'GET, POST' } : {},
+      );
     }
     if (error instanceof RetryableFailure) {
       return respond(503, renderMessagePage(503, 'Decision not finished', error.message), { 'Retry-After': '5' });
     }
     // Step Functions errors never get here (delivery.ts handles them), so no message can echo the task token.
-    logger.error('approval page failed', { errorName: errorName(error), errorMessage: error instanceof Error ? error.message : String(error), method: event?.httpMethod });
-    return respond(500, renderMessagePage(500, 'Something went wrong', 'The approval page could not process this request. Try again in a minute (submitting a decision again is safe); contact the platform team if it persists.'));
+    logger.error('approval page failed', {
+      errorName: errorName(error),
+      errorMessage: error instanceof Error ? error.message : String(error),
+      method: event?.httpMethod,
+    });
+    return respond(
+      500,
+      renderMessagePage(
+        500,
+        'Something went wrong',
+        'The approval page could not process this request. Try again in a minute (submitting a decision again is safe); contact the platform ' +
+          'team if it persists.',
+      ),
+    );
   }
 }

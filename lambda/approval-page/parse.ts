@@ -22,7 +22,6 @@ export interface DecisionForm {
   readonly comment: string;
 }
 
-
 /** The statuses of refused requests. */
 export type RefusalStatus = 400 | 403 | 404 | 405 | 409 | 410;
 
@@ -38,7 +37,11 @@ export const REFUSAL_TITLES: Record<RefusalStatus, string> = {
 
 /** A request the page refuses: rendered as an HTML page with its status, logged as a warning. */
 export class Refusal extends Error {
-  constructor(readonly statusCode: RefusalStatus, message: string, readonly reason: string) {
+  constructor(
+    readonly statusCode: RefusalStatus,
+    message: string,
+    readonly reason: string,
+  ) {
     super(message);
     this.name = 'Refusal';
   }
@@ -64,8 +67,14 @@ function header(headers: APIGatewayProxyEvent['headers'] | null | undefined, nam
 
 /** The path's requestId, or a 404 (no id) / 400 (not a request id). */
 export function parseRequestId(value: string | undefined | null): string {
-  if (value === undefined || value === null || value === '') throw new Refusal(404, 'There is no page here. Open the link exactly as it appears in your approval e-mail.', 'no-request-id');
-  if (!REQUEST_ID.test(value)) throw new Refusal(400, 'This link is malformed: the request ID in its path is not valid. Open the link exactly as it appears in your approval e-mail.', 'malformed-request-id');
+  if (value === undefined || value === null || value === '')
+    throw new Refusal(404, 'There is no page here. Open the link exactly as it appears in your approval e-mail.', 'no-request-id');
+  if (!REQUEST_ID.test(value))
+    throw new Refusal(
+      400,
+      'This link is malformed: the request ID in its path is not valid. Open the link exactly as it appears in your approval e-mail.',
+      'malformed-request-id',
+    );
   return value;
 }
 
@@ -77,14 +86,20 @@ export function parseLinkParameters(requestId: string, get: (name: string) => st
   const one = (name: string, pattern: RegExp, description: string): string => {
     const values = get(name);
     if (values.length === 0 || values[0] === '') {
-      throw new Refusal(400, `This link is incomplete: the "${name}" parameter is missing. Open the link exactly as it appears in your approval e-mail.`, `missing-${name}`);
+      throw new Refusal(
+        400,
+        `This link is incomplete: the "${name}" parameter is missing. Open the link exactly as it appears in your approval e-mail.`,
+        `missing-${name}`,
+      );
     }
     if (values.length > 1) throw new Refusal(400, `This link is malformed: the "${name}" parameter appears more than once.`, `duplicate-${name}`);
-    if (!pattern.test(values[0])) throw new Refusal(400, `This link is malformed: the "${name}" parameter is not ${description}.`, `malformed-${name}`);
+    if (!pattern.test(values[0]))
+      throw new Refusal(400, `This link is malformed: the "${name}" parameter is not ${description}.`, `malformed-${name}`);
     return values[0];
   };
   const approver = one('approver', APPROVER, 'an e-mail address');
-  if (approver.length > 254) throw new Refusal(400, 'This link is malformed: the "approver" parameter is not an e-mail address.', 'malformed-approver');
+  if (approver.length > 254)
+    throw new Refusal(400, 'This link is malformed: the "approver" parameter is not an e-mail address.', 'malformed-approver');
   const expires = Number(one('expires', EXPIRES, 'a time in epoch seconds'));
   const sig = one('sig', SIG, 'a base64url signature');
   return { requestId, approver, expires, sig };
@@ -94,12 +109,21 @@ export function parseLinkParameters(requestId: string, get: (name: string) => st
 export function validateComment(value: string | undefined): string {
   const comment = (value ?? '').trim();
   if (comment.length === 0) {
-    throw new Refusal(400, `A comment is required: go back and explain why you approve or reject this model (1 to ${MAX_COMMENT_LENGTH} characters).`, 'empty-comment');
+    throw new Refusal(
+      400,
+      `A comment is required: go back and explain why you approve or reject this model (1 to ${MAX_COMMENT_LENGTH} characters).`,
+      'empty-comment',
+    );
   }
   if (comment.length > MAX_COMMENT_LENGTH) {
-    throw new Refusal(400, `Your comment is ${comment.length} characters long; the limit is ${MAX_COMMENT_LENGTH}. Go back and shorten it.`, 'comment-too-long');
+    throw new Refusal(
+      400,
+      `Your comment is ${comment.length} characters long; the limit is ${MAX_COMMENT_LENGTH}. Go back and shorten it.`,
+      'comment-too-long',
+    );
   }
-  if (CONTROL_CHARACTERS.test(comment)) throw new Refusal(400, 'Your comment contains control characters. Go back and remove them.', 'comment-control-characters');
+  if (CONTROL_CHARACTERS.test(comment))
+    throw new Refusal(400, 'Your comment contains control characters. Go back and remove them.', 'comment-control-characters');
   return comment;
 }
 
@@ -110,7 +134,10 @@ export function validateDecision(value: string | undefined): Decision {
 }
 
 /** The link parameters of a GET's query string. */
-export function parseQuery(event: Pick<APIGatewayProxyEvent, 'queryStringParameters' | 'multiValueQueryStringParameters'>, requestId: string): LinkParameters {
+export function parseQuery(
+  event: Pick<APIGatewayProxyEvent, 'queryStringParameters' | 'multiValueQueryStringParameters'>,
+  requestId: string,
+): LinkParameters {
   const get = (name: string): string[] => {
     const multi = event.multiValueQueryStringParameters?.[name];
     if (multi && multi.length > 0) return multi;
@@ -124,7 +151,11 @@ export function parseQuery(event: Pick<APIGatewayProxyEvent, 'queryStringParamet
 export function parseForm(event: Pick<APIGatewayProxyEvent, 'headers' | 'body' | 'isBase64Encoded'>, requestId: string): DecisionForm {
   const contentType = (header(event.headers, 'content-type') ?? '').split(';')[0].trim().toLowerCase();
   if (contentType !== 'application/x-www-form-urlencoded') {
-    throw new Refusal(400, 'The form could not be read: it must be sent as application/x-www-form-urlencoded, from the approval page.', 'bad-content-type');
+    throw new Refusal(
+      400,
+      'The form could not be read: it must be sent as application/x-www-form-urlencoded, from the approval page.',
+      'bad-content-type',
+    );
   }
   if (typeof event.body !== 'string' || event.body.length === 0) {
     throw new Refusal(400, 'The form could not be read: it is empty. Go back to the approval page and submit it again.', 'empty-body');
@@ -132,7 +163,8 @@ export function parseForm(event: Pick<APIGatewayProxyEvent, 'headers' | 'body' |
   const bytes = event.isBase64Encoded ? Buffer.from(event.body, 'base64') : Buffer.from(event.body, 'utf8');
   if (bytes.length > MAX_BODY_BYTES) throw new Refusal(400, 'The form could not be read: it is too large.', 'body-too-large');
   const text = bytes.toString('utf8');
-  if (text.includes('\ufffd') || CONTROL_CHARACTERS.test(text)) throw new Refusal(400, 'The form could not be read: it is not URL-encoded text.', 'malformed-body');
+  if (text.includes('\ufffd') || CONTROL_CHARACTERS.test(text))
+    throw new Refusal(400, 'The form could not be read: it is not URL-encoded text.', 'malformed-body');
   const form = new URLSearchParams(text);
   const link = parseLinkParameters(requestId, (name) => form.getAll(name));
   const single = (name: string): string | undefined => {
@@ -147,6 +179,10 @@ export function parseForm(event: Pick<APIGatewayProxyEvent, 'headers' | 'body' |
 
 /** The 409 refusal of a request someone already decided. */
 export function alreadyDecided(request: StoredApprovalRequest, approver: string): Refusal {
-  const by = request.decidedBy === approver ? 'you' : request.decidedBy ?? 'another approver';
-  return new Refusal(409, `This request was already decided: ${decidedWord(request.status)} by ${by} at ${formatTime(request.decidedAt)}. Your link can no longer be used.`, 'already-decided');
+  const by = request.decidedBy === approver ? 'you' : (request.decidedBy ?? 'another approver');
+  return new Refusal(
+    409,
+    `This request was already decided: ${decidedWord(request.status)} by ${by} at ${formatTime(request.decidedAt)}. Your link can no longer be used.`,
+    'already-decided',
+  );
 }

@@ -20,9 +20,13 @@ export function respond(statusCode: number, body: string, extra: Record<string, 
 /** The page for a stored (or just learned) delivery outcome: the same for every submission of the decision. */
 export function answer(outcome: GateOutcome, request: StoredApprovalRequest, decision: ApprovalDecision): APIGatewayProxyResult {
   switch (outcome) {
-    case 'delivered': return respond(200, renderConfirmationPage(request, decision));
-    case 'timed-out': return respond(410, renderTimedOutPage(request, decision));
-    case 'unknown': return respond(202, renderUnknownOutcomePage(request, decision));
-    default: return respond(500, renderUndeliverablePage(request, decision));
+    case 'delivered':
+      return respond(200, renderConfirmationPage(request, decision));
+    case 'timed-out':
+      return respond(410, renderTimedOutPage(request, decision));
+    case 'unknown':
+      return respond(202, renderUnknownOutcomePage(request, decision));
+    default:
+      return respond(500, renderUndeliverablePage(request, decision));
   }
 }

@@ -45,8 +45,11 @@ export class WindowAccumulator {
   static forBaseline(baseline: Baseline, features: readonly FeatureDefinition[]): WindowAccumulator {
     const histograms = features.map((f, i) => {
       const b = baseline.features[i];
-      if (!b || b.name !== f.name || b.kind !== featureKind(f.type)) throw new Error(`baseline feature ${i} is ${b?.name} (${b?.kind}); FEATURES_JSON says ${f.name} (${featureKind(f.type)})`);
-      return b.kind === 'numeric' ? NumericHistogram.onEdges(b.numeric!.edges) : CategoryCounter.withCategories(Object.keys(b.categorical!.frequencies));
+      if (!b || b.name !== f.name || b.kind !== featureKind(f.type))
+        throw new Error(`baseline feature ${i} is ${b?.name} (${b?.kind}); FEATURES_JSON says ${f.name} (${featureKind(f.type)})`);
+      return b.kind === 'numeric'
+        ? NumericHistogram.onEdges(b.numeric!.edges)
+        : CategoryCounter.withCategories(Object.keys(b.categorical!.frequencies));
     });
     return new WindowAccumulator(features, histograms, NumericHistogram.onEdges(baseline.prediction.edges), emptyCounters());
   }
@@ -58,13 +61,15 @@ export class WindowAccumulator {
     }
     const histograms = features.map((f, i) => {
       const s = state.features[i];
-      if (s.name !== f.name || s.kind !== featureKind(f.type)) throw new Error(`window state feature ${i} is ${s.name} (${s.kind}); FEATURES_JSON says ${f.name} (${featureKind(f.type)})`);
+      if (s.name !== f.name || s.kind !== featureKind(f.type))
+        throw new Error(`window state feature ${i} is ${s.name} (${s.kind}); FEATURES_JSON says ${f.name} (${featureKind(f.type)})`);
       return s.kind === 'numeric' ? NumericHistogram.fromState(s.numeric!) : CategoryCounter.fromState(s.categorical!);
     });
     const counters = emptyCounters();
     for (const key of Object.keys(counters) as Array<keyof CaptureCounters>) {
       const value = state.counters?.[key];
-      if (!Number.isInteger(value) || value < 0) throw new Error(`window state counters.${key} is ${JSON.stringify(value)}; expected a non-negative integer`);
+      if (!Number.isInteger(value) || value < 0)
+        throw new Error(`window state counters.${key} is ${JSON.stringify(value)}; expected a non-negative integer`);
       counters[key] = value;
     }
     return new WindowAccumulator(features, histograms, NumericHistogram.fromState(state.prediction), counters);
@@ -143,7 +148,9 @@ export class WindowAccumulator {
       schemaVersion: 1,
       features: this.features.map((f, i) => {
         const h = this.histograms[i];
-        return h instanceof NumericHistogram ? { name: f.name, kind: 'numeric', numeric: h.toState() } : { name: f.name, kind: 'categorical', categorical: h.toState() };
+        return h instanceof NumericHistogram
+          ? { name: f.name, kind: 'numeric', numeric: h.toState() }
+          : { name: f.name, kind: 'categorical', categorical: h.toState() };
       }),
       prediction: this.prediction.toState(),
       counters: { ...this.counters },
@@ -319,11 +326,20 @@ export class WindowAccumulator {
   // Output
 
   private addOutput(output: Payload): void {
-    forEachScore(output, (score) => this.addScore(score), () => this.counters.predictionViolations++);
+    forEachScore(
+      output,
+      (score) => this.addScore(score),
+      () => this.counters.predictionViolations++,
+    );
   }
 
   private addScore(value: unknown): void {
-    const n = typeof value === 'number' ? value : typeof value === 'string' ? parseDecimal(value, 0, value.length) ?? (value.trim() !== '' ? +value : NaN) : NaN;
+    const n =
+      typeof value === 'number'
+        ? value
+        : typeof value === 'string'
+          ? (parseDecimal(value, 0, value.length) ?? (value.trim() !== '' ? +value : NaN))
+          : NaN;
     if (Number.isFinite(n)) {
       this.prediction.add(n);
       this.counters.predictions++;

@@ -6,8 +6,17 @@ import { batches, computeDrift, metricData, schemaViolations } from './metrics';
 import { loadBaseline, parsePointer, readJson, scanWindow, writeState } from './scan';
 import { config, stateUri, validate, windowOf } from './settings';
 import {
-  CompletedResult, DEFAULT_WINDOW_MINUTES, DeploymentPointer, DriftJobEvent, DriftJobResult, InvocationContext, MAX_PARTS, PartialState, Position,
-  SelfInvoker, WindowSpan,
+  CompletedResult,
+  DEFAULT_WINDOW_MINUTES,
+  DeploymentPointer,
+  DriftJobEvent,
+  DriftJobResult,
+  InvocationContext,
+  MAX_PARTS,
+  PartialState,
+  Position,
+  SelfInvoker,
+  WindowSpan,
 } from './types';
 
 const cloudwatch = new CloudWatchClient({});
@@ -17,7 +26,8 @@ const cloudwatch = new CloudWatchClient({});
  * endpoint's captured requests of the last window from S3, compares them with the deployed model
  * version's baseline and publishes drift metrics to CloudWatch.
  *
- * **Event**: `{ "scheduledTime": "2026-11-22T10:15:00Z", "windowMinutes"?: 60, "continuation"?: { "stateUri": "s3://…/part-0001.json", "part": 1 } }`.
+ * **Event**: `{ "scheduledTime": "2026-11-22T10:15:00Z", "windowMinutes"?: 60,
+ * "continuation"?: { "stateUri": "s3://…/part-0001.json", "part": 1 } }`.
  * `scheduledTime` is Scheduler's `<aws.scheduler.scheduled-time>`. The window is the `windowMinutes`
  * (a multiple of 60, at most 7 days; default 60) before `scheduledTime` truncated to the hour:
  * 10:15 → [09:00, 10:00). Schedule a few minutes past the hour so that SageMaker has flushed the
@@ -63,10 +73,18 @@ export function createHandler(dependencies: { selfInvoker?: SelfInvoker } = {}) 
     let totals = { objects: 0, bytes: 0 };
     const part = (input.continuation?.part ?? 0) + 1;
     if (input.continuation) {
-      const state = await readJson(input.continuation.stateUri, 'continuation.stateUri') as PartialState | undefined;
+      const state = (await readJson(input.continuation.stateUri, 'continuation.stateUri')) as PartialState | undefined;
       if (!state) throw new Error(`Continuation state ${input.continuation.stateUri} does not exist`);
-      if (state.model !== settings.model || state.window?.end !== span.end || state.window?.minutes !== span.minutes || state.part !== input.continuation.part) {
-        throw new Error(`Continuation state ${input.continuation.stateUri} is part ${state.part} of ${state.model} ${JSON.stringify(state.window)}; expected part ${input.continuation.part} of ${settings.model} ${JSON.stringify(span)}`);
+      if (
+        state.model !== settings.model ||
+        state.window?.end !== span.end ||
+        state.window?.minutes !== span.minutes ||
+        state.part !== input.continuation.part
+      ) {
+        throw new Error(
+          `Continuation state ${input.continuation.stateUri} is part ${state.part} of ${state.model} ${JSON.stringify(state.window)}; expected ` +
+            `part ${input.continuation.part} of ${settings.model} ${JSON.stringify(span)}`,
+        );
       }
       deployment = state.deployment;
       baseline = await loadBaseline(deployment.baselineUri, settings.features);
@@ -89,20 +107,42 @@ export function createHandler(dependencies: { selfInvoker?: SelfInvoker } = {}) 
     totals = { objects: totals.objects + scan.objects, bytes: totals.bytes + scan.bytes };
 
     if (scan.resumeAt) {
-      if (part >= MAX_PARTS) throw new Error(`Window ${JSON.stringify(span)} of ${settings.model} needs more than ${MAX_PARTS} parts; use a shorter window or a larger function`);
+      if (part >= MAX_PARTS)
+        throw new Error(
+          `Window ${JSON.stringify(span)} of ${settings.model} needs more than ${MAX_PARTS} parts; use a shorter window or a larger function`,
+        );
       const continuation = { stateUri: stateUri(settings.statePrefixUri, settings.model, span, part), part };
-      const state: PartialState = { schemaVersion: 1, model: settings.model, window: span, deployment, position: scan.resumeAt, part, objects: totals.objects, bytes: totals.bytes, accumulator: accumulator.toState() };
+      const state: PartialState = {
+        schemaVersion: 1,
+        model: settings.model,
+        window: span,
+        deployment,
+        position: scan.resumeAt,
+        part,
+        objects: totals.objects,
+        bytes: totals.bytes,
+        accumulator: accumulator.toState(),
+      };
       await writeState(continuation.stateUri, state);
       const nextEvent: DriftJobEvent = { scheduledTime: input.scheduledTime, windowMinutes: span.minutes, continuation };
       let selfInvoked = false;
       if (settings.selfInvoke) {
         const functionName = context?.invokedFunctionArn ?? process.env.AWS_LAMBDA_FUNCTION_NAME;
-        if (!functionName) throw new Error('SELF_INVOKE is true but the function name is unknown (no context.invokedFunctionArn nor AWS_LAMBDA_FUNCTION_NAME)');
+        if (!functionName)
+          throw new Error('SELF_INVOKE is true but the function name is unknown (no context.invokedFunctionArn nor AWS_LAMBDA_FUNCTION_NAME)');
         const invoker = dependencies.selfInvoker ?? (await import('./self-invoke')).lambdaSelfInvoker;
         await invoker.invokeAsync(functionName, nextEvent);
         selfInvoked = true;
       }
-      logger.info('window continues in another invocation', { model: settings.model, window: span, part, objectsThisPart: scan.objects, resumeAt: scan.resumeAt, stateUri: continuation.stateUri, selfInvoked });
+      logger.info('window continues in another invocation', {
+        model: settings.model,
+        window: span,
+        part,
+        objectsThisPart: scan.objects,
+        resumeAt: scan.resumeAt,
+        stateUri: continuation.stateUri,
+        selfInvoked,
+      });
       return { status: 'continue', model: settings.model, window: span, continuation, nextEvent, objectsThisPart: scan.objects, selfInvoked };
     }
 

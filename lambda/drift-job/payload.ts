@@ -17,7 +17,10 @@ export interface Payload {
 
 /** The payload's text and format; undefined when its encoding or format cannot be told. */
 export function decode(payload: Payload): { format: Format; text: string } | undefined {
-  const encoding = payload.encoding === 'CSV' || payload.encoding === 'JSON' || payload.encoding === 'BASE64' ? payload.encoding : (payload.encoding ?? '').toUpperCase();
+  const encoding =
+    payload.encoding === 'CSV' || payload.encoding === 'JSON' || payload.encoding === 'BASE64'
+      ? payload.encoding
+      : (payload.encoding ?? '').toUpperCase();
   const text = encoding === 'BASE64' ? Buffer.from(payload.data, 'base64').toString('utf8') : payload.data;
   const byContentType = formatOfContentType(payload.observedContentType);
   if (byContentType !== undefined) return { format: byContentType, text };
@@ -50,7 +53,10 @@ export function jsonRows(value: unknown): unknown[] | undefined {
     return value.some((r) => Array.isArray(r) || isObject(r)) ? undefined : [value];
   }
   if (isObject(value)) {
-    if ('instances' in value) return Array.isArray(value.instances) && value.instances.length > 0 && value.instances.every((r) => Array.isArray(r) || isObject(r)) ? value.instances : undefined;
+    if ('instances' in value)
+      return Array.isArray(value.instances) && value.instances.length > 0 && value.instances.every((r) => Array.isArray(r) || isObject(r))
+        ? value.instances
+        : undefined;
     return [value];
   }
   return undefined;

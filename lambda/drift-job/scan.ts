@@ -33,7 +33,8 @@ export function parsePointer(value: unknown, uri: string): DeploymentPointer {
     throw new Error(`Invalid deployment pointer ${uri}: ${field} is ${JSON.stringify(p[field]) ?? 'missing'}; expected ${expected}`);
   };
   if (p.schemaVersion !== 1) fail('schemaVersion', '1');
-  for (const field of ['endpointName', 'variantName'] as const) if (typeof p[field] !== 'string' || p[field] === '' || (p[field] as string).includes('/')) fail(field, 'a non-empty name without "/"');
+  for (const field of ['endpointName', 'variantName'] as const)
+    if (typeof p[field] !== 'string' || p[field] === '' || (p[field] as string).includes('/')) fail(field, 'a non-empty name without "/"');
   if (typeof p.baselineUri !== 'string' || !/^s3:\/\/[^/]+\/.+\.json$/.test(p.baselineUri)) fail('baselineUri', 'an s3:// URI of a .json object');
   return value as DeploymentPointer;
 }
@@ -52,8 +53,12 @@ export async function loadBaseline(uri: string, features: readonly FeatureDefini
  * where to resume.
  */
 export async function scanWindow(
-  settings: DriftJobConfig, deployment: DeploymentPointer, hours: readonly string[], from: Position,
-  accumulator: WindowAccumulator, lowOnTime: () => boolean,
+  settings: DriftJobConfig,
+  deployment: DeploymentPointer,
+  hours: readonly string[],
+  from: Position,
+  accumulator: WindowAccumulator,
+  lowOnTime: () => boolean,
 ): Promise<{ objects: number; bytes: number; resumeAt?: Position }> {
   let objects = 0;
   let bytes = 0;
@@ -62,7 +67,14 @@ export async function scanWindow(
     let lastKey = hourIndex === from.hourIndex ? from.startAfter : undefined;
     let token: string | undefined;
     do {
-      const page = await s3.send(new ListObjectsV2Command({ Bucket: settings.captureBucket, Prefix: prefix, ContinuationToken: token, StartAfter: token ? undefined : lastKey }));
+      const page = await s3.send(
+        new ListObjectsV2Command({
+          Bucket: settings.captureBucket,
+          Prefix: prefix,
+          ContinuationToken: token,
+          StartAfter: token ? undefined : lastKey,
+        }),
+      );
       for (const object of page.Contents ?? []) {
         if (!object.Key || object.Key.endsWith('/')) continue;
         if (objects > 0 && lowOnTime()) return { objects, bytes, resumeAt: { hourIndex, startAfter: lastKey } };
@@ -87,7 +99,8 @@ async function readCaptureObject(bucket: string, key: string, accumulator: Windo
     return 0;
   }
   const stats = await addCaptureStream(body, accumulator);
-  if (stats.oversizedLines > 0) logger.warn('capture lines too long to read were counted as malformed', { bucket, key, oversizedLines: stats.oversizedLines });
+  if (stats.oversizedLines > 0)
+    logger.warn('capture lines too long to read were counted as malformed', { bucket, key, oversizedLines: stats.oversizedLines });
   return stats.sourceBytes;
 }
 

@@ -2,8 +2,16 @@ import { DRIFT_NAMESPACE } from '../../contracts/metrics';
 import { parseFeatures } from '../../contracts/features';
 import { InvalidEventError, parseS3Uri, requiredEnv } from '../shared/input/event';
 import {
-  Continuation, DEFAULT_MIN_SAMPLES, DEFAULT_TIME_RESERVE_MS, DEFAULT_WINDOW_MINUTES, DeploymentPointer, DriftJobConfig, DriftJobEvent, MAX_PARTS,
-  MAX_WINDOW_MINUTES, WindowSpan,
+  Continuation,
+  DEFAULT_MIN_SAMPLES,
+  DEFAULT_TIME_RESERVE_MS,
+  DEFAULT_WINDOW_MINUTES,
+  DeploymentPointer,
+  DriftJobConfig,
+  DriftJobEvent,
+  MAX_PARTS,
+  MAX_WINDOW_MINUTES,
+  WindowSpan,
 } from './types';
 
 /*
@@ -18,7 +26,15 @@ export function validate(event: unknown, statePrefixUri?: string): DriftJobEvent
   if (typeof scheduledTime !== 'string' || !ISO_TIME.test(scheduledTime) || Number.isNaN(Date.parse(scheduledTime))) {
     throw new InvalidEventError('scheduledTime', scheduledTime, 'an ISO 8601 time such as "2026-11-22T10:00:00Z"');
   }
-  if (windowMinutes !== undefined && !(Number.isInteger(windowMinutes) && (windowMinutes as number) % 60 === 0 && (windowMinutes as number) >= 60 && (windowMinutes as number) <= MAX_WINDOW_MINUTES)) {
+  if (
+    windowMinutes !== undefined &&
+    !(
+      Number.isInteger(windowMinutes) &&
+      (windowMinutes as number) % 60 === 0 &&
+      (windowMinutes as number) >= 60 &&
+      (windowMinutes as number) <= MAX_WINDOW_MINUTES
+    )
+  ) {
     throw new InvalidEventError('windowMinutes', windowMinutes, `a multiple of 60 from 60 to ${MAX_WINDOW_MINUTES}`);
   }
   if (continuation !== undefined) {
@@ -27,9 +43,14 @@ export function validate(event: unknown, statePrefixUri?: string): DriftJobEvent
     if (statePrefixUri !== undefined && !(stateUri as string).startsWith(statePrefixUri)) {
       throw new InvalidEventError('continuation.stateUri', stateUri, `an object under STATE_PREFIX_URI (${statePrefixUri})`);
     }
-    if (!Number.isInteger(part) || (part as number) < 1 || (part as number) >= MAX_PARTS) throw new InvalidEventError('continuation.part', part, `an integer from 1 to ${MAX_PARTS - 1}`);
+    if (!Number.isInteger(part) || (part as number) < 1 || (part as number) >= MAX_PARTS)
+      throw new InvalidEventError('continuation.part', part, `an integer from 1 to ${MAX_PARTS - 1}`);
   }
-  return { scheduledTime, windowMinutes: (windowMinutes as number | undefined) ?? DEFAULT_WINDOW_MINUTES, continuation: continuation as Continuation | undefined };
+  return {
+    scheduledTime,
+    windowMinutes: (windowMinutes as number | undefined) ?? DEFAULT_WINDOW_MINUTES,
+    continuation: continuation as Continuation | undefined,
+  };
 }
 
 /** Reads and checks the environment (before any call). */
@@ -40,7 +61,8 @@ export function config(): DriftJobConfig {
   const statePrefixUri = requiredEnv('STATE_PREFIX_URI');
   parseS3Uri('STATE_PREFIX_URI', statePrefixUri);
   const capturePrefix = env.CAPTURE_PREFIX ?? '';
-  if (env.SELF_INVOKE !== undefined && !['true', 'false', ''].includes(env.SELF_INVOKE)) throw new Error(`SELF_INVOKE is ${JSON.stringify(env.SELF_INVOKE)}; expected "true" or "false"`);
+  if (env.SELF_INVOKE !== undefined && !['true', 'false', ''].includes(env.SELF_INVOKE))
+    throw new Error(`SELF_INVOKE is ${JSON.stringify(env.SELF_INVOKE)}; expected "true" or "false"`);
   return {
     model: requiredEnv('MODEL_NAME'),
     pointerUri,

@@ -40,4 +40,12 @@ export interface WindowState {
 }
 
 /** Counters of a window that saw nothing yet. */
-export const emptyCounters = (): CaptureCounters => ({ records: 0, malformedRecords: 0, rows: 0, samples: 0, schemaViolations: 0, predictions: 0, predictionViolations: 0 });
+export const emptyCounters = (): CaptureCounters => ({
+  records: 0,
+  malformedRecords: 0,
+  rows: 0,
+  samples: 0,
+  schemaViolations: 0,
+  predictions: 0,
+  predictionViolations: 0,
+});

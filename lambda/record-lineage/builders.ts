@@ -11,11 +11,15 @@ import {
   SageMakerClient,
 } from '@aws-sdk/client-sagemaker';
 import type {
-  CloudTrailReference, DecisionMilestoneRecord, DeploymentMilestoneRecord, LineageRecord, LineageVariant, Milestone, RegisteredRecord,
+  CloudTrailReference,
+  DecisionMilestoneRecord,
+  DeploymentMilestoneRecord,
+  LineageRecord,
+  LineageVariant,
+  Milestone,
+  RegisteredRecord,
 } from '../../contracts/lineage';
-import {
-  field, Json, normaliseTrigger, optionalCount, optionalS3Uri, optionalText, requiredS3Uri, requiredText, validate,
-} from './event';
+import { field, Json, normaliseTrigger, optionalCount, optionalS3Uri, optionalText, requiredS3Uri, requiredText, validate } from './event';
 import { InvalidEventError, parseS3Uri } from '../shared/input/event';
 import { isObject } from '../shared/input/json';
 import { digestOf, iso, packageFacts, Reads } from './reads';
@@ -50,18 +54,43 @@ async function registered({ event, state, reads, modelPackageArn }: Context0): P
   if (isObject(metricsIn)) {
     for (const [name, value] of Object.entries(metricsIn)) metrics[name] = typeof value === 'number' && Number.isFinite(value) ? value : null;
   }
-  const job: DescribeTrainingJobCommandOutput | undefined = await reads.describe('DescribeTrainingJob', jobName,
-    () => sagemaker.send(new DescribeTrainingJobCommand({ TrainingJobName: jobName })));
-  const pkg = await reads.describe('DescribeModelPackage', modelPackageArn,
-    () => sagemaker.send(new DescribeModelPackageCommand({ ModelPackageName: modelPackageArn })));
+  const job: DescribeTrainingJobCommandOutput | undefined = await reads.describe('DescribeTrainingJob', jobName, () =>
+    sagemaker.send(new DescribeTrainingJobCommand({ TrainingJobName: jobName })),
+  );
+  const pkg = await reads.describe('DescribeModelPackage', modelPackageArn, () =>
+    sagemaker.send(new DescribeModelPackageCommand({ ModelPackageName: modelPackageArn })),
+  );
   const image = job?.AlgorithmSpecification?.TrainingImage;
   const manifest = parseS3Uri('state.dataSnapshot.manifestUri', data.manifestUri);
   const modelPackage = packageFacts(modelPackageArn, pkg);
   const references: CloudTrailReference[] = [
-    { eventSource: 'states.amazonaws.com', eventName: 'StartExecution', resourceName: event.executionArn, eventTime: event.executionStartTime, timeSource: 'execution start time' },
-    { eventSource: 'sagemaker.amazonaws.com', eventName: 'CreateTrainingJob', resourceName: jobName, eventTime: iso(job?.CreationTime), timeSource: 'training job CreationTime' },
-    { eventSource: 's3.amazonaws.com', eventName: 'PutObject', resourceName: `arn:${event.partition}:s3:::${manifest.bucket}/${manifest.key}`, dataEvent: true },
-    { eventSource: 'sagemaker.amazonaws.com', eventName: 'CreateModelPackage', resourceName: modelPackage.group ?? modelPackageArn, eventTime: modelPackage.creationTime, timeSource: 'model package CreationTime' },
+    {
+      eventSource: 'states.amazonaws.com',
+      eventName: 'StartExecution',
+      resourceName: event.executionArn,
+      eventTime: event.executionStartTime,
+      timeSource: 'execution start time',
+    },
+    {
+      eventSource: 'sagemaker.amazonaws.com',
+      eventName: 'CreateTrainingJob',
+      resourceName: jobName,
+      eventTime: iso(job?.CreationTime),
+      timeSource: 'training job CreationTime',
+    },
+    {
+      eventSource: 's3.amazonaws.com',
+      eventName: 'PutObject',
+      resourceName: `arn:${event.partition}:s3:::${manifest.bucket}/${manifest.key}`,
+      dataEvent: true,
+    },
+    {
+      eventSource: 'sagemaker.amazonaws.com',
+      eventName: 'CreateModelPackage',
+      resourceName: modelPackage.group ?? modelPackageArn,
+      eventTime: modelPackage.creationTime,
+      timeSource: 'model package CreationTime',
+    },
   ];
   return {
     trigger: normaliseTrigger(state.trigger),
@@ -95,13 +124,15 @@ async function registered({ event, state, reads, modelPackageArn }: Context0): P
 
 async function decided({ event, state, reads, modelPackageArn }: Context0): Promise<Omit<DecisionMilestoneRecord, Common>> {
   const decision = requiredText(state, 'approval.decision');
-  if (decision !== event.milestone) throw new InvalidEventError('state.approval.decision', decision, `"${event.milestone}" for the milestone ${event.milestone}`);
+  if (decision !== event.milestone)
+    throw new InvalidEventError('state.approval.decision', decision, `"${event.milestone}" for the milestone ${event.milestone}`);
   const decidedAt = requiredText(state, 'approval.decidedAt');
   if (Number.isNaN(Date.parse(decidedAt))) throw new InvalidEventError('state.approval.decidedAt', decidedAt, 'an ISO 8601 time');
   const comment = field(state, 'approval.comment');
   if (typeof comment !== 'string') throw new InvalidEventError('state.approval.comment', comment, 'a string');
-  const pkg = await reads.describe('DescribeModelPackage', modelPackageArn,
-    () => sagemaker.send(new DescribeModelPackageCommand({ ModelPackageName: modelPackageArn })));
+  const pkg = await reads.describe('DescribeModelPackage', modelPackageArn, () =>
+    sagemaker.send(new DescribeModelPackageCommand({ ModelPackageName: modelPackageArn })),
+  );
   const modelPackage = packageFacts(modelPackageArn, pkg);
   return {
     decision: {
@@ -114,7 +145,13 @@ async function decided({ event, state, reads, modelPackageArn }: Context0): Prom
     },
     modelPackage,
     cloudTrail: [
-      { eventSource: 'sagemaker.amazonaws.com', eventName: 'UpdateModelPackage', resourceName: modelPackageArn, eventTime: modelPackage.lastModifiedTime, timeSource: 'model package LastModifiedTime' },
+      {
+        eventSource: 'sagemaker.amazonaws.com',
+        eventName: 'UpdateModelPackage',
+        resourceName: modelPackageArn,
+        eventTime: modelPackage.lastModifiedTime,
+        timeSource: 'model package LastModifiedTime',
+      },
     ],
   };
 }
@@ -124,26 +161,36 @@ async function deployment({ state, reads }: Context0): Promise<Omit<DeploymentMi
   const endpointConfigName = requiredText(state, 'deployment.endpointConfigName');
   const modelName = requiredText(state, 'deployment.modelName');
   const previousEndpointConfigName = optionalText(state, 'deployment.previous.name') ?? optionalText(state, 'deployment.previousEndpointConfigName');
-  const endpoint: DescribeEndpointCommandOutput | undefined = await reads.describe('DescribeEndpoint', endpointName,
-    () => sagemaker.send(new DescribeEndpointCommand({ EndpointName: endpointName })));
-  const config: DescribeEndpointConfigCommandOutput | undefined = await reads.describe('DescribeEndpointConfig', endpointConfigName,
-    () => sagemaker.send(new DescribeEndpointConfigCommand({ EndpointConfigName: endpointConfigName })));
-  const model: DescribeModelCommandOutput | undefined = await reads.describe('DescribeModel', modelName,
-    () => sagemaker.send(new DescribeModelCommand({ ModelName: modelName })));
+  const endpoint: DescribeEndpointCommandOutput | undefined = await reads.describe('DescribeEndpoint', endpointName, () =>
+    sagemaker.send(new DescribeEndpointCommand({ EndpointName: endpointName })),
+  );
+  const config: DescribeEndpointConfigCommandOutput | undefined = await reads.describe('DescribeEndpointConfig', endpointConfigName, () =>
+    sagemaker.send(new DescribeEndpointConfigCommand({ EndpointConfigName: endpointConfigName })),
+  );
+  const model: DescribeModelCommandOutput | undefined = await reads.describe('DescribeModel', modelName, () =>
+    sagemaker.send(new DescribeModelCommand({ ModelName: modelName })),
+  );
   const served = new Map((endpoint?.ProductionVariants ?? []).map((v) => [v.VariantName, v]));
   const variants: LineageVariant[] = (config?.ProductionVariants ?? []).map((v) => ({
     name: v.VariantName ?? '',
     modelName: v.ModelName,
     instanceType: v.InstanceType,
     instanceCount: v.InitialInstanceCount,
-    serverless: v.ServerlessConfig ? { memorySizeMb: v.ServerlessConfig.MemorySizeInMB, maxConcurrency: v.ServerlessConfig.MaxConcurrency } : undefined,
-    images: served.get(v.VariantName)?.DeployedImages?.map((i) => ({ specified: i.SpecifiedImage, resolved: i.ResolvedImage, resolvedAt: iso(i.ResolutionTime) })),
+    serverless: v.ServerlessConfig
+      ? { memorySizeMb: v.ServerlessConfig.MemorySizeInMB, maxConcurrency: v.ServerlessConfig.MaxConcurrency }
+      : undefined,
+    images: served
+      .get(v.VariantName)
+      ?.DeployedImages?.map((i) => ({ specified: i.SpecifiedImage, resolved: i.ResolvedImage, resolvedAt: iso(i.ResolutionTime) })),
   }));
   const problem = field(state, 'deploymentProblem');
   const caught = field(state, 'error');
   const text = (v: unknown) => (typeof v === 'string' ? v : undefined);
-  const error = isObject(problem) ? { error: text(problem.error), cause: text(problem.cause) }
-    : isObject(caught) ? { error: text(caught.Error), cause: text(caught.Cause) } : undefined;
+  const error = isObject(problem)
+    ? { error: text(problem.error), cause: text(problem.cause) }
+    : isObject(caught)
+      ? { error: text(caught.Error), cause: text(caught.Cause) }
+      : undefined;
   const containers = [model?.PrimaryContainer, ...(model?.Containers ?? [])];
   return {
     deployment: {
@@ -163,18 +210,43 @@ async function deployment({ state, reads }: Context0): Promise<Omit<DeploymentMi
       modelCreationTime: iso(model?.CreationTime),
     },
     cloudTrail: [
-      { eventSource: 'sagemaker.amazonaws.com', eventName: 'CreateModel', resourceName: modelName, eventTime: iso(model?.CreationTime), timeSource: 'model CreationTime' },
-      { eventSource: 'sagemaker.amazonaws.com', eventName: 'CreateEndpointConfig', resourceName: endpointConfigName, eventTime: iso(config?.CreationTime), timeSource: 'endpoint configuration CreationTime' },
       {
-        eventSource: 'sagemaker.amazonaws.com', eventName: previousEndpointConfigName ? 'UpdateEndpoint' : 'CreateEndpoint', resourceName: endpointName,
-        eventTime: iso(endpoint?.LastModifiedTime), timeSource: 'endpoint LastModifiedTime: the call precedes it by the rollout\'s duration',
+        eventSource: 'sagemaker.amazonaws.com',
+        eventName: 'CreateModel',
+        resourceName: modelName,
+        eventTime: iso(model?.CreationTime),
+        timeSource: 'model CreationTime',
+      },
+      {
+        eventSource: 'sagemaker.amazonaws.com',
+        eventName: 'CreateEndpointConfig',
+        resourceName: endpointConfigName,
+        eventTime: iso(config?.CreationTime),
+        timeSource: 'endpoint configuration CreationTime',
+      },
+      {
+        eventSource: 'sagemaker.amazonaws.com',
+        eventName: previousEndpointConfigName ? 'UpdateEndpoint' : 'CreateEndpoint',
+        resourceName: endpointName,
+        eventTime: iso(endpoint?.LastModifiedTime),
+        timeSource: "endpoint LastModifiedTime: the call precedes it by the rollout's duration",
       },
     ],
   };
 }
 
 /** The fields the handler fills in for every milestone. */
-export type Common = 'schemaVersion' | 'milestone' | 'recordedAt' | 'recordUri' | 'model' | 'environment' | 'execution' | 'modelPackageArn' | 'warnings' | 'recordedBy';
+export type Common =
+  | 'schemaVersion'
+  | 'milestone'
+  | 'recordedAt'
+  | 'recordUri'
+  | 'model'
+  | 'environment'
+  | 'execution'
+  | 'modelPackageArn'
+  | 'warnings'
+  | 'recordedBy';
 
 /** The builder of each milestone's record body. */
 export const BUILDERS: Record<Milestone, (c: Context0) => Promise<Omit<LineageRecord, Common>>> = {

@@ -26,12 +26,24 @@ export interface LineagePipelineState {
   readonly trigger?: unknown;
   readonly trainingDataUri?: string;
   readonly evaluationDataUri?: string;
-  readonly dataSnapshot?: { readonly manifestUri?: string; readonly manifestVersionId?: string; readonly objectCount?: number; readonly totalBytes?: number };
+  readonly dataSnapshot?: {
+    readonly manifestUri?: string;
+    readonly manifestVersionId?: string;
+    readonly objectCount?: number;
+    readonly totalBytes?: number;
+  };
   readonly training?: { readonly jobName?: string; readonly jobArn?: string; readonly modelArtifactUri?: string };
   readonly evaluation?: { readonly report?: { readonly metrics?: Record<string, unknown> } };
   readonly baseline?: { readonly baselineUri?: string };
   readonly registration?: { readonly modelPackageArn?: string };
-  readonly approval?: { readonly decision?: string; readonly approver?: string; readonly comment?: string; readonly decidedAt?: string; readonly recordUri?: string; readonly requestId?: string };
+  readonly approval?: {
+    readonly decision?: string;
+    readonly approver?: string;
+    readonly comment?: string;
+    readonly decidedAt?: string;
+    readonly recordUri?: string;
+    readonly requestId?: string;
+  };
   /** Written by the deployment step (`PrepareDeployment`, `RememberPreviousConfig`). */
   readonly deployment?: {
     readonly endpointName?: string;
@@ -81,7 +93,8 @@ export function optionalText(state: Json, path: string): string | undefined {
 export function optionalCount(state: Json, path: string): number | undefined {
   const value = field(state, path);
   if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) throw new InvalidEventError(`state.${path}`, value, 'a whole number, 0 or more');
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0)
+    throw new InvalidEventError(`state.${path}`, value, 'a whole number, 0 or more');
   return value;
 }
 
@@ -107,7 +120,10 @@ export function validate(event: unknown): RecordLineageEvent & { executionName: 
   for (const name of ['model', 'environment'] as const) {
     if (typeof event[name] !== 'string' || (event[name] as string).length === 0) throw new InvalidEventError(name, event[name], 'a non-empty string');
   }
-  if (event.executionStartTime !== undefined && (typeof event.executionStartTime !== 'string' || Number.isNaN(Date.parse(event.executionStartTime)))) {
+  if (
+    event.executionStartTime !== undefined &&
+    (typeof event.executionStartTime !== 'string' || Number.isNaN(Date.parse(event.executionStartTime)))
+  ) {
     throw new InvalidEventError('executionStartTime', event.executionStartTime, 'an ISO 8601 time when present');
   }
   if (!isObject(event.state)) throw new InvalidEventError('state', event.state, 'the pipeline state (an object)');
@@ -135,9 +151,12 @@ export function normaliseTrigger(input: unknown): LineageTrigger {
     alarmArn: pick(alarmArn, alarmObject?.arn, alarmObject?.alarmArn),
     eventId: pick(eventId, id),
     eventTime: pick(eventTime, time),
-    details: Object.keys(details).length === 0 ? undefined
-      : detailsJson.length > MAX_TRIGGER_DETAILS ? { omitted: `the trigger's other fields (${detailsJson.length} characters of JSON) exceed ${MAX_TRIGGER_DETAILS}` }
-        : details,
+    details:
+      Object.keys(details).length === 0
+        ? undefined
+        : detailsJson.length > MAX_TRIGGER_DETAILS
+          ? { omitted: `the trigger's other fields (${detailsJson.length} characters of JSON) exceed ${MAX_TRIGGER_DETAILS}` }
+          : details,
   };
   return dropUndefined(trigger);
 }

@@ -17,11 +17,14 @@ export { normaliseTrigger, validate } from './event';
  * `{ milestone, executionArn, executionStartTime?, model, environment, state }` where `state` is the
  * pipeline state (`$`). What each milestone reads of it ({@link LineagePipelineState}):
  *
- * | milestone | required | optional |
- * | --- | --- | --- |
- * | `registered` | `trainingDataUri`, `dataSnapshot.manifestUri`, `training.jobName`, `training.jobArn`, `registration.modelPackageArn` | `trigger`, `evaluationDataUri`, `dataSnapshot.manifestVersionId` / `objectCount` / `totalBytes`, `training.modelArtifactUri`, `evaluation.report.metrics`, `baseline.baselineUri` |
- * | `approved`, `rejected` | `registration.modelPackageArn`, `approval.decision` (matching the milestone), `approval.approver`, `approval.decidedAt`, `approval.comment`, `approval.recordUri` | `approval.requestId` |
- * | `deployed`, `rollback`, `deployment-failed` | `registration.modelPackageArn`, `deployment.endpointName`, `deployment.endpointConfigName`, `deployment.modelName` | `deployment.previous.name` (or `deployment.previousEndpointConfigName`), `deploymentProblem` (`error`, `cause`; or a caught `error`: `Error`, `Cause`) |
+ * - `registered` requires `trainingDataUri`, `dataSnapshot.manifestUri`, `training.jobName`, `training.jobArn`,
+ *   `registration.modelPackageArn`; optional: `trigger`, `evaluationDataUri`, `dataSnapshot.manifestVersionId` /
+ *   `objectCount` / `totalBytes`, `training.modelArtifactUri`, `evaluation.report.metrics`, `baseline.baselineUri`.
+ * - `approved`, `rejected` require `registration.modelPackageArn`, `approval.decision` (matching the milestone),
+ *   `approval.approver`, `approval.decidedAt`, `approval.comment`, `approval.recordUri`; optional: `approval.requestId`.
+ * - `deployed`, `rollback`, `deployment-failed` require `registration.modelPackageArn`, `deployment.endpointName`,
+ *   `deployment.endpointConfigName`, `deployment.modelName`; optional: `deployment.previous.name` (or
+ *   `deployment.previousEndpointConfigName`), `deploymentProblem` (`error`, `cause`; or a caught `error`: `Error`, `Cause`).
  *
  * It adds what SageMaker knows: `registered` reads `DescribeTrainingJob` and `DescribeModelPackage`;
  * `approved`/`rejected` read `DescribeModelPackage` (status, description, who changed it and when);
@@ -40,7 +43,6 @@ export { normaliseTrigger, validate } from './event';
 
 const s3 = new S3Client({});
 
-
 /** The lineage recorder's Lambda handler (see the module comment). */
 export async function handler(rawEvent: unknown, context?: Pick<Context, 'functionName' | 'awsRequestId'>): Promise<RecordLineageResult> {
   const event = validate(rawEvent);
@@ -49,7 +51,8 @@ export async function handler(rawEvent: unknown, context?: Pick<Context, 'functi
   const modelName = requiredEnv('MODEL_NAME');
   const environmentName = requiredEnv('ENVIRONMENT_NAME');
   if (event.model !== modelName) throw new InvalidEventError('model', event.model, `"${modelName}": this function records only its own model`);
-  if (event.environment !== environmentName) throw new InvalidEventError('environment', event.environment, `"${environmentName}": this function records only its own environment`);
+  if (event.environment !== environmentName)
+    throw new InvalidEventError('environment', event.environment, `"${environmentName}": this function records only its own environment`);
   const state = event.state as unknown as Json;
   const modelPackageArn = requiredText(state, 'registration.modelPackageArn');
   const reads = new Reads();
@@ -64,7 +67,11 @@ export async function handler(rawEvent: unknown, context?: Pick<Context, 'functi
     recordUri,
     model: event.model,
     environment: event.environment,
-    execution: { arn: event.executionArn, name: event.executionName, startTime: event.executionStartTime ? new Date(event.executionStartTime).toISOString() : undefined },
+    execution: {
+      arn: event.executionArn,
+      name: event.executionName,
+      startTime: event.executionStartTime ? new Date(event.executionStartTime).toISOString() : undefined,
+    },
     modelPackageArn,
     ...body,
     cloudTrail: [...body.cloudTrail, ...reads.references].map(dropUndefined),
@@ -75,16 +82,24 @@ export async function handler(rawEvent: unknown, context?: Pick<Context, 'functi
   const validation = validateLineageRecord(record);
   if (!validation.valid) throw new Error(`Lineage record for ${event.milestone} does not match schema version 1: ${validation.problems.join('; ')}`);
 
-  const written = await s3.send(new PutObjectCommand({
-    Bucket: bucket,
-    Key: key,
-    Body: JSON.stringify(record, null, 2),
-    ContentType: 'application/json',
-    ChecksumAlgorithm: 'SHA256',
-  }));
+  const written = await s3.send(
+    new PutObjectCommand({
+      Bucket: bucket,
+      Key: key,
+      Body: JSON.stringify(record, null, 2),
+      ContentType: 'application/json',
+      ChecksumAlgorithm: 'SHA256',
+    }),
+  );
   logger.info('lineage recorded', {
-    milestone: event.milestone, model: event.model, environment: event.environment, executionArn: event.executionArn,
-    modelPackageArn, recordUri, versionId: written.VersionId, warnings: reads.warnings.length,
+    milestone: event.milestone,
+    model: event.model,
+    environment: event.environment,
+    executionArn: event.executionArn,
+    modelPackageArn,
+    recordUri,
+    versionId: written.VersionId,
+    warnings: reads.warnings.length,
   });
   return { recordUri, versionId: written.VersionId };
 }

@@ -34,13 +34,23 @@ export class Reads {
   public readonly references: CloudTrailReference[] = [];
   public readonly warnings: string[] = [];
 
-  public async describe<T extends { $metadata: { requestId?: string } }>(eventName: string, resourceName: string, call: () => Promise<T>): Promise<T | undefined> {
+  public async describe<T extends { $metadata: { requestId?: string } }>(
+    eventName: string,
+    resourceName: string,
+    call: () => Promise<T>,
+  ): Promise<T | undefined> {
     try {
       const result = await call();
-      this.references.push(dropUndefined({
-        eventSource: 'sagemaker.amazonaws.com', eventName, resourceName, eventTime: new Date().toISOString(),
-        timeSource: 'read by the lineage recorder', requestId: result.$metadata.requestId,
-      }));
+      this.references.push(
+        dropUndefined({
+          eventSource: 'sagemaker.amazonaws.com',
+          eventName,
+          resourceName,
+          eventTime: new Date().toISOString(),
+          timeSource: 'read by the lineage recorder',
+          requestId: result.$metadata.requestId,
+        }),
+      );
       return result;
     } catch (error) {
       if (!isNotFound(error)) throw error;

@@ -77,7 +77,8 @@ export function deploymentOf(value: unknown): ApprovalDeploymentTarget {
   const endpointName = matching('deployment.endpointName', value.endpointName, ENDPOINT_NAME, 'a SageMaker endpoint name');
   if (value.mode === 'serverless') {
     return {
-      endpointName, mode: 'serverless',
+      endpointName,
+      mode: 'serverless',
       memoryMb: integer('deployment.memoryMb', value.memoryMb, 1024, 6144),
       maxConcurrency: integer('deployment.maxConcurrency', value.maxConcurrency, 1, 200),
     };
@@ -92,15 +93,18 @@ export function deploymentOf(value: unknown): ApprovalDeploymentTarget {
     throw new InvalidEventError('deployment.autoscaling', autoscaling, 'an object (or no field)');
   }
   return {
-    endpointName, mode: 'realtime',
+    endpointName,
+    mode: 'realtime',
     instanceType: matching('deployment.instanceType', value.instanceType, INSTANCE_TYPE, 'a SageMaker instance type such as "ml.m5.large"'),
     instanceCount: integer('deployment.instanceCount', value.instanceCount, 1, 1000),
-    ...(autoscaling ? {
-      autoscaling: {
-        minInstances: integer('deployment.autoscaling.minInstances', autoscaling.minInstances, 1, 1000),
-        maxInstances: integer('deployment.autoscaling.maxInstances', autoscaling.maxInstances, 1, 1000),
-      },
-    } : {}),
+    ...(autoscaling
+      ? {
+          autoscaling: {
+            minInstances: integer('deployment.autoscaling.minInstances', autoscaling.minInstances, 1, 1000),
+            maxInstances: integer('deployment.autoscaling.maxInstances', autoscaling.maxInstances, 1, 1000),
+          },
+        }
+      : {}),
     rollout: rolloutOf(value.rollout),
     rollbackAlarmNames: alarms.map((a, i) => matching(`deployment.rollbackAlarmNames[${i}]`, a, ALARM_NAME, 'a CloudWatch alarm name')),
   };

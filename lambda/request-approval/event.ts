@@ -50,22 +50,38 @@ function validateTaskToken(value: unknown): string {
   if (typeof value === 'string' && value.length > 0 && value.length <= MAX_TASK_TOKEN_LENGTH && value.trim() === value) return value;
   // The value itself is never echoed: a malformed token may still be a real one.
   const shown = typeof value === 'string' ? `<redacted string of ${value.length} characters>` : value;
-  throw new InvalidEventError('taskToken', shown, `a task token ($$.Task.Token): a string of 1 to ${MAX_TASK_TOKEN_LENGTH} characters without surrounding whitespace`);
+  throw new InvalidEventError(
+    'taskToken',
+    shown,
+    `a task token ($$.Task.Token): a string of 1 to ${MAX_TASK_TOKEN_LENGTH} characters without surrounding whitespace`,
+  );
 }
 
 function validateApprovers(value: unknown): string[] {
   if (!Array.isArray(value) || value.length < 1 || value.length > MAX_APPROVERS) {
     throw new InvalidEventError('approvers', value, `an array of 1 to ${MAX_APPROVERS} e-mail addresses`);
   }
-  const approvers = value.map((v, i) => matching(`approvers[${i}]`, typeof v === 'string' ? v.toLowerCase() : v, EMAIL, 'an e-mail address such as "alice@example.com"'));
+  const approvers = value.map((v, i) =>
+    matching(`approvers[${i}]`, typeof v === 'string' ? v.toLowerCase() : v, EMAIL, 'an e-mail address such as "alice@example.com"'),
+  );
   approvers.forEach((a, i) => {
-    if (approvers.indexOf(a) !== i) throw new InvalidEventError(`approvers[${i}]`, value[i], `an address not already listed (duplicate of approvers[${approvers.indexOf(a)}], compared lower-case)`);
+    if (approvers.indexOf(a) !== i)
+      throw new InvalidEventError(
+        `approvers[${i}]`,
+        value[i],
+        `an address not already listed (duplicate of approvers[${approvers.indexOf(a)}], compared lower-case)`,
+      );
   });
   return approvers;
 }
 
 function validateEvidence(value: unknown): ApprovalEvidence {
-  if (!isObject(value)) throw new InvalidEventError('evidence', value, 'an object with metric, candidateValue, metrics, trainingDataUri, trainingDataManifestUri and trainingJobArn');
+  if (!isObject(value))
+    throw new InvalidEventError(
+      'evidence',
+      value,
+      'an object with metric, candidateValue, metrics, trainingDataUri, trainingDataManifestUri and trainingJobArn',
+    );
   const metrics = value.metrics;
   if (!isObject(metrics) || Object.keys(metrics).length > MAX_METRICS) {
     throw new InvalidEventError('evidence.metrics', metrics, `an object of at most ${MAX_METRICS} metric names to finite numbers`);
@@ -81,8 +97,15 @@ function validateEvidence(value: unknown): ApprovalEvidence {
     metric: matching('evidence.metric', value.metric, METRIC_NAME, 'a metric name: a letter, then up to 63 letters, digits or _ . : -'),
     candidateValue: finite('evidence.candidateValue', value.candidateValue),
     approvedValue: value.approvedValue === undefined ? undefined : finite('evidence.approvedValue', value.approvedValue),
-    approvedModelPackageArn: value.approvedModelPackageArn === undefined ? undefined
-      : matching('evidence.approvedModelPackageArn', value.approvedModelPackageArn, MODEL_PACKAGE_ARN, 'a SageMaker model package ARN (or no field)'),
+    approvedModelPackageArn:
+      value.approvedModelPackageArn === undefined
+        ? undefined
+        : matching(
+            'evidence.approvedModelPackageArn',
+            value.approvedModelPackageArn,
+            MODEL_PACKAGE_ARN,
+            'a SageMaker model package ARN (or no field)',
+          ),
     metrics: validMetrics,
     trainingDataUri: s3Uri('evidence.trainingDataUri', value.trainingDataUri),
     trainingDataManifestUri: s3Uri('evidence.trainingDataManifestUri', value.trainingDataManifestUri),
@@ -96,17 +119,36 @@ export type ValidatedEvent = Omit<RequestApprovalEvent, 'executionInput'> & Pick
 /** Checks every field; returns the event with approvers lower-cased and unknown fields dropped. */
 export function validate(event: unknown): ValidatedEvent {
   if (!isObject(event)) {
-    throw new InvalidEventError('event', event, 'an object with taskToken, executionArn, model, environment, modelPackageArn, approvers, '
-      + 'timeoutSeconds, evidence, evaluationDataUri, executionInput and deployment');
+    throw new InvalidEventError(
+      'event',
+      event,
+      'an object with taskToken, executionArn, model, environment, modelPackageArn, approvers, ' +
+        'timeoutSeconds, evidence, evaluationDataUri, executionInput and deployment',
+    );
   }
   const taskToken = validateTaskToken(event.taskToken);
   const executionArn = matching('executionArn', event.executionArn, EXECUTION_ARN, 'a Step Functions execution ARN ($$.Execution.Id)');
-  const model = matching('model', event.model, MODEL_NAME, 'a model name: lower-case letters, digits and single hyphens, starting with a letter, at most 24 characters');
-  const environment = matching('environment', event.environment, ENVIRONMENT_NAME, 'an environment name: lower-case letters, digits and hyphens, starting with a letter, at most 16 characters');
+  const model = matching(
+    'model',
+    event.model,
+    MODEL_NAME,
+    'a model name: lower-case letters, digits and single hyphens, starting with a letter, at most 24 characters',
+  );
+  const environment = matching(
+    'environment',
+    event.environment,
+    ENVIRONMENT_NAME,
+    'an environment name: lower-case letters, digits and hyphens, starting with a letter, at most 16 characters',
+  );
   const modelPackageArn = matching('modelPackageArn', event.modelPackageArn, MODEL_PACKAGE_ARN, 'a SageMaker model package ARN');
   const approvers = validateApprovers(event.approvers);
   const timeoutSeconds = event.timeoutSeconds;
-  if (typeof timeoutSeconds !== 'number' || !Number.isInteger(timeoutSeconds) || timeoutSeconds < MIN_TIMEOUT_SECONDS || timeoutSeconds > MAX_TIMEOUT_SECONDS) {
+  if (
+    typeof timeoutSeconds !== 'number' ||
+    !Number.isInteger(timeoutSeconds) ||
+    timeoutSeconds < MIN_TIMEOUT_SECONDS ||
+    timeoutSeconds > MAX_TIMEOUT_SECONDS
+  ) {
     throw new InvalidEventError('timeoutSeconds', timeoutSeconds, `an integer from ${MIN_TIMEOUT_SECONDS} to ${MAX_TIMEOUT_SECONDS} (one year)`);
   }
   const evidence = validateEvidence(event.evidence);
@@ -116,6 +158,16 @@ export function validate(event: unknown): ValidatedEvent {
   const deployment = event.deployment === undefined ? undefined : deploymentOf(event.deployment);
   const trigger = 'executionInput' in event ? triggerOf(event.executionInput) : undefined;
   return {
-    taskToken, executionArn, model, environment, modelPackageArn, approvers, timeoutSeconds, evidence, evaluationDataUri, trigger, deployment,
+    taskToken,
+    executionArn,
+    model,
+    environment,
+    modelPackageArn,
+    approvers,
+    timeoutSeconds,
+    evidence,
+    evaluationDataUri,
+    trigger,
+    deployment,
   };
 }

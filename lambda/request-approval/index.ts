@@ -68,7 +68,8 @@ function isConditionalCheckFailed(error: unknown): boolean {
 
 async function signingKey(secretArn: string): Promise<Buffer> {
   const secret = await secrets.send(new GetSecretValueCommand({ SecretId: secretArn }));
-  if (typeof secret.SecretString !== 'string') throw new Error(`Signing secret ${secretArn} has no SecretString; expected JSON {"current": "<base64 key>"}`);
+  if (typeof secret.SecretString !== 'string')
+    throw new Error(`Signing secret ${secretArn} has no SecretString; expected JSON {"current": "<base64 key>"}`);
   return decodeKey(parseSecret(secret.SecretString).current);
 }
 
@@ -85,7 +86,11 @@ async function storeRequest(tableName: string, item: ApprovalRequest): Promise<S
   if (!stored) throw new Error(`Approval request ${item.requestId} already exists but could not be read back`);
   // Equal hashes of different tokens would be a SHA-256 collision; checked rather than assumed.
   if (stored.taskToken !== item.taskToken) throw new Error(`Approval request ${item.requestId} belongs to another task token`);
-  logger.info('approval request already stored: retry of the same task', { requestId: item.requestId, status: stored.status, notifiedAt: stored.notifiedAt });
+  logger.info('approval request already stored: retry of the same task', {
+    requestId: item.requestId,
+    status: stored.status,
+    notifiedAt: stored.notifiedAt,
+  });
   return stored;
 }
 
@@ -123,24 +128,37 @@ export async function handler(event: unknown): Promise<RequestApprovalResult> {
   // The stored request is the truth: on a retry its expiry (hence its links) is the first attempt's.
   const subject = subjectOf(request);
   for (const approver of request.approvers) {
-    const link = buildLink(config.baseUrl, { requestId, approver, expires: request.expiresAt, sig: signLink(key, requestId, approver, request.expiresAt) });
-    await sns.send(new PublishCommand({
-      TopicArn: config.topicArn,
-      Subject: subject,
-      Message: messageOf(request, approver, link),
-      MessageAttributes: { approver: { DataType: 'String', StringValue: approver } },
-    }));
+    const link = buildLink(config.baseUrl, {
+      requestId,
+      approver,
+      expires: request.expiresAt,
+      sig: signLink(key, requestId, approver, request.expiresAt),
+    });
+    await sns.send(
+      new PublishCommand({
+        TopicArn: config.topicArn,
+        Subject: subject,
+        Message: messageOf(request, approver, link),
+        MessageAttributes: { approver: { DataType: 'String', StringValue: approver } },
+      }),
+    );
   }
-  await ddb.send(new UpdateCommand({
-    TableName: config.tableName,
-    Key: { requestId },
-    UpdateExpression: 'SET notifiedAt = :now',
-    ConditionExpression: 'attribute_exists(requestId)',
-    ExpressionAttributeValues: { ':now': new Date().toISOString() },
-  }));
+  await ddb.send(
+    new UpdateCommand({
+      TableName: config.tableName,
+      Key: { requestId },
+      UpdateExpression: 'SET notifiedAt = :now',
+      ConditionExpression: 'attribute_exists(requestId)',
+      ExpressionAttributeValues: { ':now': new Date().toISOString() },
+    }),
+  );
   logger.info('approval requested', {
-    requestId, model: request.model, environment: request.environment, executionArn: request.executionArn,
-    approvers: request.approvers.length, expiresAt: request.expiresAt,
+    requestId,
+    model: request.model,
+    environment: request.environment,
+    executionArn: request.executionArn,
+    approvers: request.approvers.length,
+    expiresAt: request.expiresAt,
   });
   return { requestId, expiresAt: request.expiresAt, notified: request.approvers.length };
 }

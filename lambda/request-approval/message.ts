@@ -13,7 +13,8 @@ export function formatNumber(value: number): string {
 
 /** `Approval needed: <model> (<environment>) <metric> <value>`, cut to fewer than 100 characters. */
 export function subjectOf(request: Pick<ApprovalRequest, 'model' | 'environment' | 'evidence'>): string {
-  const subject = `Approval needed: ${request.model} (${request.environment}) ${request.evidence.metric} ${formatNumber(request.evidence.candidateValue)}`;
+  const subject =
+    `Approval needed: ${request.model} (${request.environment}) ` + `${request.evidence.metric} ${formatNumber(request.evidence.candidateValue)}`;
   return subject.length <= MAX_SUBJECT_LENGTH ? subject : `${subject.slice(0, MAX_SUBJECT_LENGTH - 3)}...`;
 }
 

@@ -35,22 +35,29 @@ function truncate(text: string, max: number): string {
 function metricsOf(configuration: unknown): AlarmMetric[] {
   if (!isObject(configuration) || !Array.isArray(configuration.metrics)) return [];
   const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
-  return configuration.metrics.filter(isObject).slice(0, MAX_TRIGGER_METRICS).map((m): AlarmMetric => {
-    const stat = isObject(m.metricStat) ? m.metricStat : {};
-    const metric = isObject(stat.metric) ? stat.metric : {};
-    const dimensions = isObject(metric.dimensions)
-      ? Object.fromEntries(Object.entries(metric.dimensions).filter(([, v]) => typeof v === 'string').slice(0, 30)) as Record<string, string>
-      : undefined;
-    return {
-      id: str(m.id),
-      namespace: str(metric.namespace),
-      name: str(metric.name),
-      dimensions,
-      stat: str(stat.stat),
-      period: typeof stat.period === 'number' ? stat.period : undefined,
-      expression: typeof m.expression === 'string' ? truncate(m.expression, MAX_EXPRESSION_LENGTH) : undefined,
-    };
-  });
+  return configuration.metrics
+    .filter(isObject)
+    .slice(0, MAX_TRIGGER_METRICS)
+    .map((m): AlarmMetric => {
+      const stat = isObject(m.metricStat) ? m.metricStat : {};
+      const metric = isObject(stat.metric) ? stat.metric : {};
+      const dimensions = isObject(metric.dimensions)
+        ? (Object.fromEntries(
+            Object.entries(metric.dimensions)
+              .filter(([, v]) => typeof v === 'string')
+              .slice(0, 30),
+          ) as Record<string, string>)
+        : undefined;
+      return {
+        id: str(m.id),
+        namespace: str(metric.namespace),
+        name: str(metric.name),
+        dimensions,
+        stat: str(stat.stat),
+        period: typeof stat.period === 'number' ? stat.period : undefined,
+        expression: typeof m.expression === 'string' ? truncate(m.expression, MAX_EXPRESSION_LENGTH) : undefined,
+      };
+    });
 }
 
 /** `threshold` and `recentDatapoints` from the alarm's `reasonData` (a JSON string), when it has them. */
@@ -82,26 +89,46 @@ function checkAlarmEvent(e: Record<string, unknown>, config: RetrainConfig): Che
   }
   const alarmArn = resources[0];
   if (!config.allowedAlarmArns.includes(alarmArn)) {
-    throw new InvalidEventError('resources', resources,
-      `an alarm allowed to trigger the retraining of ${config.model} (one of the ${config.allowedAlarmArns.length} in ALLOWED_ALARM_ARNS)`);
+    throw new InvalidEventError(
+      'resources',
+      resources,
+      `an alarm allowed to trigger the retraining of ${config.model} (one of the ${config.allowedAlarmArns.length} in ALLOWED_ALARM_ARNS)`,
+    );
   }
   if (!isObject(e.detail)) throw new InvalidEventError('detail', e.detail, 'an object');
   const alarmName = requireString('detail.alarmName', e.detail.alarmName);
-  if (ALARM_ARN.exec(alarmArn)?.[1] !== alarmName) throw new InvalidEventError('detail.alarmName', alarmName, `the name in the alarm ARN ${alarmArn}`);
+  if (ALARM_ARN.exec(alarmArn)?.[1] !== alarmName)
+    throw new InvalidEventError('detail.alarmName', alarmName, `the name in the alarm ARN ${alarmArn}`);
   const state = e.detail.state;
   if (!isObject(state)) throw new InvalidEventError('detail.state', state, 'an object');
   if (typeof state.value !== 'string' || !ALARM_STATES.includes(state.value)) {
-    throw new InvalidEventError('detail.state.value', state.value, ALARM_STATES.map((s) => JSON.stringify(s)).join(', ').replace(/, ([^,]*)$/, ' or $1'));
+    throw new InvalidEventError(
+      'detail.state.value',
+      state.value,
+      ALARM_STATES.map((s) => JSON.stringify(s))
+        .join(', ')
+        .replace(/, ([^,]*)$/, ' or $1'),
+    );
   }
   const reason = typeof state.reason === 'string' ? truncate(state.reason, MAX_REASON_LENGTH) : `alarm ${alarmName} is in ${state.value}`;
   const trigger: RetrainingTrigger = {
-    type: 'drift', alarmName, alarmArn, reason, metrics: metricsOf(e.detail.configuration), ...evaluationOf(state.reasonData), time, eventId,
+    type: 'drift',
+    alarmName,
+    alarmArn,
+    reason,
+    metrics: metricsOf(e.detail.configuration),
+    ...evaluationOf(state.reasonData),
+    time,
+    eventId,
   };
-  return state.value === 'ALARM' ? { trigger } : { trigger, notApplicable: `alarm ${alarmName} went to ${state.value}; only ALARM triggers retraining` };
+  return state.value === 'ALARM'
+    ? { trigger }
+    : { trigger, notApplicable: `alarm ${alarmName} went to ${state.value}; only ALARM triggers retraining` };
 }
 
 function checkScheduleEvent(e: Record<string, unknown>, config: RetrainConfig): CheckedEvent {
-  if (e.model !== config.model) throw new InvalidEventError('model', e.model, `${JSON.stringify(config.model)} (this function retrains only that model)`);
+  if (e.model !== config.model)
+    throw new InvalidEventError('model', e.model, `${JSON.stringify(config.model)} (this function retrains only that model)`);
   const time = requireTime('scheduledTime', e.scheduledTime);
   // Scheduler sends the same scheduledTime on every attempt of one occurrence: a stable event id.
   const eventId = `schedule#${config.model}#${new Date(time).toISOString()}`;

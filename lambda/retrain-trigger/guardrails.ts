@@ -83,16 +83,20 @@ export async function claimCounters(config: RetrainConfig, trigger: RetrainingTr
       const reasons = (error as { CancellationReasons?: { Code?: string; Item?: unknown }[] }).CancellationReasons ?? [];
       if (reasons[0]?.Code === 'ConditionalCheckFailed') {
         const last = numberIn(reasons[0].Item, 'lastStartedAt');
-        const reason = last === undefined
-          ? `a retraining of ${config.model} started less than ${config.cooldownMinutes} minutes ago (COOLDOWN_MINUTES)`
-          : `a retraining of ${config.model} started at ${new Date(last).toISOString()}; the cooldown of ${config.cooldownMinutes} minutes (COOLDOWN_MINUTES) ends at ${new Date(last + cooldownMs).toISOString()}`;
+        const reason =
+          last === undefined
+            ? `a retraining of ${config.model} started less than ${config.cooldownMinutes} minutes ago (COOLDOWN_MINUTES)`
+            : `a retraining of ${config.model} started at ${new Date(last).toISOString()}; the cooldown of ${config.cooldownMinutes} minutes ` +
+              `(COOLDOWN_MINUTES) ends at ${new Date(last + cooldownMs).toISOString()}`;
         return { decision: 'cooldown', reason };
       }
       if (reasons[1]?.Code === 'ConditionalCheckFailed') {
         const starts = numberIn(reasons[1].Item, 'starts') ?? config.maxStartsPerDay;
         return {
           decision: 'daily-cap',
-          reason: `${starts} retrainings of ${config.model} already started on ${day} (UTC), the maximum per day (MAX_STARTS_PER_DAY); the next may start from ${new Date(dayStart + 86_400_000).toISOString()}`,
+          reason:
+            `${starts} retrainings of ${config.model} already started on ${day} (UTC), the maximum per day (MAX_STARTS_PER_DAY); ` +
+            `the next may start from ${new Date(dayStart + 86_400_000).toISOString()}`,
         };
       }
       if (attempt < TRANSACTION_ATTEMPTS && reasons.some((r) => r.Code === 'TransactionConflict')) {
@@ -111,44 +115,64 @@ export async function claimCounters(config: RetrainConfig, trigger: RetrainingTr
  * original error.
  */
 export async function release(config: RetrainConfig, trigger: RetrainingTrigger, claimId: string, counters: CounterClaim | undefined): Promise<void> {
-  const undo: { pk: string; send: () => Promise<unknown> }[] = [{
-    pk: `event#${trigger.eventId}`,
-    send: () => ddb.send(new DeleteCommand({
-      TableName: config.tableName,
-      Key: { pk: `event#${trigger.eventId}` },
-      ConditionExpression: '#claim = :claim',
-      ExpressionAttributeNames: { '#claim': 'claimId' },
-      ExpressionAttributeValues: { ':claim': claimId },
-    })),
-  }];
+  const undo: { pk: string; send: () => Promise<unknown> }[] = [
+    {
+      pk: `event#${trigger.eventId}`,
+      send: () =>
+        ddb.send(
+          new DeleteCommand({
+            TableName: config.tableName,
+            Key: { pk: `event#${trigger.eventId}` },
+            ConditionExpression: '#claim = :claim',
+            ExpressionAttributeNames: { '#claim': 'claimId' },
+            ExpressionAttributeValues: { ':claim': claimId },
+          }),
+        ),
+    },
+  ];
   if (counters) {
-    undo.push({
-      pk: counters.modelKey,
-      send: () => ddb.send(new UpdateCommand({
-        TableName: config.tableName,
-        Key: { pk: counters.modelKey },
-        UpdateExpression: 'SET #last = #previous REMOVE #by',
-        ConditionExpression: '#by = :eventId AND #last = :now',
-        ExpressionAttributeNames: { '#last': 'lastStartedAt', '#previous': 'previousStartedAt', '#by': 'lastEventId' },
-        ExpressionAttributeValues: { ':eventId': trigger.eventId, ':now': counters.startedAt },
-      })),
-    }, {
-      pk: counters.dayKey,
-      send: () => ddb.send(new UpdateCommand({
-        TableName: config.tableName,
-        Key: { pk: counters.dayKey },
-        UpdateExpression: 'ADD #starts :minusOne',
-        ConditionExpression: '#starts > :zero',
-        ExpressionAttributeNames: { '#starts': 'starts' },
-        ExpressionAttributeValues: { ':minusOne': -1, ':zero': 0 },
-      })),
-    });
+    undo.push(
+      {
+        pk: counters.modelKey,
+        send: () =>
+          ddb.send(
+            new UpdateCommand({
+              TableName: config.tableName,
+              Key: { pk: counters.modelKey },
+              UpdateExpression: 'SET #last = #previous REMOVE #by',
+              ConditionExpression: '#by = :eventId AND #last = :now',
+              ExpressionAttributeNames: { '#last': 'lastStartedAt', '#previous': 'previousStartedAt', '#by': 'lastEventId' },
+              ExpressionAttributeValues: { ':eventId': trigger.eventId, ':now': counters.startedAt },
+            }),
+          ),
+      },
+      {
+        pk: counters.dayKey,
+        send: () =>
+          ddb.send(
+            new UpdateCommand({
+              TableName: config.tableName,
+              Key: { pk: counters.dayKey },
+              UpdateExpression: 'ADD #starts :minusOne',
+              ConditionExpression: '#starts > :zero',
+              ExpressionAttributeNames: { '#starts': 'starts' },
+              ExpressionAttributeValues: { ':minusOne': -1, ':zero': 0 },
+            }),
+          ),
+      },
+    );
   }
   const results = await Promise.allSettled(undo.map((u) => u.send()));
   results.forEach((result, i) => {
     if (result.status === 'fulfilled') return;
     // A failed condition means another invocation changed the item since: it is theirs now.
     const superseded = errorName(result.reason) === 'ConditionalCheckFailedException';
-    logger[superseded ? 'warn' : 'error']('could not undo a retraining claim', { pk: undo[i].pk, model: config.model, eventId: trigger.eventId, superseded, error: result.reason as Error });
+    logger[superseded ? 'warn' : 'error']('could not undo a retraining claim', {
+      pk: undo[i].pk,
+      model: config.model,
+      eventId: trigger.eventId,
+      superseded,
+      error: result.reason as Error,
+    });
   });
 }

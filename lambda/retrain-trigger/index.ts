@@ -67,22 +67,48 @@ function executionArnOf(stateMachineArn: string, name: string): string {
 }
 
 /** Logs a decision in structured form and counts it; a metrics failure is logged, never thrown. */
-async function record(config: RetrainConfig, decision: Decision, reason: string, trigger?: Partial<RetrainingTrigger>, executionArn?: string): Promise<void> {
-  const fields = { decision, model: config.model, eventId: trigger?.eventId, trigger: trigger?.type, alarm: trigger?.alarmName, reason, executionArn };
+async function record(
+  config: RetrainConfig,
+  decision: Decision,
+  reason: string,
+  trigger?: Partial<RetrainingTrigger>,
+  executionArn?: string,
+): Promise<void> {
+  const fields = {
+    decision,
+    model: config.model,
+    eventId: trigger?.eventId,
+    trigger: trigger?.type,
+    alarm: trigger?.alarmName,
+    reason,
+    executionArn,
+  };
   if (decision === 'invalid') logger.warn('retraining decision', fields);
   else logger.info('retraining decision', fields);
   try {
-    await cloudwatch.send(new PutMetricDataCommand({
-      Namespace: config.metricNamespace,
-      MetricData: [{
-        MetricName: METRIC_NAME,
-        Dimensions: [{ Name: 'Model', Value: config.model }, { Name: 'Decision', Value: decision }],
-        Value: 1,
-        Unit: 'Count',
-      }],
-    }));
+    await cloudwatch.send(
+      new PutMetricDataCommand({
+        Namespace: config.metricNamespace,
+        MetricData: [
+          {
+            MetricName: METRIC_NAME,
+            Dimensions: [
+              { Name: 'Model', Value: config.model },
+              { Name: 'Decision', Value: decision },
+            ],
+            Value: 1,
+            Unit: 'Count',
+          },
+        ],
+      }),
+    );
   } catch (error) {
-    logger.error('could not publish the retraining decision metric', { decision, model: config.model, eventId: trigger?.eventId, error: error as Error });
+    logger.error('could not publish the retraining decision metric', {
+      decision,
+      model: config.model,
+      eventId: trigger?.eventId,
+      error: error as Error,
+    });
   }
 }
 
@@ -92,12 +118,22 @@ async function decide(config: RetrainConfig, trigger: RetrainingTrigger, result:
 }
 
 /** Guardrails 2 to 4, once the event is claimed. Throws on any AWS error (the caller releases the claims). */
-async function guarded(config: RetrainConfig, trigger: RetrainingTrigger, now: number, claimed: { counters?: CounterClaim },
-  trainingDataUri: string | undefined): Promise<RetrainResult> {
+async function guarded(
+  config: RetrainConfig,
+  trigger: RetrainingTrigger,
+  now: number,
+  claimed: { counters?: CounterClaim },
+  trainingDataUri: string | undefined,
+): Promise<RetrainResult> {
   const running = await sfn.send(new ListExecutionsCommand({ stateMachineArn: config.stateMachineArn, statusFilter: 'RUNNING', maxResults: 1 }));
   const execution = running.executions?.[0];
   if (execution) {
-    return { decision: 'running', reason: `execution ${execution.name} of ${config.model}'s pipeline, started ${execution.startDate?.toISOString() ?? 'earlier'}, is still running` };
+    return {
+      decision: 'running',
+      reason:
+        `execution ${execution.name} of ${config.model}'s pipeline, started ${execution.startDate?.toISOString() ?? 'earlier'}, ` +
+        'is still running',
+    };
   }
 
   const verdict = await claimCounters(config, trigger, now);
@@ -113,7 +149,11 @@ async function guarded(config: RetrainConfig, trigger: RetrainingTrigger, now: n
     if (errorName(error) !== 'ExecutionAlreadyExists') throw error;
     // An earlier attempt started it (its claims were undone after its response was lost): this
     // invocation's claims now stand for that start, so they are kept.
-    return { decision: 'duplicate', executionArn: executionArnOf(config.stateMachineArn, name), reason: `execution ${name} of event ${trigger.eventId} already exists` };
+    return {
+      decision: 'duplicate',
+      executionArn: executionArnOf(config.stateMachineArn, name),
+      reason: `execution ${name} of event ${trigger.eventId} already exists`,
+    };
   }
 }
 
@@ -139,7 +179,11 @@ export async function handler(event: unknown): Promise<RetrainResult> {
   try {
     trainingDataUri = await pointedTrainingData(config.trainingData);
   } catch (error) {
-    logger.error('retraining not started: the training data pointer could not be used', { model: config.model, eventId: trigger.eventId, error: error as Error });
+    logger.error('retraining not started: the training data pointer could not be used', {
+      model: config.model,
+      eventId: trigger.eventId,
+      error: error as Error,
+    });
     throw error;
   }
 
@@ -147,18 +191,20 @@ export async function handler(event: unknown): Promise<RetrainResult> {
   const now = Date.now();
   const claimId = randomUUID();
   try {
-    await ddb.send(new PutCommand({
-      TableName: config.tableName,
-      Item: {
-        pk: `event#${trigger.eventId}`,
-        claimId,
-        model: config.model,
-        eventId: trigger.eventId,
-        receivedAt: new Date(now).toISOString(),
-        expiresAt: Math.floor(now / 1000) + config.idempotencyTtlHours * 3600,
-      },
-      ConditionExpression: 'attribute_not_exists(pk)',
-    }));
+    await ddb.send(
+      new PutCommand({
+        TableName: config.tableName,
+        Item: {
+          pk: `event#${trigger.eventId}`,
+          claimId,
+          model: config.model,
+          eventId: trigger.eventId,
+          receivedAt: new Date(now).toISOString(),
+          expiresAt: Math.floor(now / 1000) + config.idempotencyTtlHours * 3600,
+        },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
   } catch (error) {
     if (errorName(error) !== 'ConditionalCheckFailedException') throw error;
     return decide(config, trigger, { decision: 'duplicate', reason: `event ${trigger.eventId} was already received (within IDEMPOTENCY_TTL_HOURS)` });

@@ -18,7 +18,6 @@ export interface RetrainResult {
   readonly reason: string;
 }
 
-
 /** The function's settings, from its environment (config.ts). */
 export interface RetrainConfig {
   readonly stateMachineArn: string;
@@ -32,7 +31,6 @@ export interface RetrainConfig {
   /** The team's training data pointer, when configured (both variables or neither). */
   readonly trainingData?: TrainingDataPointer;
 }
-
 
 /** Defaults of the optional settings. */
 export const DEFAULTS = {

@@ -12,7 +12,9 @@ const BASE64 = /^(?:[A-Za-z0-9+/]+={0,2}|[A-Za-z0-9_-]+={0,2})$/;
 /** Base64url (unpadded) HMAC-SHA256 of `${requestId}\n${approver}\n${expires}`. */
 export function signLink(key: Buffer, requestId: string, approver: string, expires: number): string {
   if (key.length < MIN_KEY_BYTES) throw new Error(`Signing key is ${key.length} bytes; expected at least ${MIN_KEY_BYTES}`);
-  return createHmac('sha256', key).update(signedText(requestId, approver, expires), 'utf8').digest('base64url');
+  return createHmac('sha256', key)
+    .update(signedText(requestId, approver, expires), 'utf8')
+    .digest('base64url');
 }
 
 /** Decodes one key of a {@link SigningSecret} (Node's base64 decoder also accepts base64url). */
@@ -69,7 +71,9 @@ export function parseSecret(json: string): SigningSecret {
     throw new Error('Invalid signing secret: not JSON; expected {"current": "<base64 key>", "previous": "<base64 key>"} (previous optional)');
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-    throw new Error('Invalid signing secret: not a JSON object; expected {"current": "<base64 key>", "previous": "<base64 key>"} (previous optional)');
+    throw new Error(
+      'Invalid signing secret: not a JSON object; expected {"current": "<base64 key>", "previous": "<base64 key>"} (previous optional)',
+    );
   }
   const { current, previous } = parsed as Record<string, unknown>;
   const secret: SigningSecret = { current: checkKey('current', current) };

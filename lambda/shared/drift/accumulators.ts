@@ -32,15 +32,28 @@ export class NumericHistogram {
   static fromState(state: NumericHistogramState): NumericHistogram {
     checkEdges('state.edges', state.edges);
     if (!Array.isArray(state.counts) || state.counts.length !== state.edges.length + 1) {
-      throw new RangeError(`state.counts has ${Array.isArray(state.counts) ? state.counts.length : 'no'} bins; expected ${state.edges.length + 1} (edges.length + 1)`);
+      throw new RangeError(
+        `state.counts has ${Array.isArray(state.counts) ? state.counts.length : 'no'} bins; expected ${state.edges.length + 1} (edges.length + 1)`,
+      );
     }
     const count = total('state.counts', state.counts);
-    for (const [field, value] of [['state.missing', state.missing], ['state.count', state.count]] as const) {
+    for (const [field, value] of [
+      ['state.missing', state.missing],
+      ['state.count', state.count],
+    ] as const) {
       if (!Number.isInteger(value) || value < 0) throw new RangeError(`${field} is ${value}; expected a non-negative integer`);
     }
     if (state.count !== count) throw new RangeError(`state.count is ${state.count}; expected the sum of state.counts (${count})`);
     if (!Number.isFinite(state.sum)) throw new RangeError(`state.sum is ${state.sum}; expected a finite number`);
-    return new NumericHistogram(Float64Array.from(state.edges), [...state.counts], state.missing, state.count, state.sum, state.min ?? Infinity, state.max ?? -Infinity);
+    return new NumericHistogram(
+      Float64Array.from(state.edges),
+      [...state.counts],
+      state.missing,
+      state.count,
+      state.sum,
+      state.min ?? Infinity,
+      state.max ?? -Infinity,
+    );
   }
 
   private constructor(
@@ -74,7 +87,9 @@ export class NumericHistogram {
   /** Adds `other`'s counts to this histogram. @throws RangeError when the edges differ */
   merge(other: NumericHistogram): this {
     if (!sameNumbers(this.edgeValues, other.edgeValues)) {
-      throw new RangeError(`cannot merge histograms on different edges: [${[...this.edgeValues].join(', ')}] and [${[...other.edgeValues].join(', ')}]`);
+      throw new RangeError(
+        `cannot merge histograms on different edges: [${[...this.edgeValues].join(', ')}] and [${[...other.edgeValues].join(', ')}]`,
+      );
     }
     for (let i = 0; i < this.binCounts.length; i++) this.binCounts[i] += other.binCounts[i];
     this.missingCount += other.missingCount;
@@ -85,18 +100,40 @@ export class NumericHistogram {
     return this;
   }
 
-  get edges(): number[] { return [...this.edgeValues]; }
-  get counts(): number[] { return [...this.binCounts]; }
-  get missing(): number { return this.missingCount; }
+  get edges(): number[] {
+    return [...this.edgeValues];
+  }
+  get counts(): number[] {
+    return [...this.binCounts];
+  }
+  get missing(): number {
+    return this.missingCount;
+  }
   /** Non-missing values added. */
-  get count(): number { return this.valueCount; }
+  get count(): number {
+    return this.valueCount;
+  }
   /** Mean of the non-missing values; NaN when there is none. */
-  get mean(): number { return this.valueCount === 0 ? NaN : this.valueSum / this.valueCount; }
-  get min(): number | null { return this.valueCount === 0 ? null : this.minimum; }
-  get max(): number | null { return this.valueCount === 0 ? null : this.maximum; }
+  get mean(): number {
+    return this.valueCount === 0 ? NaN : this.valueSum / this.valueCount;
+  }
+  get min(): number | null {
+    return this.valueCount === 0 ? null : this.minimum;
+  }
+  get max(): number | null {
+    return this.valueCount === 0 ? null : this.maximum;
+  }
 
   toState(): NumericHistogramState {
-    return { edges: this.edges, counts: this.counts, missing: this.missingCount, count: this.valueCount, sum: this.valueSum, min: this.min, max: this.max };
+    return {
+      edges: this.edges,
+      counts: this.counts,
+      missing: this.missingCount,
+      count: this.valueCount,
+      sum: this.valueSum,
+      min: this.min,
+      max: this.max,
+    };
   }
 
   toJSON(): NumericHistogramState {
@@ -123,7 +160,8 @@ export interface CategoryCounterState {
 export class CategoryCounter {
   /** An empty counter that tracks at most `maxCategories` distinct values (0: everything is `other`). */
   static bounded(maxCategories: number): CategoryCounter {
-    if (!Number.isInteger(maxCategories) || maxCategories < 0) throw new RangeError(`maxCategories is ${maxCategories}; expected a non-negative integer`);
+    if (!Number.isInteger(maxCategories) || maxCategories < 0)
+      throw new RangeError(`maxCategories is ${maxCategories}; expected a non-negative integer`);
     return new CategoryCounter(maxCategories, new Map(), 0, 0);
   }
 
@@ -142,7 +180,10 @@ export class CategoryCounter {
   static fromState(state: CategoryCounterState): CategoryCounter {
     const counter = CategoryCounter.bounded(state.maxCategories);
     if (!Array.isArray(state.categories) || state.categories.length > state.maxCategories) {
-      throw new RangeError(`state.categories has ${Array.isArray(state.categories) ? state.categories.length : 'no'} entries; expected an array of at most ${state.maxCategories} [category, count] pairs`);
+      throw new RangeError(
+        `state.categories has ${Array.isArray(state.categories) ? state.categories.length : 'no'} entries; expected an array of at most ` +
+          `${state.maxCategories} [category, count] pairs`,
+      );
     }
     for (const entry of state.categories) {
       const [category, count] = Array.isArray(entry) ? entry : [];
@@ -151,7 +192,10 @@ export class CategoryCounter {
       }
       counter.counts.set(category, count as number);
     }
-    for (const [field, value] of [['state.other', state.other], ['state.missing', state.missing]] as const) {
+    for (const [field, value] of [
+      ['state.other', state.other],
+      ['state.missing', state.missing],
+    ] as const) {
       if (!Number.isInteger(value) || value < 0) throw new RangeError(`${field} is ${value}; expected a non-negative integer`);
     }
     counter.otherCount = state.other;
@@ -196,11 +240,19 @@ export class CategoryCounter {
   }
 
   /** `[category, count]` pairs in first-seen (or seeded) order. */
-  get entries(): Array<[string, number]> { return [...this.counts]; }
+  get entries(): Array<[string, number]> {
+    return [...this.counts];
+  }
   /** Count of `category` (0 when unknown; an untracked value is in {@link other}). */
-  countOf(category: string): number { return this.counts.get(category) ?? 0; }
-  get other(): number { return this.otherCount; }
-  get missing(): number { return this.missingCount; }
+  countOf(category: string): number {
+    return this.counts.get(category) ?? 0;
+  }
+  get other(): number {
+    return this.otherCount;
+  }
+  get missing(): number {
+    return this.missingCount;
+  }
   /** Non-missing values added (tracked categories plus other). */
   get count(): number {
     let sum = this.otherCount;

@@ -3,7 +3,14 @@ import { CategoryCounter, NumericHistogram } from './accumulators';
 import { categoryKey, featureKind } from './features';
 import { parseDecimal } from './parse-decimal';
 import {
-  Baseline, BaselineOptions, DEFAULT_BINS, DEFAULT_MAX_CATEGORIES, DEFAULT_RESERVOIR_SIZE, FeatureBaseline, NumericSummary, TrainingDataError,
+  Baseline,
+  BaselineOptions,
+  DEFAULT_BINS,
+  DEFAULT_MAX_CATEGORIES,
+  DEFAULT_RESERVOIR_SIZE,
+  FeatureBaseline,
+  NumericSummary,
+  TrainingDataError,
 } from './baseline';
 
 /**
@@ -42,7 +49,10 @@ export class ReservoirSample {
   private seen = 0;
   private readonly random: () => number;
 
-  constructor(readonly capacity: number, seed: number) {
+  constructor(
+    readonly capacity: number,
+    seed: number,
+  ) {
     if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError(`reservoir capacity is ${capacity}; expected a positive integer`);
     this.values = new Float64Array(capacity);
     this.random = seededRandom(seed);
@@ -59,7 +69,9 @@ export class ReservoirSample {
   }
 
   /** Values offered so far (not only kept). */
-  get count(): number { return this.seen; }
+  get count(): number {
+    return this.seen;
+  }
 
   /** The kept values, sorted ascending (a copy). */
   sorted(): Float64Array {
@@ -109,7 +121,9 @@ class NumericColumn {
   }
 
   /** Non-missing values counted in pass 2. */
-  get count(): number { return this.histogram!.count; }
+  get count(): number {
+    return this.histogram!.count;
+  }
 
   summary(): NumericSummary {
     const h = this.histogram!;
@@ -131,7 +145,10 @@ export class BaselineBuilder {
   private rows = [0, 0];
   private predictions = [0, 0];
 
-  constructor(private readonly features: readonly FeatureDefinition[], options: BaselineOptions = {}) {
+  constructor(
+    private readonly features: readonly FeatureDefinition[],
+    options: BaselineOptions = {},
+  ) {
     this.bins = options.bins ?? DEFAULT_BINS;
     if (!Number.isInteger(this.bins) || this.bins < 1) throw new RangeError(`bins is ${this.bins}; expected a positive integer`);
     const reservoirSize = options.reservoirSize ?? DEFAULT_RESERVOIR_SIZE;
@@ -149,7 +166,10 @@ export class BaselineBuilder {
     if (line.trim() === '') return;
     const fields = line.split(',');
     if (fields.length !== this.features.length + 1) {
-      throw new TrainingDataError(where, `the row has ${fields.length} columns; expected ${this.features.length + 1} (the label, then ${this.features.map((f) => f.name).join(', ')})`);
+      throw new TrainingDataError(
+        where,
+        `the row has ${fields.length} columns; expected ${this.features.length + 1} (the label, then ${this.features.map((f) => f.name).join(', ')})`,
+      );
     }
     this.rows[this.pass - 1]++;
     for (let i = 0; i < this.features.length; i++) {
@@ -157,7 +177,11 @@ export class BaselineBuilder {
       const column = this.numeric[i];
       if (column) {
         const value = numericValue(text);
-        if (value === null) throw new TrainingDataError(where, `${this.features[i].name} is ${JSON.stringify(text)}; expected a finite number or an empty field (missing)`);
+        if (value === null)
+          throw new TrainingDataError(
+            where,
+            `${this.features[i].name} is ${JSON.stringify(text)}; expected a finite number or an empty field (missing)`,
+          );
         if (this.pass === 1) column.firstPass(value);
         else column.secondPass(value);
       } else if (this.pass === 1) {
@@ -175,7 +199,8 @@ export class BaselineBuilder {
   addPrediction(line: string, where: string): void {
     if (line.trim() === '') return;
     const value = numericValue(line);
-    if (value === null || value === undefined) throw new TrainingDataError(where, `the prediction is ${JSON.stringify(line)}; expected a finite number`);
+    if (value === null || value === undefined)
+      throw new TrainingDataError(where, `the prediction is ${JSON.stringify(line)}; expected a finite number`);
     this.predictions[this.pass - 1]++;
     if (this.pass === 1) this.prediction.firstPass(value);
     else this.prediction.secondPass(value);
@@ -190,7 +215,9 @@ export class BaselineBuilder {
   }
 
   /** Rows of the first pass (the training row count). */
-  get rowCount(): number { return this.rows[0]; }
+  get rowCount(): number {
+    return this.rows[0];
+  }
 
   /**
    * The baseline.
@@ -199,7 +226,10 @@ export class BaselineBuilder {
   build(meta: { model: string; createdAt: string; source: Baseline['source'] }): Baseline {
     if (this.pass !== 2) throw new Error('build called before the second pass');
     if (this.rows[0] !== this.rows[1] || this.predictions[0] !== this.predictions[1]) {
-      throw new Error(`the data changed between the two passes: ${this.rows[0]} then ${this.rows[1]} rows, ${this.predictions[0]} then ${this.predictions[1]} predictions`);
+      throw new Error(
+        `the data changed between the two passes: ${this.rows[0]} then ${this.rows[1]} rows, ${this.predictions[0]} then ` +
+          `${this.predictions[1]} predictions`,
+      );
     }
     const rowCount = this.rows[0];
     const features = this.features.map((f, i): FeatureBaseline => {
@@ -208,9 +238,22 @@ export class BaselineBuilder {
         return { name: f.name, kind: 'numeric', missingRate: rate(column.missing, rowCount), numeric: column.summary() };
       }
       const counter = this.categorical[i]!;
-      return { name: f.name, kind: 'categorical', missingRate: rate(counter.missing, rowCount), categorical: { frequencies: Object.fromEntries(counter.entries), otherCount: counter.other } };
+      return {
+        name: f.name,
+        kind: 'categorical',
+        missingRate: rate(counter.missing, rowCount),
+        categorical: { frequencies: Object.fromEntries(counter.entries), otherCount: counter.other },
+      };
     });
-    return { schemaVersion: 1, model: meta.model, createdAt: meta.createdAt, source: meta.source, rowCount, features, prediction: { ...this.prediction.summary(), count: this.prediction.count } };
+    return {
+      schemaVersion: 1,
+      model: meta.model,
+      createdAt: meta.createdAt,
+      source: meta.source,
+      rowCount,
+      features,
+      prediction: { ...this.prediction.summary(), count: this.prediction.count },
+    };
   }
 }
 

@@ -104,7 +104,9 @@ export class TrainingDataError extends Error {
  * every field it reads, with its shape. @throws InvalidBaselineError naming the first bad field
  */
 export function parseBaseline(value: unknown, source: string): Baseline {
-  const fail = (field: string, v: unknown, expected: string): never => { throw new InvalidBaselineError(source, field, v, expected); };
+  const fail = (field: string, v: unknown, expected: string): never => {
+    throw new InvalidBaselineError(source, field, v, expected);
+  };
   const b = isObject(value) ? value : fail('the document', value, 'a JSON object');
   if (b.schemaVersion !== 1) fail('schemaVersion', b.schemaVersion, '1');
   if (typeof b.model !== 'string' || b.model === '') fail('model', b.model, 'a non-empty string');
@@ -114,7 +116,8 @@ export function parseBaseline(value: unknown, source: string): Baseline {
     const field = `features[${i}]`;
     const feature = isObject(f) ? f : fail(field, f, 'an object');
     if (typeof feature.name !== 'string' || feature.name === '') fail(`${field}.name`, feature.name, 'a non-empty string');
-    if (!(typeof feature.missingRate === 'number' && feature.missingRate >= 0 && feature.missingRate <= 1)) fail(`${field}.missingRate`, feature.missingRate, 'a number in [0, 1]');
+    if (!(typeof feature.missingRate === 'number' && feature.missingRate >= 0 && feature.missingRate <= 1))
+      fail(`${field}.missingRate`, feature.missingRate, 'a number in [0, 1]');
     if (feature.kind === 'numeric') checkNumericSummary(feature.numeric, `${field}.numeric`, fail);
     else if (feature.kind === 'categorical') checkCategoricalSummary(feature.categorical, `${field}.categorical`, fail);
     else fail(`${field}.kind`, feature.kind, '"numeric" or "categorical"');
@@ -128,7 +131,8 @@ type Fail = (field: string, value: unknown, expected: string) => never;
 function checkNumericSummary(value: unknown, field: string, fail: Fail): void {
   const s = isObject(value) ? value : fail(field, value, 'an object with edges and counts');
   const edges = s.edges;
-  if (!Array.isArray(edges) || !edges.every((e, i) => Number.isFinite(e) && (i === 0 || e > edges[i - 1]))) fail(`${field}.edges`, edges, 'strictly increasing finite numbers');
+  if (!Array.isArray(edges) || !edges.every((e, i) => Number.isFinite(e) && (i === 0 || e > edges[i - 1])))
+    fail(`${field}.edges`, edges, 'strictly increasing finite numbers');
   const counts = s.counts;
   if (!Array.isArray(counts) || counts.length !== (edges as number[]).length + 1 || !counts.every((c) => Number.isInteger(c) && c >= 0)) {
     fail(`${field}.counts`, counts, `${(edges as number[]).length + 1} non-negative integers (one per bin: edges.length + 1)`);
@@ -151,11 +155,15 @@ function checkCategoricalSummary(value: unknown, field: string, fail: Fail): voi
 export function checkBaselineMatches(baseline: Baseline, features: readonly FeatureDefinition[], source: string): void {
   const problems: string[] = [];
   if (baseline.features.length !== features.length) {
-    problems.push(`it has ${baseline.features.length} features (${baseline.features.map((f) => f.name).join(', ')}); FEATURES_JSON has ${features.length} (${features.map((f) => f.name).join(', ')})`);
+    problems.push(
+      `it has ${baseline.features.length} features (${baseline.features.map((f) => f.name).join(', ')}); FEATURES_JSON has ${features.length} ` +
+        `(${features.map((f) => f.name).join(', ')})`,
+    );
   }
   features.forEach((f, i) => {
     const b = baseline.features[i];
-    if (b && (b.name !== f.name || b.kind !== featureKind(f.type))) problems.push(`feature ${i} is ${b.name} (${b.kind}); FEATURES_JSON says ${f.name} (${featureKind(f.type)})`);
+    if (b && (b.name !== f.name || b.kind !== featureKind(f.type)))
+      problems.push(`feature ${i} is ${b.name} (${b.kind}); FEATURES_JSON says ${f.name} (${featureKind(f.type)})`);
   });
   if (problems.length > 0) throw new Error(`Baseline ${source} does not match FEATURES_JSON: ${problems.join('; ')}`);
 }

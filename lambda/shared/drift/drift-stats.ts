@@ -102,7 +102,8 @@ export function ksDistance(sampleA: readonly number[], sampleB: readonly number[
  */
 export function ksDistanceFromBins(edges: readonly number[], countsA: readonly number[], countsB: readonly number[]): number {
   checkEdges('edges', edges);
-  if (countsA.length !== edges.length + 1) throw new RangeError(`countsA has ${countsA.length} bins; expected ${edges.length + 1} (edges.length + 1)`);
+  if (countsA.length !== edges.length + 1)
+    throw new RangeError(`countsA has ${countsA.length} bins; expected ${edges.length + 1} (edges.length + 1)`);
   checkSameLength('countsA', countsA, 'countsB', countsB);
   const totalA = total('countsA', countsA);
   const totalB = total('countsB', countsB);
