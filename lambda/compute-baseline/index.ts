@@ -8,7 +8,7 @@ import { logger } from '../shared/logging/logger';
 
 /**
  * Training pipeline step: summarises the training data and the held-out predictions of a model
- * version into its drift baseline (lambda/shared/baseline.ts, docs/drift.md).
+ * version into its drift baseline (lambda/shared/drift/baseline.ts, docs/drift.md).
  *
  * Input: `{ "manifestUri": "s3://.../data-manifest.json", "predictionsUri": "s3://.../evaluation/predictions.csv",
  * "baselineUri": "s3://.../baseline.json" }`
