@@ -3,9 +3,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
-
-/** The milestones the pipeline records (lambda/shared/lineage.ts). */
-export type LineageMilestone = 'registered' | 'approved' | 'rejected' | 'deployed' | 'rollback' | 'deployment-failed';
+import type { Milestone as LineageMilestone } from '../contracts/lineage';
 
 /** What recording a milestone needs. */
 export interface LineageRecorder {

@@ -18,8 +18,9 @@ import { SendTaskSuccessCommand, SFNClient, TaskTimedOut } from '@aws-sdk/client
 import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { AwsClientStub, mockClient } from 'aws-sdk-client-mock';
-import { ApprovalRequest, ENV } from '../lambda/shared/approval-contract';
-import { buildLink, signLink } from '../lambda/shared/approval-links';
+import { ApprovalRequest, ENV } from '../contracts/approval';
+import { buildLink } from '../contracts/approval-link';
+import { signLink } from '../lambda/shared/approval/links';
 import { updateItem as applyUpdate, UpdateInput } from './dynamodb-update-fake';
 
 export type ApprovalPageHandler = (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult>;

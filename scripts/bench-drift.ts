@@ -25,12 +25,14 @@ import { join } from 'path';
 import { createGzip } from 'zlib';
 import { pipeline } from 'stream/promises';
 import { addCaptureStream, WindowAccumulator } from '../lambda/drift-job/capture';
-import { Baseline, BaselineBuilder, FeatureSpec, parseBaseline } from '../lambda/shared/baseline';
-import { forEachLine } from '../lambda/shared/line-reader';
+import { FeatureDefinition } from '../contracts/features';
+import { Baseline, parseBaseline } from '../lambda/shared/drift/baseline';
+import { BaselineBuilder } from '../lambda/shared/drift/baseline-builder';
+import { forEachLine } from '../lambda/shared/drift/line-reader';
 
 const FEATURE_COUNT = 20;
 const CATEGORICAL = new Set([4, 9, 14, 19]);
-export const FEATURES: FeatureSpec[] = Array.from({ length: FEATURE_COUNT }, (_, i) => ({
+export const FEATURES: FeatureDefinition[] = Array.from({ length: FEATURE_COUNT }, (_, i) => ({
   name: `f${String(i).padStart(2, '0')}`,
   type: CATEGORICAL.has(i) ? 'string' : i % 3 === 0 ? 'integral' : 'fractional',
 }));

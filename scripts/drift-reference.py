@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Reference values for the drift statistics (lambda/shared/drift-stats.ts).
+"""Reference values for the drift statistics (lambda/shared/drift/drift-stats.ts).
 
 Writes test/fixtures/drift/reference.json, which test/lambda/drift-stats.test.ts compares the
 TypeScript functions with (to 1e-9). The tests only read the JSON: SciPy is needed to regenerate it,

@@ -1,8 +1,8 @@
 import { randomUUID } from 'crypto';
 import { SendTaskSuccessCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { ApprovalDecision, ApprovalRequest } from '../shared/approval-contract';
-import { logger } from '../shared/logger';
+import type { ApprovalDecision, GateOutcome, StoredApprovalRequest } from '../../contracts/approval';
+import { logger } from '../shared/logging/logger';
 
 /**
  * Delivery of a claimed decision to the waiting pipeline: exactly one request calls SendTaskSuccess at a
@@ -28,18 +28,6 @@ import { logger } from '../shared/logger';
  * answered with a 4xx, which means it refused the call) and answers 503: submitting again retries.
  */
 
-/** What the pipeline made of the decision; stored on the item as `gateOutcome`. */
-export type GateOutcome = 'delivered' | 'timed-out' | 'undeliverable' | 'unknown';
-
-/** The stored item: the contract's request plus the fields the request function and this page add. */
-export type StoredApprovalRequest = ApprovalRequest & {
-  readonly notifiedAt?: string;
-  readonly gateOutcome?: GateOutcome;
-  readonly deliveryLease?: string;
-  readonly deliveryLeaseUntil?: number;
-  readonly deliveryInDoubt?: boolean;
-};
-
 /** How long a delivery lease lasts: longer than the page function's timeout (one minute). */
 export const DELIVERY_LEASE_MS = 90_000;
 /** A request that finds delivery in progress re-reads the outcome after each of these waits (3.75 s in all). */
@@ -51,7 +39,10 @@ const THROTTLING = new Set(['ThrottlingException', 'TooManyRequestsException', '
 
 /** A failure after the request was claimed: submitting again is safe and finishes the work. */
 export class RetryableFailure extends Error {
-  constructor(message: string, readonly reason: string) {
+  constructor(
+    message: string,
+    readonly reason: string,
+  ) {
     super(message);
     this.name = 'RetryableFailure';
   }
@@ -91,17 +82,21 @@ async function acquire(ctx: DeliveryContext, item: StoredApprovalRequest, nowMs:
   const id = randomUUID();
   const takeover = typeof item.deliveryLease === 'string';
   try {
-    await ctx.ddb.send(new UpdateCommand({
-      TableName: ctx.tableName,
-      Key: { requestId: item.requestId },
-      UpdateExpression: `SET deliveryLease = :lease, deliveryLeaseUntil = :until${takeover ? ', deliveryInDoubt = :doubt' : ''}`,
-      ConditionExpression: 'attribute_exists(decidedBy) AND attribute_not_exists(gateOutcome) AND '
-        + (takeover ? 'deliveryLease = :previous AND deliveryLeaseUntil <= :now' : 'attribute_not_exists(deliveryLease)'),
-      ExpressionAttributeValues: {
-        ':lease': id, ':until': nowMs + DELIVERY_LEASE_MS,
-        ...(takeover ? { ':doubt': true, ':previous': item.deliveryLease, ':now': nowMs } : {}),
-      },
-    }));
+    await ctx.ddb.send(
+      new UpdateCommand({
+        TableName: ctx.tableName,
+        Key: { requestId: item.requestId },
+        UpdateExpression: `SET deliveryLease = :lease, deliveryLeaseUntil = :until${takeover ? ', deliveryInDoubt = :doubt' : ''}`,
+        ConditionExpression:
+          'attribute_exists(decidedBy) AND attribute_not_exists(gateOutcome) AND ' +
+          (takeover ? 'deliveryLease = :previous AND deliveryLeaseUntil <= :now' : 'attribute_not_exists(deliveryLease)'),
+        ExpressionAttributeValues: {
+          ':lease': id,
+          ':until': nowMs + DELIVERY_LEASE_MS,
+          ...(takeover ? { ':doubt': true, ':previous': item.deliveryLease, ':now': nowMs } : {}),
+        },
+      }),
+    );
   } catch (error) {
     if (errorName(error) === 'ConditionalCheckFailedException') return undefined;
     throw error;
@@ -114,13 +109,15 @@ async function acquire(ctx: DeliveryContext, item: StoredApprovalRequest, nowMs:
 async function finish(ctx: DeliveryContext, requestId: string, lease: Lease, outcome: GateOutcome): Promise<void> {
   for (let attempt = 1; ; attempt++) {
     try {
-      await ctx.ddb.send(new UpdateCommand({
-        TableName: ctx.tableName,
-        Key: { requestId },
-        UpdateExpression: 'SET gateOutcome = :outcome REMOVE deliveryLease, deliveryLeaseUntil',
-        ConditionExpression: 'deliveryLease = :lease',
-        ExpressionAttributeValues: { ':outcome': outcome, ':lease': lease.id },
-      }));
+      await ctx.ddb.send(
+        new UpdateCommand({
+          TableName: ctx.tableName,
+          Key: { requestId },
+          UpdateExpression: 'SET gateOutcome = :outcome REMOVE deliveryLease, deliveryLeaseUntil',
+          ConditionExpression: 'deliveryLease = :lease',
+          ExpressionAttributeValues: { ':outcome': outcome, ':lease': lease.id },
+        }),
+      );
       return;
     } catch (error) {
       const name = errorName(error);
@@ -136,13 +133,15 @@ async function finish(ctx: DeliveryContext, requestId: string, lease: Lease, out
 /** Drops the lease after a failed call; `inDoubt` when the call may have reached Step Functions. */
 async function release(ctx: DeliveryContext, requestId: string, lease: Lease, inDoubt: boolean): Promise<void> {
   try {
-    await ctx.ddb.send(new UpdateCommand({
-      TableName: ctx.tableName,
-      Key: { requestId },
-      UpdateExpression: `${inDoubt ? 'SET deliveryInDoubt = :doubt ' : ''}REMOVE deliveryLease, deliveryLeaseUntil`,
-      ConditionExpression: 'deliveryLease = :lease',
-      ExpressionAttributeValues: { ':lease': lease.id, ...(inDoubt ? { ':doubt': true } : {}) },
-    }));
+    await ctx.ddb.send(
+      new UpdateCommand({
+        TableName: ctx.tableName,
+        Key: { requestId },
+        UpdateExpression: `${inDoubt ? 'SET deliveryInDoubt = :doubt ' : ''}REMOVE deliveryLease, deliveryLeaseUntil`,
+        ConditionExpression: 'deliveryLease = :lease',
+        ExpressionAttributeValues: { ':lease': lease.id, ...(inDoubt ? { ':doubt': true } : {}) },
+      }),
+    );
   } catch (error) {
     // The lease then expires, and whoever takes it over counts this attempt as in doubt.
     logger.warn('could not release the delivery lease', { requestId, errorName: errorName(error) });
@@ -162,9 +161,7 @@ async function sendTaskSuccess(ctx: DeliveryContext, taskToken: string, decision
 }
 
 /** Calls SendTaskSuccess holding the lease and stores what Step Functions answered. */
-async function deliverHolding(
-  ctx: DeliveryContext, item: StoredApprovalRequest, decision: ApprovalDecision, lease: Lease,
-): Promise<GateOutcome> {
+async function deliverHolding(ctx: DeliveryContext, item: StoredApprovalRequest, decision: ApprovalDecision, lease: Lease): Promise<GateOutcome> {
   let outcome: GateOutcome = 'delivered';
   try {
     await sendTaskSuccess(ctx, item.taskToken, decision);
@@ -181,13 +178,22 @@ async function deliverHolding(
       const refused = httpStatusCode !== undefined && httpStatusCode >= 400 && httpStatusCode < 500;
       await release(ctx, item.requestId, lease, !refused);
       logger.error('could not send the decision to the pipeline', {
-        requestId: item.requestId, executionArn: item.executionArn, errorName: name, inDoubt: !refused,
+        requestId: item.requestId,
+        executionArn: item.executionArn,
+        errorName: name,
+        inDoubt: !refused,
       });
-      throw new RetryableFailure('Your decision is saved, but it could not be sent to the pipeline. '
-        + 'Submit the form again (it is safe); if this persists, contact the platform team.', 'delivery-failed');
+      throw new RetryableFailure(
+        'Your decision is saved, but it could not be sent to the pipeline. ' +
+          'Submit the form again (it is safe); if this persists, contact the platform team.',
+        'delivery-failed',
+      );
     }
     logger.warn('the pipeline did not take the decision', {
-      requestId: item.requestId, executionArn: item.executionArn, errorName: name, gateOutcome: outcome,
+      requestId: item.requestId,
+      executionArn: item.executionArn,
+      errorName: name,
+      gateOutcome: outcome,
     });
   }
   await finish(ctx, item.requestId, lease, outcome);
@@ -206,8 +212,7 @@ export async function settleDelivery(ctx: DeliveryContext, claimed: StoredApprov
     if (!item) throw new Error(`Approval request ${claimed.requestId} disappeared during delivery`);
     if (item.gateOutcome) return item.gateOutcome;
     const nowMs = Date.now();
-    const held = typeof item.deliveryLease === 'string' && typeof item.deliveryLeaseUntil === 'number'
-      && item.deliveryLeaseUntil > nowMs;
+    const held = typeof item.deliveryLease === 'string' && typeof item.deliveryLeaseUntil === 'number' && item.deliveryLeaseUntil > nowMs;
     if (!held) {
       const lease = await acquire(ctx, item, nowMs);
       if (lease) return deliverHolding(ctx, item, decision, lease);
@@ -219,6 +224,9 @@ export async function settleDelivery(ctx: DeliveryContext, claimed: StoredApprov
     item = await load(ctx, claimed.requestId);
   }
   logger.info('decision still being delivered by another request', { requestId: claimed.requestId });
-  throw new RetryableFailure('Your decision is saved and is being sent to the pipeline right now. '
-    + 'Reload this page or submit the form again in a few seconds to see the result.', 'delivery-in-progress');
+  throw new RetryableFailure(
+    'Your decision is saved and is being sent to the pipeline right now. ' +
+      'Reload this page or submit the form again in a few seconds to see the result.',
+    'delivery-in-progress',
+  );
 }

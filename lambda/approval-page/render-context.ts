@@ -1,4 +1,4 @@
-import type { ApprovalDeploymentTarget, ApprovalRequest, ApprovalTrigger } from '../shared/approval-contract';
+import type { ApprovalDeploymentTarget, ApprovalRequest, ApprovalTrigger } from '../../contracts/approval';
 import { code, definitions, escapeHtml, formatNumber, formatSeconds, formatTime } from './format';
 
 /**
@@ -14,9 +14,12 @@ export function rolloutText(target: ApprovalDeploymentTarget): string {
   }
   if (!r) return 'not recorded';
   const wait = formatSeconds(r.waitSeconds);
-  const shift = r.strategy === 'canary' ? `canary: ${r.trafficPercent} % of capacity first, watched ${wait}, then the rest`
-    : r.strategy === 'linear' ? `linear: steps of ${r.trafficPercent} % of capacity, each watched ${wait}`
-      : `all at once, then watched ${wait}`;
+  const shift =
+    r.strategy === 'canary'
+      ? `canary: ${r.trafficPercent} % of capacity first, watched ${wait}, then the rest`
+      : r.strategy === 'linear'
+        ? `linear: steps of ${r.trafficPercent} % of capacity, each watched ${wait}`
+        : `all at once, then watched ${wait}`;
   const old = `the old fleet is kept ${formatSeconds(r.terminationWaitSeconds)} more for a fast rollback`;
   return `${shift}; ${old}; at most ${formatSeconds(r.maximumExecutionTimeoutSeconds)} in all`;
 }
@@ -33,10 +36,13 @@ function servingText(target: ApprovalDeploymentTarget): string {
 /** What approving does: the endpoint, how it serves and how an update reaches it (absent from requests stored before it was recorded). */
 export function deploymentSection(request: ApprovalRequest): string {
   const target = request.deployment;
-  const update = target?.mode === 'serverless' ? 'an existing one is switched to it'
-    : 'an existing one is updated as the rollout says, and rolls back by itself if an alarm fires';
-  const intro = `Approving marks the candidate package Approved and deploys it to the endpoint below in ${code(request.environment)}: `
-    + `a new endpoint is created with it; ${update}. Rejecting marks it Rejected and deploys nothing.`;
+  const update =
+    target?.mode === 'serverless'
+      ? 'an existing one is switched to it'
+      : 'an existing one is updated as the rollout says, and rolls back by itself if an alarm fires';
+  const intro =
+    `Approving marks the candidate package Approved and deploys it to the endpoint below in ${code(request.environment)}: ` +
+    `a new endpoint is created with it; ${update}. Rejecting marks it Rejected and deploys nothing.`;
   if (!target) return `<p>${intro}</p><p>The deployment target was not recorded with this request.</p>`;
   const alarms = target.rollbackAlarmNames ?? [];
   return `<p>${intro}</p>${definitions([
@@ -51,9 +57,14 @@ export function deploymentSection(request: ApprovalRequest): string {
 /** `drift: alarm <name>`, `schedule`, `manual start` with the reason and time when given. */
 export function triggerHtml(trigger: ApprovalTrigger | undefined): string {
   if (!trigger) return 'not recorded with this request';
-  const head = trigger.type === 'unspecified' ? 'not stated in the execution input'
-    : trigger.type === 'drift' ? `drift${trigger.alarmName ? ` (alarm ${code(trigger.alarmName)})` : ''}`
-      : trigger.type === 'manual' ? 'manual start' : 'schedule';
+  const head =
+    trigger.type === 'unspecified'
+      ? 'not stated in the execution input'
+      : trigger.type === 'drift'
+        ? `drift${trigger.alarmName ? ` (alarm ${code(trigger.alarmName)})` : ''}`
+        : trigger.type === 'manual'
+          ? 'manual start'
+          : 'schedule';
   const time = trigger.time ? ` at ${escapeHtml(formatTime(trigger.time))}` : '';
   return `${head}${time}${trigger.reason ? `: <span class="comment">${escapeHtml(trigger.reason)}</span>` : ''}`;
 }

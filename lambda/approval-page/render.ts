@@ -1,9 +1,7 @@
-import type { ApprovalDecision, ApprovalEvidence, ApprovalRequest, ApprovalStatus, LinkParameters } from '../shared/approval-contract';
+import type { ApprovalDecision, ApprovalEvidence, ApprovalRequest, ApprovalStatus } from '../../contracts/approval';
+import type { LinkParameters } from '../../contracts/approval-link';
 import { code, definitions, escapeHtml, formatDelta, formatNumber, formatTime } from './format';
 import { deploymentSection, triggerHtml } from './render-context';
-
-export { escapeHtml, formatDelta, formatNumber, formatSeconds, formatTime } from './format';
-export { rolloutText } from './render-context';
 
 /**
  * The approval page's HTML: every page the handler answers with (escaping and formatting in format.ts,
@@ -76,7 +74,8 @@ function gateTable(evidence: ApprovalEvidence): string {
   const approved = typeof evidence.approvedValue === 'number' ? formatNumber(evidence.approvedValue) : 'none (no approved model yet)';
   return [
     '<table aria-describedby="gate-heading">',
-    '<thead><tr><th scope="col">Gate metric</th><th scope="col">Candidate</th><th scope="col">Currently approved</th><th scope="col">Change</th></tr></thead>',
+    '<thead><tr><th scope="col">Gate metric</th><th scope="col">Candidate</th><th scope="col">Currently approved</th><th ' +
+      'scope="col">Change</th></tr></thead>',
     `<tbody><tr class="gate"><th scope="row">${escapeHtml(evidence.metric)}</th>`,
     `<td class="num">${escapeHtml(formatNumber(evidence.candidateValue))}</td>`,
     `<td class="num">${escapeHtml(approved)}</td>`,
@@ -90,9 +89,11 @@ function metricsTable(evidence: ApprovalEvidence): string {
   if (names.length === 0) return '<p>No metrics were reported.</p>';
   const rows = names.map((name) => {
     const gate = name === evidence.metric;
-    return `<tr${gate ? ' class="gate"' : ''}><th scope="row">${escapeHtml(name)}${gate ? ' (gate)' : ''}</th><td class="num">${escapeHtml(formatNumber(evidence.metrics[name]))}</td></tr>`;
+    return `<tr${gate ? ' class="gate"' : ''}><th scope="row">${escapeHtml(name)}${gate ? ' (gate)' : ''}</th><td ` +
+      `class="num">${escapeHtml(formatNumber(evidence.metrics[name]))}</td></tr>`;
   });
-  return `<table aria-describedby="metrics-heading"><thead><tr><th scope="col">Metric</th><th scope="col">Candidate value</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
+  return `<table aria-describedby="metrics-heading"><thead><tr><th scope="col">Metric</th><th scope="col">Candidate ` +
+    `value</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
 }
 
 /** The evidence and the decision form of a pending request, for the approver of a verified link. */
@@ -101,7 +102,8 @@ export function renderEvidencePage(request: ApprovalRequest, link: LinkParameter
   const title = `Approve ${request.model} for ${request.environment}?`;
   const main = [
     `<h1>Approve model ${code(request.model)} for ${code(request.environment)}?</h1>`,
-    `<p class="banner">Waiting for your decision as <strong>${escapeHtml(link.approver)}</strong>. The pipeline waits until ${escapeHtml(formatTime(request.expiresAt))}; after that this link expires and the candidate is not promoted.</p>`,
+    `<p class="banner">Waiting for your decision as <strong>${escapeHtml(link.approver)}</strong>. The pipeline waits until ` +
+      `${escapeHtml(formatTime(request.expiresAt))}; after that this link expires and the candidate is not promoted.</p>`,
     '<section class="card" aria-labelledby="deployment-heading">',
     '<h2 id="deployment-heading">What approving does</h2>',
     deploymentSection(request),
@@ -147,8 +149,10 @@ export function renderEvidencePage(request: ApprovalRequest, link: LinkParameter
     `<input type="hidden" name="expires" value="${escapeHtml(link.expires)}">`,
     `<input type="hidden" name="sig" value="${escapeHtml(link.sig)}">`,
     '<label for="comment">Comment (required)</label>',
-    `<p class="hint" id="comment-hint">Why do you approve or reject this candidate? 1 to ${MAX_COMMENT_LENGTH} characters, recorded in the audit trail with your address.</p>`,
-    `<textarea id="comment" name="comment" required minlength="1" maxlength="${MAX_COMMENT_LENGTH}" rows="5" aria-describedby="comment-hint"></textarea>`,
+    `<p class="hint" id="comment-hint">Why do you approve or reject this candidate? 1 to ${MAX_COMMENT_LENGTH} characters, recorded in the ` +
+      `audit trail with your address.</p>`,
+    `<textarea id="comment" name="comment" required minlength="1" maxlength="${MAX_COMMENT_LENGTH}" rows="5" ` +
+      `aria-describedby="comment-hint"></textarea>`,
     '<div class="actions">',
     '<button type="submit" name="decision" value="approve" class="approve">Approve</button>',
     '<button type="submit" name="decision" value="reject" class="reject">Reject</button>',
@@ -179,9 +183,10 @@ function decisionSummary(request: ApprovalRequest, decision: ApprovalDecision): 
 /** The page after a decision reached the pipeline. */
 export function renderConfirmationPage(request: ApprovalRequest, decision: ApprovalDecision): string {
   const word = decidedWord(decision.decision);
-  const next = decision.decision === 'approved'
-    ? 'The pipeline received your approval and continues with this candidate.'
-    : 'The pipeline received your rejection: this candidate will not be promoted.';
+  const next =
+    decision.decision === 'approved'
+      ? 'The pipeline received your approval and continues with this candidate.'
+      : 'The pipeline received your rejection: this candidate will not be promoted.';
   const main = [
     `<h1>You ${escapeHtml(word)} ${code(request.model)} for ${code(request.environment)}</h1>`,
     `<p class="banner ok" role="status">Decision recorded. ${escapeHtml(next)}</p>`,
@@ -196,35 +201,49 @@ function outcomePage(request: ApprovalRequest, decision: ApprovalDecision, headi
   const main = [
     `<h1>${escapeHtml(heading)}</h1>`,
     `<p class="banner bad" role="alert">${escapeHtml(banner)}</p>`,
-    `<section class="card" aria-labelledby="decision-heading"><h2 id="decision-heading">Your recorded decision</h2>${decisionSummary(request, decision)}</section>`,
+    `<section class="card" aria-labelledby="decision-heading"><h2 id="decision-heading">Your recorded ` +
+      `decision</h2>${decisionSummary(request, decision)}</section>`,
   ].join('\n');
   return renderDocument(heading, main);
 }
 
 /** Step Functions answered that the task is closed and no earlier delivery could have closed it (410). */
 export function renderTimedOutPage(request: ApprovalRequest, decision: ApprovalDecision): string {
-  return outcomePage(request, decision, 'The approval gate timed out before your decision',
-    'The pipeline had stopped waiting before your decision arrived (the approval gate timed out, or the run was stopped), so it did not receive it. '
-    + `Your decision (${decidedWord(decision.decision)}) and comment are recorded in the audit trail, but the candidate was not promoted by it. `
-    + 'Run the pipeline again to request a new approval.');
+  return outcomePage(
+    request,
+    decision,
+    'The approval gate timed out before your decision',
+    'The pipeline had stopped waiting before your decision arrived (the approval gate timed out, or the run was stopped), ' +
+      'so it did not receive it. ' +
+      `Your decision (${decidedWord(decision.decision)}) and comment are recorded in the audit trail, but the candidate was not promoted by it. ` +
+      'Run the pipeline again to request a new approval.',
+  );
 }
 
 /** Step Functions answered that the task is closed after an earlier delivery got no answer: it cannot be told which (202). */
 export function renderUnknownOutcomePage(request: ApprovalRequest, decision: ApprovalDecision): string {
-  return outcomePage(request, decision, 'Decision recorded; delivery not confirmed',
-    `Your decision (${decidedWord(decision.decision)}) and comment are recorded in the audit trail. `
-    + 'An earlier attempt to send it to the pipeline got no answer, and the pipeline is no longer waiting, '
-    + 'so this page cannot tell whether the pipeline received it or had timed out first. The pipeline execution below shows which: '
-    + 'after RequestApproval, ApprovalDecision means it received your decision; ApprovalTimedOut means the gate timed out. '
-    + 'Submitting again changes nothing.');
+  return outcomePage(
+    request,
+    decision,
+    'Decision recorded; delivery not confirmed',
+    `Your decision (${decidedWord(decision.decision)}) and comment are recorded in the audit trail. ` +
+      'An earlier attempt to send it to the pipeline got no answer, and the pipeline is no longer waiting, ' +
+      'so this page cannot tell whether the pipeline received it or had timed out first. The pipeline execution below shows which: ' +
+      'after RequestApproval, ApprovalDecision means it received your decision; ApprovalTimedOut means the gate timed out. ' +
+      'Submitting again changes nothing.',
+  );
 }
 
 /** Step Functions refused the task token: the decision can never reach this pipeline run (500). */
 export function renderUndeliverablePage(request: ApprovalRequest, decision: ApprovalDecision): string {
-  return outcomePage(request, decision, 'Decision recorded but not delivered',
-    `Your decision (${decidedWord(decision.decision)}) and comment are recorded in the audit trail, `
-    + 'but Step Functions refused this request\'s task token, so the pipeline cannot receive it. '
-    + 'Submitting again will not help: contact the platform team with the request ID.');
+  return outcomePage(
+    request,
+    decision,
+    'Decision recorded but not delivered',
+    `Your decision (${decidedWord(decision.decision)}) and comment are recorded in the audit trail, ` +
+      "but Step Functions refused this request's task token, so the pipeline cannot receive it. " +
+      'Submitting again will not help: contact the platform team with the request ID.',
+  );
 }
 
 /** A refusal or error: a heading and one clear sentence. */
@@ -236,4 +255,3 @@ export function renderMessagePage(statusCode: number, title: string, message: st
   ].join('\n');
   return renderDocument(title, main);
 }
-

@@ -1,15 +1,17 @@
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import {
-  BaselineBuilder, DEFAULT_BINS, DEFAULT_MAX_CATEGORIES, FeatureSpec, parseFeatures,
-} from '../shared/baseline';
-import { ByteSource, forEachLine } from '../shared/line-reader';
-import { InvalidEventError, logger, parseS3Uri, requiredEnv } from '../shared/logger';
+import { FeatureDefinition, parseFeatures } from '../../contracts/features';
+import { DEFAULT_BINS, DEFAULT_MAX_CATEGORIES } from '../shared/drift/baseline';
+import { BaselineBuilder } from '../shared/drift/baseline-builder';
+import { ByteSource, forEachLine } from '../shared/drift/line-reader';
+import { InvalidEventError, parseS3Uri, requiredEnv } from '../shared/input/event';
+import { logger } from '../shared/logging/logger';
 
 /**
  * Training pipeline step: summarises the training data and the held-out predictions of a model
- * version into its drift baseline (lambda/shared/baseline.ts, docs/drift.md).
+ * version into its drift baseline (lambda/shared/drift/baseline.ts, docs/drift.md).
  *
- * Input: `{ "manifestUri": "s3://.../data-manifest.json", "predictionsUri": "s3://.../evaluation/predictions.csv", "baselineUri": "s3://.../baseline.json" }`
+ * Input: `{ "manifestUri": "s3://.../data-manifest.json", "predictionsUri": "s3://.../evaluation/predictions.csv",
+ * "baselineUri": "s3://.../baseline.json" }`
  *
  * Reads the manifest written by lambda/snapshot-training-data, streams every `.csv` object it lists
  * at its recorded version (twice: reservoir-sampled quantile edges, then exact counts), streams the
@@ -54,7 +56,7 @@ export class NoTrainingDataError extends Error {
 
 interface Config {
   readonly model: string;
-  readonly features: FeatureSpec[];
+  readonly features: FeatureDefinition[];
   readonly bins: number;
   readonly maxCategories: number;
 }
@@ -62,11 +64,15 @@ interface Config {
 const s3 = new S3Client({});
 
 export function validate(event: unknown): ComputeBaselineEvent {
-  if (typeof event !== 'object' || event === null) throw new InvalidEventError('event', event, 'an object with manifestUri, predictionsUri and baselineUri');
+  if (typeof event !== 'object' || event === null)
+    throw new InvalidEventError('event', event, 'an object with manifestUri, predictionsUri and baselineUri');
   const { manifestUri, predictionsUri, baselineUri } = event as Record<string, unknown>;
-  if (!parseS3Uri('manifestUri', manifestUri).key.endsWith('.json')) throw new InvalidEventError('manifestUri', manifestUri, 'an s3:// URI of a .json object');
-  if (parseS3Uri('predictionsUri', predictionsUri).key === '') throw new InvalidEventError('predictionsUri', predictionsUri, 'an s3:// URI of an object');
-  if (!parseS3Uri('baselineUri', baselineUri).key.endsWith('.json')) throw new InvalidEventError('baselineUri', baselineUri, 'an s3:// URI of a .json object');
+  if (!parseS3Uri('manifestUri', manifestUri).key.endsWith('.json'))
+    throw new InvalidEventError('manifestUri', manifestUri, 'an s3:// URI of a .json object');
+  if (parseS3Uri('predictionsUri', predictionsUri).key === '')
+    throw new InvalidEventError('predictionsUri', predictionsUri, 'an s3:// URI of an object');
+  if (!parseS3Uri('baselineUri', baselineUri).key.endsWith('.json'))
+    throw new InvalidEventError('baselineUri', baselineUri, 'an s3:// URI of a .json object');
   return { manifestUri: manifestUri as string, predictionsUri: predictionsUri as string, baselineUri: baselineUri as string };
 }
 
@@ -96,7 +102,8 @@ export class InvalidManifestError extends Error {
 export function parseManifest(value: unknown, uri: string): DataManifest {
   const m = (typeof value === 'object' && value !== null ? value : {}) as Record<string, unknown>;
   if (m.schemaVersion !== 1) throw new InvalidManifestError(uri, 'schemaVersion', m.schemaVersion, '1');
-  if (typeof m.dataUri !== 'string' || !/^s3:\/\/[^/]+\//.test(m.dataUri)) throw new InvalidManifestError(uri, 'dataUri', m.dataUri, 'an s3://bucket/prefix URI');
+  if (typeof m.dataUri !== 'string' || !/^s3:\/\/[^/]+\//.test(m.dataUri))
+    throw new InvalidManifestError(uri, 'dataUri', m.dataUri, 'an s3://bucket/prefix URI');
   if (!Array.isArray(m.objects)) throw new InvalidManifestError(uri, 'objects', m.objects, 'an array of { key, versionId }');
   m.objects.forEach((o: unknown, i) => {
     const { key, versionId } = (typeof o === 'object' && o !== null ? o : {}) as Record<string, unknown>;
@@ -115,7 +122,8 @@ export async function handler(event: unknown): Promise<ComputeBaselineResult> {
   const manifest = parseManifest(JSON.parse(await manifestObject.Body!.transformToString()), input.manifestUri);
   const dataBucket = parseS3Uri('dataUri', manifest.dataUri).bucket;
   const csvObjects = manifest.objects.filter((o) => o.key.toLowerCase().endsWith('.csv'));
-  if (csvObjects.length === 0) throw new NoTrainingDataError(`the manifest ${input.manifestUri} lists no .csv object (${manifest.objects.length} objects)`);
+  if (csvObjects.length === 0)
+    throw new NoTrainingDataError(`the manifest ${input.manifestUri} lists no .csv object (${manifest.objects.length} objects)`);
 
   const predictions = parseS3Uri('predictionsUri', input.predictionsUri);
   const builder = new BaselineBuilder(features, { bins, maxCategories });
@@ -127,8 +135,11 @@ export async function handler(event: unknown): Promise<ComputeBaselineResult> {
       const where = `s3://${dataBucket}/${object.key}?versionId=${object.versionId}`;
       await readLines(dataBucket, object.key, object.versionId, (line, n) => builder.addTrainingRow(line, `${where} line ${n}`));
     }
-    predictionsVersionId = await readLines(predictions.bucket, predictions.key, predictionsVersionId, (line, n) => builder.addPrediction(line, `${input.predictionsUri} line ${n}`));
-    if (pass === 1 && builder.rowCount === 0) throw new NoTrainingDataError(`the ${csvObjects.length} .csv objects of ${input.manifestUri} hold no row`);
+    predictionsVersionId = await readLines(predictions.bucket, predictions.key, predictionsVersionId, (line, n) =>
+      builder.addPrediction(line, `${input.predictionsUri} line ${n}`),
+    );
+    if (pass === 1 && builder.rowCount === 0)
+      throw new NoTrainingDataError(`the ${csvObjects.length} .csv objects of ${input.manifestUri} hold no row`);
   }
 
   const baseline = builder.build({
@@ -138,18 +149,32 @@ export async function handler(event: unknown): Promise<ComputeBaselineResult> {
   });
   if (baseline.prediction.count === 0) throw new NoTrainingDataError(`${input.predictionsUri} holds no prediction`);
   const target = parseS3Uri('baselineUri', input.baselineUri);
-  const written = await s3.send(new PutObjectCommand({
-    Bucket: target.bucket,
-    Key: target.key,
-    ContentType: 'application/json',
-    Body: JSON.stringify(baseline),
-  }));
-  logger.info('baseline written', { model, baselineUri: input.baselineUri, rowCount: baseline.rowCount, featureCount: features.length, objectCount: csvObjects.length, predictionCount: baseline.prediction.count });
+  const written = await s3.send(
+    new PutObjectCommand({
+      Bucket: target.bucket,
+      Key: target.key,
+      ContentType: 'application/json',
+      Body: JSON.stringify(baseline),
+    }),
+  );
+  logger.info('baseline written', {
+    model,
+    baselineUri: input.baselineUri,
+    rowCount: baseline.rowCount,
+    featureCount: features.length,
+    objectCount: csvObjects.length,
+    predictionCount: baseline.prediction.count,
+  });
   return { baselineUri: input.baselineUri, baselineVersionId: written.VersionId, rowCount: baseline.rowCount, featureCount: features.length };
 }
 
 /** Streams one object line by line (1-based line numbers); returns the version it read. */
-async function readLines(bucket: string, key: string, versionId: string | undefined, onLine: (line: string, lineNumber: number) => void): Promise<string | undefined> {
+async function readLines(
+  bucket: string,
+  key: string,
+  versionId: string | undefined,
+  onLine: (line: string, lineNumber: number) => void,
+): Promise<string | undefined> {
   const object = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key, VersionId: versionId }));
   let lineNumber = 0;
   await forEachLine(object.Body as ByteSource, (line) => onLine(line, ++lineNumber));

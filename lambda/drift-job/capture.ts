@@ -1,13 +1,12 @@
-import {
-  Baseline, categoryKey, featureKind, FeatureKind, FeatureSpec,
-} from '../shared/baseline';
-import {
-  CategoryCounter, CategoryCounterState, NumericHistogram, NumericHistogramState,
-} from '../shared/drift-stats';
-import { ByteSource, forEachLine, LineReadStats } from '../shared/line-reader';
-import { parseDecimal } from '../shared/parse-decimal';
-
-export { parseDecimal } from '../shared/parse-decimal';
+import { FeatureDefinition } from '../../contracts/features';
+import { Baseline } from '../shared/drift/baseline';
+import { featureKind } from '../shared/drift/features';
+import { CategoryCounter, NumericHistogram } from '../shared/drift/accumulators';
+import { ByteSource, forEachLine, LineReadStats } from '../shared/drift/line-reader';
+import { parseDecimal } from '../shared/drift/parse-decimal';
+import { forEachScore, Payload } from './payload';
+import { RowBinner } from './rows';
+import { CaptureCounters, emptyCounters, WindowState } from './window-state';
 
 /**
  * The drift job's core, free of AWS calls: parses SageMaker data capture records (JSON lines) and bins
@@ -38,97 +37,53 @@ export { parseDecimal } from '../shared/parse-decimal';
  * score, binned on the baseline's prediction edges; anything else is a prediction violation.
  */
 
-/** Counts of what a window held; all additive, so two partial windows merge by addition. */
-export interface CaptureCounters {
-  /** Capture records read (lines that are capture records). */
-  records: number;
-  /** Lines that are not capture records (not JSON, no input data, or too long to read). */
-  malformedRecords: number;
-  /** Input rows found in the records' payloads (valid or not). */
-  rows: number;
-  /** Rows that passed validation and were binned: the sample count. */
-  samples: number;
-  /** Rows (or whole payloads that could not be parsed) that broke the schema. */
-  schemaViolations: number;
-  /** Scores binned from the records' outputs. */
-  predictions: number;
-  /** Output values (or payloads) that were not numbers. */
-  predictionViolations: number;
-}
-
-export interface FeatureWindowState {
-  readonly name: string;
-  readonly kind: FeatureKind;
-  readonly numeric?: NumericHistogramState;
-  readonly categorical?: CategoryCounterState;
-}
-
-/** JSON form of a {@link WindowAccumulator} (what a continuation persists). */
-export interface WindowState {
-  readonly schemaVersion: 1;
-  readonly features: FeatureWindowState[];
-  readonly prediction: NumericHistogramState;
-  readonly counters: CaptureCounters;
-}
-
-type Format = 'csv' | 'json';
-
-/** Distinct category texts whose normalised key is remembered, per feature (bounded memory). */
-const CATEGORY_KEY_CACHE = 1024;
-
-const emptyCounters = (): CaptureCounters => ({ records: 0, malformedRecords: 0, rows: 0, samples: 0, schemaViolations: 0, predictions: 0, predictionViolations: 0 });
-
 /** Histograms of one window: one per feature (on the baseline's edges or categories) and one of the scores. */
 export class WindowAccumulator {
   /** Empty histograms on the baseline's edges and categories, for the features in FEATURES_JSON order. */
-  static forBaseline(baseline: Baseline, features: readonly FeatureSpec[]): WindowAccumulator {
+  static forBaseline(baseline: Baseline, features: readonly FeatureDefinition[]): WindowAccumulator {
     const histograms = features.map((f, i) => {
       const b = baseline.features[i];
-      if (!b || b.name !== f.name || b.kind !== featureKind(f.type)) throw new Error(`baseline feature ${i} is ${b?.name} (${b?.kind}); FEATURES_JSON says ${f.name} (${featureKind(f.type)})`);
-      return b.kind === 'numeric' ? NumericHistogram.onEdges(b.numeric!.edges) : CategoryCounter.withCategories(Object.keys(b.categorical!.frequencies));
+      if (!b || b.name !== f.name || b.kind !== featureKind(f.type))
+        throw new Error(`baseline feature ${i} is ${b?.name} (${b?.kind}); FEATURES_JSON says ${f.name} (${featureKind(f.type)})`);
+      return b.kind === 'numeric'
+        ? NumericHistogram.onEdges(b.numeric!.edges)
+        : CategoryCounter.withCategories(Object.keys(b.categorical!.frequencies));
     });
     return new WindowAccumulator(features, histograms, NumericHistogram.onEdges(baseline.prediction.edges), emptyCounters());
   }
 
   /** Restores a persisted window; its features must be FEATURES_JSON's. */
-  static fromState(state: WindowState, features: readonly FeatureSpec[]): WindowAccumulator {
+  static fromState(state: WindowState, features: readonly FeatureDefinition[]): WindowAccumulator {
     if (state?.schemaVersion !== 1 || !Array.isArray(state.features) || state.features.length !== features.length) {
       throw new Error(`window state does not match FEATURES_JSON: expected schemaVersion 1 and ${features.length} features`);
     }
     const histograms = features.map((f, i) => {
       const s = state.features[i];
-      if (s.name !== f.name || s.kind !== featureKind(f.type)) throw new Error(`window state feature ${i} is ${s.name} (${s.kind}); FEATURES_JSON says ${f.name} (${featureKind(f.type)})`);
+      if (s.name !== f.name || s.kind !== featureKind(f.type))
+        throw new Error(`window state feature ${i} is ${s.name} (${s.kind}); FEATURES_JSON says ${f.name} (${featureKind(f.type)})`);
       return s.kind === 'numeric' ? NumericHistogram.fromState(s.numeric!) : CategoryCounter.fromState(s.categorical!);
     });
     const counters = emptyCounters();
     for (const key of Object.keys(counters) as Array<keyof CaptureCounters>) {
       const value = state.counters?.[key];
-      if (!Number.isInteger(value) || value < 0) throw new Error(`window state counters.${key} is ${JSON.stringify(value)}; expected a non-negative integer`);
+      if (!Number.isInteger(value) || value < 0)
+        throw new Error(`window state counters.${key} is ${JSON.stringify(value)}; expected a non-negative integer`);
       counters[key] = value;
     }
     return new WindowAccumulator(features, histograms, NumericHistogram.fromState(state.prediction), counters);
   }
 
-  private readonly numeric: Array<NumericHistogram | undefined>;
-  private readonly categorical: Array<CategoryCounter | undefined>;
   private readonly names: string[];
-  /** Staging of one row: numeric values (NaN = missing) and category keys ('' = missing), committed only if the whole row is valid. */
-  private readonly stagedNumbers: Float64Array;
-  private readonly stagedCategories: string[];
-  private readonly categoryKeys: Array<Map<string, string>>;
+  private readonly rows: RowBinner;
 
   private constructor(
-    readonly features: readonly FeatureSpec[],
+    readonly features: readonly FeatureDefinition[],
     private readonly histograms: Array<NumericHistogram | CategoryCounter>,
     readonly prediction: NumericHistogram,
     readonly counters: CaptureCounters,
   ) {
-    this.numeric = histograms.map((h) => (h instanceof NumericHistogram ? h : undefined));
-    this.categorical = histograms.map((h) => (h instanceof CategoryCounter ? h : undefined));
     this.names = features.map((f) => f.name);
-    this.stagedNumbers = new Float64Array(features.length);
-    this.stagedCategories = new Array<string>(features.length).fill('');
-    this.categoryKeys = features.map(() => new Map<string, string>());
+    this.rows = new RowBinner(features, histograms, counters);
   }
 
   /** The histogram of feature `i` (FEATURES_JSON order). */
@@ -154,7 +109,7 @@ export class WindowAccumulator {
       return;
     }
     this.counters.records++;
-    this.addInput(input);
+    this.rows.addInput(input);
     const output = capture!.endpointOutput;
     if (output && typeof output.data === 'string') this.addOutput(output);
   }
@@ -182,7 +137,9 @@ export class WindowAccumulator {
       schemaVersion: 1,
       features: this.features.map((f, i) => {
         const h = this.histograms[i];
-        return h instanceof NumericHistogram ? { name: f.name, kind: 'numeric', numeric: h.toState() } : { name: f.name, kind: 'categorical', categorical: h.toState() };
+        return h instanceof NumericHistogram
+          ? { name: f.name, kind: 'numeric', numeric: h.toState() }
+          : { name: f.name, kind: 'categorical', categorical: h.toState() };
       }),
       prediction: this.prediction.toState(),
       counters: { ...this.counters },
@@ -194,193 +151,23 @@ export class WindowAccumulator {
   }
 
   // -------------------------------------------------------------------------------------------
-  // Input
-
-  private addInput(input: Payload): void {
-    const decoded = decode(input);
-    if (decoded === undefined) {
-      this.violation();
-      return;
-    }
-    if (decoded.format === 'csv') this.addCsv(decoded.text);
-    else this.addJson(decoded.text);
-  }
-
-  private addCsv(text: string): void {
-    if (text.indexOf('\n') === -1) {
-      this.addCsvRow(text);
-      return;
-    }
-    for (const row of text.split('\n')) {
-      const trimmed = row.endsWith('\r') ? row.slice(0, -1) : row;
-      if (trimmed.length > 0) this.addCsvRow(trimmed);
-    }
-  }
-
-  private addCsvRow(row: string): void {
-    this.counters.rows++;
-    const last = this.names.length - 1;
-    let start = 0;
-    for (let i = 0; i <= last; i++) {
-      const comma = row.indexOf(',', start);
-      // Every field but the last ends at a comma; the last one at the end of the row.
-      if (i < last ? comma === -1 : comma !== -1) {
-        this.counters.schemaViolations++;
-        return;
-      }
-      const end = i < last ? comma : row.length;
-      if (!this.stageField(i, row, start, end)) {
-        this.counters.schemaViolations++;
-        return;
-      }
-      start = end + 1;
-    }
-    this.commit();
-  }
-
-  /** Stages CSV field `row[start, end)` of feature `i` (without copying numeric fields on the fast path). */
-  private stageField(i: number, row: string, start: number, end: number): boolean {
-    if (this.numeric[i] !== undefined) {
-      const n = parseDecimal(row, start, end);
-      if (n !== undefined) {
-        this.stagedNumbers[i] = n;
-        return true;
-      }
-    }
-    return this.stage(i, row.slice(start, end));
-  }
-
-  private addJson(text: string): void {
-    let value: unknown;
-    try {
-      value = JSON.parse(text);
-    } catch {
-      this.violation();
-      return;
-    }
-    const rows = jsonRows(value);
-    if (rows === undefined) {
-      this.violation();
-      return;
-    }
-    for (const row of rows) this.addJsonRow(row);
-  }
-
-  private addJsonRow(row: unknown): void {
-    this.counters.rows++;
-    if (Array.isArray(row)) {
-      if (row.length !== this.names.length) {
-        this.counters.schemaViolations++;
-        return;
-      }
-      for (let i = 0; i < row.length; i++) {
-        if (!this.stage(i, row[i])) {
-          this.counters.schemaViolations++;
-          return;
-        }
-      }
-    } else {
-      const object = row as Record<string, unknown>;
-      if (Object.keys(object).length !== this.names.length) {
-        this.counters.schemaViolations++;
-        return;
-      }
-      for (let i = 0; i < this.names.length; i++) {
-        if (!Object.prototype.hasOwnProperty.call(object, this.names[i]) || !this.stage(i, object[this.names[i]])) {
-          this.counters.schemaViolations++;
-          return;
-        }
-      }
-    }
-    this.commit();
-  }
-
-  /** Validates value `i` of a row into the staging area; false when it breaks the schema. */
-  private stage(i: number, value: unknown): boolean {
-    if (this.numeric[i] !== undefined) {
-      let n: number;
-      if (typeof value === 'string') {
-        n = +value;
-        // +'' and +'  ' are 0: a blank field is a missing value, not zero.
-        if (n === 0 && value.trim() === '') n = NaN;
-        else if (!Number.isFinite(n)) return false;
-      } else if (typeof value === 'number') {
-        if (!Number.isFinite(value)) return false;
-        n = value;
-      } else if (value === null) {
-        n = NaN;
-      } else {
-        return false;
-      }
-      this.stagedNumbers[i] = n;
-      return true;
-    }
-    if (typeof value === 'string') this.stagedCategories[i] = this.categoryKeyOf(i, value);
-    else if (typeof value === 'number' && Number.isFinite(value)) this.stagedCategories[i] = String(value);
-    else if (typeof value === 'boolean') this.stagedCategories[i] = String(value);
-    else if (value === null) this.stagedCategories[i] = '';
-    else return false;
-    return true;
-  }
-
-  /** {@link categoryKey}, remembered for up to CATEGORY_KEY_CACHE distinct texts per feature (categories repeat). */
-  private categoryKeyOf(i: number, text: string): string {
-    const cache = this.categoryKeys[i];
-    let key = cache.get(text);
-    if (key === undefined) {
-      key = categoryKey(text);
-      if (cache.size < CATEGORY_KEY_CACHE) cache.set(text, key);
-    }
-    return key;
-  }
-
-  private commit(): void {
-    for (let i = 0; i < this.names.length; i++) {
-      const numeric = this.numeric[i];
-      if (numeric !== undefined) {
-        const n = this.stagedNumbers[i];
-        if (n !== n) numeric.addMissing();
-        else numeric.add(n);
-      } else {
-        const key = this.stagedCategories[i];
-        if (key === '') this.categorical[i]!.addMissing();
-        else this.categorical[i]!.add(key);
-      }
-    }
-    this.counters.samples++;
-  }
-
-  private violation(): void {
-    this.counters.schemaViolations++;
-  }
-
-  // -------------------------------------------------------------------------------------------
   // Output
 
   private addOutput(output: Payload): void {
-    const decoded = decode(output);
-    if (decoded === undefined) {
-      this.counters.predictionViolations++;
-      return;
-    }
-    if (decoded.format === 'csv') {
-      const text = decoded.text;
-      if (text.indexOf(',') === -1 && text.indexOf('\n') === -1) this.addScore(text);
-      else for (const field of text.split(/[,\n]/)) if (field.trim() !== '') this.addScore(field);
-      return;
-    }
-    let value: unknown;
-    try {
-      value = JSON.parse(decoded.text);
-    } catch {
-      this.counters.predictionViolations++;
-      return;
-    }
-    if (!jsonScores(value, (score) => this.addScore(score))) this.counters.predictionViolations++;
+    forEachScore(
+      output,
+      (score) => this.addScore(score),
+      () => this.counters.predictionViolations++,
+    );
   }
 
   private addScore(value: unknown): void {
-    const n = typeof value === 'number' ? value : typeof value === 'string' ? parseDecimal(value, 0, value.length) ?? (value.trim() !== '' ? +value : NaN) : NaN;
+    const n =
+      typeof value === 'number'
+        ? value
+        : typeof value === 'string'
+          ? (parseDecimal(value, 0, value.length) ?? (value.trim() !== '' ? +value : NaN))
+          : NaN;
     if (Number.isFinite(n)) {
       this.prediction.add(n);
       this.counters.predictions++;
@@ -388,83 +175,6 @@ export class WindowAccumulator {
       this.counters.predictionViolations++;
     }
   }
-}
-
-/** A captured payload (`captureData.endpointInput` or `endpointOutput`). */
-export interface Payload {
-  readonly observedContentType?: string;
-  readonly mode?: string;
-  readonly data: string;
-  readonly encoding?: string;
-}
-
-/** The payload's text and format; undefined when its encoding or format cannot be told. */
-export function decode(payload: Payload): { format: Format; text: string } | undefined {
-  const encoding = payload.encoding === 'CSV' || payload.encoding === 'JSON' || payload.encoding === 'BASE64' ? payload.encoding : (payload.encoding ?? '').toUpperCase();
-  const text = encoding === 'BASE64' ? Buffer.from(payload.data, 'base64').toString('utf8') : payload.data;
-  const byContentType = formatOfContentType(payload.observedContentType);
-  if (byContentType !== undefined) return { format: byContentType, text };
-  if (encoding === 'CSV') return { format: 'csv', text };
-  if (encoding === 'JSON') return { format: 'json', text };
-  if (encoding === 'BASE64') {
-    const first = text.trimStart()[0];
-    return { format: first === '{' || first === '[' ? 'json' : 'csv', text };
-  }
-  return undefined;
-}
-
-/** Format named by a content type ("text/csv; charset=utf-8" → csv), remembered for the few distinct values seen. */
-const contentTypeFormats = new Map<string, Format | undefined>();
-function formatOfContentType(contentType: string | undefined): Format | undefined {
-  if (contentType === undefined) return undefined;
-  if (contentTypeFormats.has(contentType)) return contentTypeFormats.get(contentType);
-  const lower = contentType.toLowerCase();
-  const format: Format | undefined = lower.includes('csv') ? 'csv' : lower.includes('json') ? 'json' : undefined;
-  if (contentTypeFormats.size < 64) contentTypeFormats.set(contentType, format);
-  return format;
-}
-
-/** The rows of a JSON input payload, or undefined when it has none of the accepted shapes. */
-export function jsonRows(value: unknown): unknown[] | undefined {
-  if (Array.isArray(value)) {
-    if (value.length === 0) return undefined;
-    const nested = value.every((r) => Array.isArray(r) || isPlainObject(r));
-    if (nested) return value;
-    return value.some((r) => Array.isArray(r) || isPlainObject(r)) ? undefined : [value];
-  }
-  if (isPlainObject(value)) {
-    if ('instances' in value) return Array.isArray(value.instances) && value.instances.length > 0 && value.instances.every((r) => Array.isArray(r) || isPlainObject(r)) ? value.instances : undefined;
-    return [value];
-  }
-  return undefined;
-}
-
-/** Calls `onScore` for every score of a JSON output payload; false when it has none of the accepted shapes. */
-export function jsonScores(value: unknown, onScore: (score: unknown) => void): boolean {
-  if (typeof value === 'number') {
-    onScore(value);
-    return true;
-  }
-  if (Array.isArray(value)) {
-    for (const item of value) {
-      if (Array.isArray(item)) onScore(item[0]);
-      else if (isPlainObject(item)) onScore(item.score);
-      else onScore(item);
-    }
-    return value.length > 0;
-  }
-  if (isPlainObject(value)) {
-    if (Array.isArray(value.predictions)) return jsonScores(value.predictions, onScore);
-    if ('score' in value) {
-      onScore(value.score);
-      return true;
-    }
-  }
-  return false;
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /**

@@ -1,9 +1,9 @@
 import type { MetricDatum } from '@aws-sdk/client-cloudwatch';
-import { Baseline } from '../shared/baseline';
-import {
-  CategoryCounter, DEFAULT_PSI_EPSILON, jensenShannonDistance, ksDistanceFromBins, NumericHistogram, psi,
-} from '../shared/drift-stats';
-import { CaptureCounters, WindowAccumulator } from './capture';
+import { Baseline } from '../shared/drift/baseline';
+import { CategoryCounter, NumericHistogram } from '../shared/drift/accumulators';
+import { DEFAULT_PSI_EPSILON, jensenShannonDistance, ksDistanceFromBins, psi } from '../shared/drift/drift-stats';
+import { WindowAccumulator } from './capture';
+import { CaptureCounters } from './window-state';
 
 /**
  * From a window's histograms and the baseline to drift values, and from drift values to CloudWatch
@@ -44,11 +44,23 @@ export function computeDrift(baseline: Baseline, window: WindowAccumulator, epsi
     const missing = { baselineMissingRate: b.missingRate, windowMissingRate, missingRateChange: windowMissingRate - b.missingRate };
     if (b.kind === 'numeric' && h instanceof NumericHistogram) {
       const counts = h.counts;
-      return { name: b.name, kind: 'numeric', psi: psi(b.numeric!.counts, counts, epsilon), ksDistance: ksDistanceFromBins(b.numeric!.edges, b.numeric!.counts, counts), ...missing };
+      return {
+        name: b.name,
+        kind: 'numeric',
+        psi: psi(b.numeric!.counts, counts, epsilon),
+        ksDistance: ksDistanceFromBins(b.numeric!.edges, b.numeric!.counts, counts),
+        ...missing,
+      };
     }
     if (b.kind === 'categorical' && h instanceof CategoryCounter) {
       const { expected, actual } = categoryVectors(b.categorical!.frequencies, b.categorical!.otherCount, h);
-      return { name: b.name, kind: 'categorical', psi: psi(expected, actual, epsilon), jsDistance: jensenShannonDistance(expected, actual), ...missing };
+      return {
+        name: b.name,
+        kind: 'categorical',
+        psi: psi(expected, actual, epsilon),
+        jsDistance: jensenShannonDistance(expected, actual),
+        ...missing,
+      };
     }
     throw new Error(`feature ${b.name} is ${b.kind} in the baseline but not in the window`);
   });
@@ -65,7 +77,11 @@ export function computeDrift(baseline: Baseline, window: WindowAccumulator, epsi
  * Aligned count vectors of a categorical feature: the baseline's categories in its order, then
  * "other" (the baseline's otherCount; in the window, every value outside the baseline's categories).
  */
-export function categoryVectors(frequencies: Record<string, number>, otherCount: number, window: CategoryCounter): { expected: number[]; actual: number[] } {
+export function categoryVectors(
+  frequencies: Record<string, number>,
+  otherCount: number,
+  window: CategoryCounter,
+): { expected: number[]; actual: number[] } {
   const categories = Object.keys(frequencies);
   const expected = categories.map((c) => frequencies[c]);
   const actual = categories.map((c) => window.countOf(c));

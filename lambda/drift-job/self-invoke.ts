@@ -1,5 +1,5 @@
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
-import type { SelfInvoker } from './index';
+import type { SelfInvoker } from './types';
 
 /**
  * The production {@link SelfInvoker}: an asynchronous (`Event`) Lambda invocation, so the next part
@@ -11,11 +11,14 @@ const lambda = new LambdaClient({});
 
 export const lambdaSelfInvoker: SelfInvoker = {
   async invokeAsync(functionName: string, payload: unknown): Promise<void> {
-    const response = await lambda.send(new InvokeCommand({
-      FunctionName: functionName,
-      InvocationType: 'Event',
-      Payload: Buffer.from(JSON.stringify(payload)),
-    }));
-    if (response.StatusCode !== 202) throw new Error(`asynchronous invocation of ${functionName} returned status ${response.StatusCode}; expected 202`);
+    const response = await lambda.send(
+      new InvokeCommand({
+        FunctionName: functionName,
+        InvocationType: 'Event',
+        Payload: Buffer.from(JSON.stringify(payload)),
+      }),
+    );
+    if (response.StatusCode !== 202)
+      throw new Error(`asynchronous invocation of ${functionName} returned status ${response.StatusCode}; expected 202`);
   },
 };

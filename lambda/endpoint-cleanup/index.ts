@@ -22,12 +22,17 @@
  */
 import { ApplicationAutoScalingClient, DeregisterScalableTargetCommand } from '@aws-sdk/client-application-auto-scaling';
 import {
-  DeleteEndpointCommand, DeleteEndpointConfigCommand, DeleteModelCommand, DescribeEndpointCommand,
-  ListEndpointConfigsCommand, ListModelsCommand, SageMakerClient,
+  DeleteEndpointCommand,
+  DeleteEndpointConfigCommand,
+  DeleteModelCommand,
+  DescribeEndpointCommand,
+  ListEndpointConfigsCommand,
+  ListModelsCommand,
+  SageMakerClient,
 } from '@aws-sdk/client-sagemaker';
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
-import { logger } from '../shared/logger';
-import { isQualifiedName, QUALIFIED_NAME_RULE } from '../shared/qualified-name';
+import { logger } from '../shared/logging/logger';
+import { isQualifiedName, QUALIFIED_NAME_RULE } from '../../contracts/names';
 
 const sagemaker = new SageMakerClient({});
 const autoscaling = new ApplicationAutoScalingClient({});
@@ -55,7 +60,8 @@ function propertiesOf(event: CloudFormationCustomResourceEvent): CleanupProperti
   const endpointName: unknown = p.EndpointName;
   const resourcePrefix: unknown = p.ResourcePrefix;
   const problems: string[] = [];
-  const problem = (field: string, value: unknown, rule: string) => problems.push(`ResourceProperties.${field} is ${JSON.stringify(value) ?? 'missing'}; expected ${rule}`);
+  const problem = (field: string, value: unknown, rule: string) =>
+    problems.push(`ResourceProperties.${field} is ${JSON.stringify(value) ?? 'missing'}; expected ${rule}`);
   if (!isQualifiedName(endpointName)) problem('EndpointName', endpointName, QUALIFIED_NAME_RULE);
   const prefixedName = typeof resourcePrefix === 'string' && resourcePrefix.endsWith('--') ? resourcePrefix.slice(0, -2) : undefined;
   if (!isQualifiedName(prefixedName)) {
@@ -69,7 +75,9 @@ function propertiesOf(event: CloudFormationCustomResourceEvent): CleanupProperti
 
 function isNotFound(error: unknown): boolean {
   const e = error as { name?: string; message?: string };
-  return e?.name === 'ObjectNotFoundException' || (e?.name === 'ValidationException' && /could not find|does not exist|not found/i.test(e.message ?? ''));
+  return (
+    e?.name === 'ObjectNotFoundException' || (e?.name === 'ValidationException' && /could not find|does not exist|not found/i.test(e.message ?? ''))
+  );
 }
 
 async function ignoringNotFound(step: () => Promise<unknown>): Promise<void> {
@@ -83,11 +91,15 @@ async function ignoringNotFound(step: () => Promise<unknown>): Promise<void> {
 /** Deletes the endpoint and everything the pipeline made for it; returns what was deleted. */
 export async function cleanUp(props: CleanupProperties, wait: Sleeper = sleep, deadline = Date.now() + 10 * 60_000): Promise<string[]> {
   const deleted: string[] = [];
-  await ignoringNotFound(() => autoscaling.send(new DeregisterScalableTargetCommand({
-    ServiceNamespace: 'sagemaker',
-    ResourceId: `endpoint/${props.endpointName}/variant/AllTraffic`,
-    ScalableDimension: 'sagemaker:variant:DesiredInstanceCount',
-  })));
+  await ignoringNotFound(() =>
+    autoscaling.send(
+      new DeregisterScalableTargetCommand({
+        ServiceNamespace: 'sagemaker',
+        ResourceId: `endpoint/${props.endpointName}/variant/AllTraffic`,
+        ScalableDimension: 'sagemaker:variant:DesiredInstanceCount',
+      }),
+    ),
+  );
   let exists = true;
   await ignoringNotFound(async () => {
     await sagemaker.send(new DeleteEndpointCommand({ EndpointName: props.endpointName }));
@@ -104,14 +116,28 @@ export async function cleanUp(props: CleanupProperties, wait: Sleeper = sleep, d
       exists = false;
     }
   }
-  deleted.push(...await deleteByPrefix(props.resourcePrefix, 'endpoint configuration', async (NextToken) => {
-    const page = await sagemaker.send(new ListEndpointConfigsCommand({ NameContains: props.resourcePrefix, NextToken, MaxResults: 100 }));
-    return { names: (page.EndpointConfigs ?? []).map((c) => c.EndpointConfigName), next: page.NextToken };
-  }, (EndpointConfigName) => sagemaker.send(new DeleteEndpointConfigCommand({ EndpointConfigName }))));
-  deleted.push(...await deleteByPrefix(props.resourcePrefix, 'model', async (NextToken) => {
-    const page = await sagemaker.send(new ListModelsCommand({ NameContains: props.resourcePrefix, NextToken, MaxResults: 100 }));
-    return { names: (page.Models ?? []).map((m) => m.ModelName), next: page.NextToken };
-  }, (ModelName) => sagemaker.send(new DeleteModelCommand({ ModelName }))));
+  deleted.push(
+    ...(await deleteByPrefix(
+      props.resourcePrefix,
+      'endpoint configuration',
+      async (NextToken) => {
+        const page = await sagemaker.send(new ListEndpointConfigsCommand({ NameContains: props.resourcePrefix, NextToken, MaxResults: 100 }));
+        return { names: (page.EndpointConfigs ?? []).map((c) => c.EndpointConfigName), next: page.NextToken };
+      },
+      (EndpointConfigName) => sagemaker.send(new DeleteEndpointConfigCommand({ EndpointConfigName })),
+    )),
+  );
+  deleted.push(
+    ...(await deleteByPrefix(
+      props.resourcePrefix,
+      'model',
+      async (NextToken) => {
+        const page = await sagemaker.send(new ListModelsCommand({ NameContains: props.resourcePrefix, NextToken, MaxResults: 100 }));
+        return { names: (page.Models ?? []).map((m) => m.ModelName), next: page.NextToken };
+      },
+      (ModelName) => sagemaker.send(new DeleteModelCommand({ ModelName })),
+    )),
+  );
   return deleted;
 }
 
@@ -140,7 +166,12 @@ async function deleteByPrefix(
   return deleted;
 }
 
-export async function handler(event: CloudFormationCustomResourceEvent, _context?: unknown, respond: Responder = respondWithFetch, wait: Sleeper = sleep): Promise<void> {
+export async function handler(
+  event: CloudFormationCustomResourceEvent,
+  _context?: unknown,
+  respond: Responder = respondWithFetch,
+  wait: Sleeper = sleep,
+): Promise<void> {
   const physicalId = event.RequestType === 'Create' ? `${String(event.ResourceProperties?.EndpointName)}-cleanup` : event.PhysicalResourceId;
   let status: 'SUCCESS' | 'FAILED' = 'SUCCESS';
   let reason = 'nothing to do';
@@ -153,7 +184,8 @@ export async function handler(event: CloudFormationCustomResourceEvent, _context
     }
   } catch (error) {
     status = 'FAILED';
-    reason = `Cleanup of the model's endpoint failed: ${(error as Error).message}. Delete it by hand (aws sagemaker delete-endpoint) and retry the stack deletion.`;
+    reason = `Cleanup of the model's endpoint failed: ${(error as Error).message}. Delete it by hand (aws sagemaker delete-endpoint) and retry the ` +
+      `stack deletion.`;
     logger.error('cleanup failed', { error: error as Error });
   }
   const body = JSON.stringify({

@@ -13,8 +13,8 @@
 import { ApplicationAutoScalingClient, DeregisterScalableTargetCommand } from '@aws-sdk/client-application-auto-scaling';
 import { CloudWatchClient, GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { DeleteEndpointCommand, DescribeEndpointCommand, DescribeEndpointCommandOutput, SageMakerClient } from '@aws-sdk/client-sagemaker';
-import { logger } from '../shared/logger';
-import { isQualifiedName, QUALIFIED_NAME_RULE } from '../shared/qualified-name';
+import { logger } from '../shared/logging/logger';
+import { isQualifiedName, QUALIFIED_NAME_RULE } from '../../contracts/names';
 
 const sagemaker = new SageMakerClient({});
 const cloudwatch = new CloudWatchClient({});
@@ -34,10 +34,12 @@ function settings(): { endpointName: string; idleHours: number } {
   const raw = process.env.IDLE_HOURS;
   const idleHours = Number(raw);
   const problems: string[] = [];
-  const problem = (name: string, value: unknown, rule: string) => problems.push(`Environment variable ${name} is ${JSON.stringify(value) ?? 'missing'}; expected ${rule}`);
+  const problem = (name: string, value: unknown, rule: string) =>
+    problems.push(`Environment variable ${name} is ${JSON.stringify(value) ?? 'missing'}; expected ${rule}`);
   // Only this model's own endpoint, in this environment, is ever described or deleted.
   if (!isQualifiedName(endpointName)) problem('ENDPOINT_NAME', endpointName, QUALIFIED_NAME_RULE);
-  if (raw === undefined || !Number.isInteger(idleHours) || idleHours < 1 || idleHours > 168) problem('IDLE_HOURS', raw, 'a whole number of hours from 1 to 168');
+  if (raw === undefined || !Number.isInteger(idleHours) || idleHours < 1 || idleHours > 168)
+    problem('IDLE_HOURS', raw, 'a whole number of hours from 1 to 168');
   if (problems.length) throw new Error(problems.join('; '));
   return { endpointName: endpointName as string, idleHours };
 }
@@ -61,19 +63,30 @@ async function invocations(endpointName: string, from: Date, to: Date): Promise<
   let total = 0;
   let token: string | undefined;
   do {
-    const page = await cloudwatch.send(new GetMetricDataCommand({
-      StartTime: from,
-      EndTime: to,
-      NextToken: token,
-      MetricDataQueries: [{
-        Id: 'invocations',
-        MetricStat: {
-          Metric: { Namespace: 'AWS/SageMaker', MetricName: 'Invocations', Dimensions: [{ Name: 'EndpointName', Value: endpointName }, { Name: 'VariantName', Value: 'AllTraffic' }] },
-          Period: 3600,
-          Stat: 'Sum',
-        },
-      }],
-    }));
+    const page = await cloudwatch.send(
+      new GetMetricDataCommand({
+        StartTime: from,
+        EndTime: to,
+        NextToken: token,
+        MetricDataQueries: [
+          {
+            Id: 'invocations',
+            MetricStat: {
+              Metric: {
+                Namespace: 'AWS/SageMaker',
+                MetricName: 'Invocations',
+                Dimensions: [
+                  { Name: 'EndpointName', Value: endpointName },
+                  { Name: 'VariantName', Value: 'AllTraffic' },
+                ],
+              },
+              Period: 3600,
+              Stat: 'Sum',
+            },
+          },
+        ],
+      }),
+    );
     for (const result of page.MetricDataResults ?? []) total += (result.Values ?? []).reduce((a, b) => a + b, 0);
     token = page.NextToken;
   } while (token);
@@ -97,11 +110,13 @@ export async function handler(_event?: unknown, _context?: unknown, now: () => D
   const count = await invocations(endpointName, since, at);
   if (count > 0) return decide('in-use', { invocations: count });
   try {
-    await autoscaling.send(new DeregisterScalableTargetCommand({
-      ServiceNamespace: 'sagemaker',
-      ResourceId: `endpoint/${endpointName}/variant/AllTraffic`,
-      ScalableDimension: 'sagemaker:variant:DesiredInstanceCount',
-    }));
+    await autoscaling.send(
+      new DeregisterScalableTargetCommand({
+        ServiceNamespace: 'sagemaker',
+        ResourceId: `endpoint/${endpointName}/variant/AllTraffic`,
+        ScalableDimension: 'sagemaker:variant:DesiredInstanceCount',
+      }),
+    );
   } catch (error) {
     if ((error as { name?: string }).name !== 'ObjectNotFoundException') throw error;
   }

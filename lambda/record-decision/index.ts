@@ -1,6 +1,15 @@
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import type { DecisionRecord } from '../shared/approval-contract';
-import { InvalidEventError, logger, requiredEnv } from '../shared/logger';
+import { type DecisionRecord, ENV, type RecordDecisionEvent } from '../../contracts/approval';
+import { InvalidEventError, requiredEnv } from '../shared/input/event';
+import { logger } from '../shared/logging/logger';
+
+const s3 = new S3Client({});
+
+function requireString(event: Record<string, unknown>, field: string): string {
+  const value = event[field];
+  if (typeof value !== 'string' || value.length === 0) throw new InvalidEventError(field, value, 'a non-empty string');
+  return value;
+}
 
 /**
  * Writes the decision records that no person writes, to the audit bucket, so that every model
@@ -13,38 +22,18 @@ import { InvalidEventError, logger, requiredEnv } from '../shared/logger';
  * Input: `{ executionArn, model, environment, modelPackageArn, evidence, kind?, comment? }` from the
  * pipeline. Output: `{ recordUri, decidedAt, approver, decision, comment }`. The key is derived from
  * the execution and the kind, so a retry rewrites the same record (a new, equally locked version
- * under Object Lock).
+ * under Object Lock). The event is a {@link RecordDecisionEvent}, each field checked.
  */
-export interface RecordDecisionEvent {
-  readonly executionArn: string;
-  readonly model: string;
-  readonly environment: string;
-  readonly modelPackageArn: string;
-  readonly evidence: DecisionRecord['evidence'];
-  /** @default 'automatic' */
-  readonly kind?: 'automatic' | 'timeout';
-  /** Required for `timeout`: why the candidate was rejected. */
-  readonly comment?: string;
-}
-
-const s3 = new S3Client({});
-
-function requireString(event: Record<string, unknown>, field: string): string {
-  const value = event[field];
-  if (typeof value !== 'string' || value.length === 0) throw new InvalidEventError(field, value, 'a non-empty string');
-  return value;
-}
-
 export async function handler(event: unknown): Promise<Pick<DecisionRecord, 'recordUri' | 'decidedAt' | 'approver' | 'decision' | 'comment'>> {
   if (typeof event !== 'object' || event === null) throw new InvalidEventError('event', event, 'an object');
-  const e = event as Record<string, unknown>;
+  const e = event as { readonly [K in keyof RecordDecisionEvent]?: unknown };
   const executionArn = requireString(e, 'executionArn');
   const model = requireString(e, 'model');
   const environment = requireString(e, 'environment');
   const modelPackageArn = requireString(e, 'modelPackageArn');
   if (typeof e.evidence !== 'object' || e.evidence === null) throw new InvalidEventError('evidence', e.evidence, 'an object');
-  const bucket = requiredEnv('AUDIT_BUCKET_NAME');
-  const prefix = requiredEnv('DECISION_PREFIX');
+  const bucket = requiredEnv(ENV.AUDIT_BUCKET);
+  const prefix = requiredEnv(ENV.DECISION_PREFIX);
 
   const kind = e.kind ?? 'automatic';
   if (kind !== 'automatic' && kind !== 'timeout') throw new InvalidEventError('kind', kind, '"automatic" or "timeout"');

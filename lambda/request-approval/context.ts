@@ -1,5 +1,7 @@
-import type { ApprovalDeploymentTarget, ApprovalRequest, ApprovalRollout, ApprovalTrigger } from '../shared/approval-contract';
-import { InvalidEventError } from '../shared/logger';
+import type { ApprovalDeploymentTarget, ApprovalRequest, ApprovalRollout, ApprovalTrigger } from '../../contracts/approval';
+import { TRIGGER_TYPES } from '../../contracts/trigger';
+import { InvalidEventError } from '../shared/input/event';
+import { isObject } from '../shared/input/json';
 
 /**
  * The run's context shown to approvers besides the evidence: what started the run (from the execution
@@ -15,12 +17,7 @@ const INSTANCE_TYPE = /^ml\.[a-z0-9-]+\.[a-z0-9]+$/;
 /** CloudWatch alarm names: 1 to 255 characters without control characters. */
 // eslint-disable-next-line no-control-regex
 const ALARM_NAME = /^[^\u0000-\u001f\u007f-\u009f]{1,255}$/;
-const TRIGGER_TYPES: ReadonlyArray<ApprovalTrigger['type']> = ['manual', 'schedule', 'drift'];
 const STRATEGIES: ReadonlyArray<ApprovalRollout['strategy']> = ['canary', 'linear', 'all-at-once'];
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 function text(value: unknown, max: number): string | undefined {
   if (typeof value !== 'string') return undefined;
@@ -80,7 +77,8 @@ export function deploymentOf(value: unknown): ApprovalDeploymentTarget {
   const endpointName = matching('deployment.endpointName', value.endpointName, ENDPOINT_NAME, 'a SageMaker endpoint name');
   if (value.mode === 'serverless') {
     return {
-      endpointName, mode: 'serverless',
+      endpointName,
+      mode: 'serverless',
       memoryMb: integer('deployment.memoryMb', value.memoryMb, 1024, 6144),
       maxConcurrency: integer('deployment.maxConcurrency', value.maxConcurrency, 1, 200),
     };
@@ -95,15 +93,18 @@ export function deploymentOf(value: unknown): ApprovalDeploymentTarget {
     throw new InvalidEventError('deployment.autoscaling', autoscaling, 'an object (or no field)');
   }
   return {
-    endpointName, mode: 'realtime',
+    endpointName,
+    mode: 'realtime',
     instanceType: matching('deployment.instanceType', value.instanceType, INSTANCE_TYPE, 'a SageMaker instance type such as "ml.m5.large"'),
     instanceCount: integer('deployment.instanceCount', value.instanceCount, 1, 1000),
-    ...(autoscaling ? {
-      autoscaling: {
-        minInstances: integer('deployment.autoscaling.minInstances', autoscaling.minInstances, 1, 1000),
-        maxInstances: integer('deployment.autoscaling.maxInstances', autoscaling.maxInstances, 1, 1000),
-      },
-    } : {}),
+    ...(autoscaling
+      ? {
+          autoscaling: {
+            minInstances: integer('deployment.autoscaling.minInstances', autoscaling.minInstances, 1, 1000),
+            maxInstances: integer('deployment.autoscaling.maxInstances', autoscaling.maxInstances, 1, 1000),
+          },
+        }
+      : {}),
     rollout: rolloutOf(value.rollout),
     rollbackAlarmNames: alarms.map((a, i) => matching(`deployment.rollbackAlarmNames[${i}]`, a, ALARM_NAME, 'a CloudWatch alarm name')),
   };

@@ -15,8 +15,10 @@ export interface TrainingDataPointer {
 /** A pointer whose value the pipeline could not use: nothing is started (the invocation fails and ends in the dead-letter queue). */
 export class InvalidPointerError extends Error {
   constructor(pointer: TrainingDataPointer, value: string) {
-    super(`Training data pointer ${pointer.parameterName} is ${JSON.stringify(value)}; expected an S3 prefix that starts with `
-      + `${pointer.requiredPrefix} (the model's prefix of the curated bucket), without spaces, ending with "/"`);
+    super(
+      `Training data pointer ${pointer.parameterName} is ${JSON.stringify(value)}; expected an S3 prefix that starts with ` +
+        `${pointer.requiredPrefix} (the model's prefix of the curated bucket), without spaces, ending with "/"`,
+    );
     this.name = 'InvalidPointerError';
   }
 }

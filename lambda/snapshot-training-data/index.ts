@@ -1,5 +1,6 @@
 import { ListObjectVersionsCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { InvalidEventError, logger, parseS3Uri } from '../shared/logger';
+import { InvalidEventError, parseS3Uri } from '../shared/input/event';
+import { logger } from '../shared/logging/logger';
 
 /**
  * Records exactly which object versions a training run uses.
@@ -61,12 +62,23 @@ export async function handler(event: unknown): Promise<SnapshotResult> {
   let keyMarker: string | undefined;
   let versionIdMarker: string | undefined;
   do {
-    const page = await s3.send(new ListObjectVersionsCommand({
-      Bucket: data.bucket, Prefix: data.key, KeyMarker: keyMarker, VersionIdMarker: versionIdMarker,
-    }));
+    const page = await s3.send(
+      new ListObjectVersionsCommand({
+        Bucket: data.bucket,
+        Prefix: data.key,
+        KeyMarker: keyMarker,
+        VersionIdMarker: versionIdMarker,
+      }),
+    );
     for (const v of page.Versions ?? []) {
       if (!v.IsLatest || !v.Key || v.Key.endsWith('/')) continue;
-      objects.push({ key: v.Key, versionId: v.VersionId ?? 'null', size: v.Size ?? 0, etag: v.ETag ?? '', lastModified: v.LastModified?.toISOString() ?? '' });
+      objects.push({
+        key: v.Key,
+        versionId: v.VersionId ?? 'null',
+        size: v.Size ?? 0,
+        etag: v.ETag ?? '',
+        lastModified: v.LastModified?.toISOString() ?? '',
+      });
     }
     if (objects.length > MAX_OBJECTS) throw new Error(`Too much training data to snapshot: more than ${MAX_OBJECTS} objects under ${input.dataUri}`);
     keyMarker = page.IsTruncated ? page.NextKeyMarker : undefined;
@@ -77,12 +89,21 @@ export async function handler(event: unknown): Promise<SnapshotResult> {
 
   const totalBytes = objects.reduce((sum, o) => sum + o.size, 0);
   const manifest = parseS3Uri('manifestUri', input.manifestUri);
-  const written = await s3.send(new PutObjectCommand({
-    Bucket: manifest.bucket,
-    Key: manifest.key,
-    ContentType: 'application/json',
-    Body: JSON.stringify({ schemaVersion: 1, dataUri: input.dataUri, createdAt: new Date().toISOString(), objectCount: objects.length, totalBytes, objects }),
-  }));
+  const written = await s3.send(
+    new PutObjectCommand({
+      Bucket: manifest.bucket,
+      Key: manifest.key,
+      ContentType: 'application/json',
+      Body: JSON.stringify({
+        schemaVersion: 1,
+        dataUri: input.dataUri,
+        createdAt: new Date().toISOString(),
+        objectCount: objects.length,
+        totalBytes,
+        objects,
+      }),
+    }),
+  );
   logger.info('training data snapshot written', { dataUri: input.dataUri, manifestUri: input.manifestUri, objectCount: objects.length, totalBytes });
   return { manifestUri: input.manifestUri, manifestVersionId: written.VersionId, objectCount: objects.length, totalBytes };
 }

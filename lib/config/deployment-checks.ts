@@ -7,6 +7,7 @@
  * would refuse is reported with the other configuration problems instead of failing inside construction.
  */
 import { RegionInfo } from 'aws-cdk-lib/region-info';
+import { MAX_QUALIFIED_NAME_LENGTH } from '../../contracts/names';
 import { Framework, SUPPORTED_VERSIONS, supportedRegions } from '../model/container-images';
 import { ENVIRONMENT_NAME, NAMESPACE, REGION } from './environment';
 import { MODEL_NAME } from './model-schema';
@@ -61,11 +62,8 @@ export function declaredModels(raw: unknown): DeclaredModel[] {
   });
 }
 
-/**
- * Longest `<namespace>-<environment>-<model>`: the pipeline names every SageMaker job, model and endpoint
- * configuration `<namespace>-<environment>-<model>--<letter><12 hex>`, and SageMaker allows 63 characters.
- */
-export const MAX_QUALIFIED_NAME_LENGTH = 48;
+// The longest qualified name (contracts/names.ts), re-exported.
+export { MAX_QUALIFIED_NAME_LENGTH };
 
 /** The frameworks the models use, each with the names of the models that use it. */
 function frameworksOf(models: readonly DeclaredModel[]): Map<Framework, string[]> {

@@ -1,3 +1,4 @@
+import { ENVIRONMENT_NAME, NAMESPACE } from '../../contracts/names';
 import { EMAIL_ADDRESS } from '../private/validation';
 import { arrayOf, bool, int, obj, oneOf, optional, recordOf, refine, Schema, show, str } from './schema';
 
@@ -212,14 +213,8 @@ export const environmentSchema: Schema<EnvironmentConfig> = obj<EnvironmentConfi
     : []))),
 });
 
-/**
- * Environment names become part of stack names, SSM paths and the names of run-time SageMaker resources
- * (`<namespace>-<environment>-<model>--<id>`): no `--` and no trailing hyphen, so that `--` only ever
- * separates the qualified name from the id.
- */
-export const ENVIRONMENT_NAME = /^[a-z](?!.*--)[a-z0-9-]{0,15}(?<!-)$/;
-/** The namespace, under the same rule as environment names, at most 20 characters. */
-export const NAMESPACE = /^[a-z](?!.*--)[a-z0-9-]{0,19}(?<!-)$/;
+// The naming rules of environments and namespaces (contracts/names.ts), re-exported.
+export { ENVIRONMENT_NAME, NAMESPACE };
 
 /** The namespace (see {@link NAMESPACE}). */
 export const namespaceSchema: Schema<string> = str({

@@ -16,6 +16,7 @@ import {
   EvaluationDeclaration, FeatureDeclaration, FeaturesDeclaration, ModelDeclaration, PreprocessingDeclaration,
   RegistryDeclaration, TrainingDeclaration,
 } from './model';
+import { MODEL_NAME } from '../../contracts/names';
 import { EnvironmentConfig } from './environment';
 import { driftSchema, retrainingSchema } from './monitoring';
 import { servingSchema } from './serving';
@@ -25,8 +26,8 @@ import { MODEL_DEFAULTS } from './model-defaults';
 
 export { MODEL_DEFAULTS } from './model-defaults';
 
-/** Model names prefix SageMaker job names (at most 63 characters), hence 24 characters at most. */
-export const MODEL_NAME = /^[a-z](?!.*--)[a-z0-9-]{0,23}(?<!-)$/;
+// The naming rule of models (contracts/names.ts), re-exported.
+export { MODEL_NAME };
 /**
  * Feature Store feature names: FeatureName allows `[a-zA-Z0-9]([-_]*[a-zA-Z0-9]){0,63}` (so no trailing underscore);
  * we also refuse hyphens and a leading digit (offline store column names).

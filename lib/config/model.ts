@@ -1,3 +1,4 @@
+import type { FeatureDefinition, FeatureType } from '../../contracts/features';
 import type { DriftDeclaration, RetrainingDeclaration } from './monitoring';
 import type { ServingDeclaration } from './serving';
 
@@ -7,19 +8,9 @@ import type { ServingDeclaration } from './serving';
  * model, the field and the value.
  */
 
-/** Feature value types of SageMaker Feature Store. */
-export type FeatureType = 'string' | 'integral' | 'fractional';
-
-/** One feature of the model's feature group. */
-export interface FeatureDeclaration {
-  /**
-   * Feature name: letters, digits and underscores (no hyphen), starting with a letter, at most 64
-   * characters; `is_deleted`, `write_time` and `api_invocation_time` are reserved by Feature Store.
-   */
-  readonly name: string;
-  /** Value type. */
-  readonly type: FeatureType;
-}
+/** One feature of the model's feature group (the shape the handlers read too: contracts/features.ts). */
+export type FeatureDeclaration = FeatureDefinition;
+export type { FeatureType };
 
 /** The model's features (one SageMaker Feature Store feature group). */
 export interface FeaturesDeclaration {

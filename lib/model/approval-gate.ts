@@ -9,6 +9,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
+import { ENV } from '../../contracts/approval';
 import { acknowledge, acknowledgeWildcardResources } from '../compliance';
 import { IPlatform } from '../platform/platform-reference';
 import { MlopsFunction } from '../private/mlops-function';
@@ -100,10 +101,10 @@ export class ApprovalGate extends Construct {
       logsKeyArn: platform.logsKeyArn,
       invokedBy: 'API Gateway',
       environment: {
-        APPROVAL_TABLE_NAME: this.table.tableName,
-        APPROVAL_SECRET_ARN: this.secret.secretArn,
-        AUDIT_BUCKET_NAME: platform.auditBucket.bucketName,
-        DECISION_PREFIX: decisionPrefix,
+        [ENV.TABLE_NAME]: this.table.tableName,
+        [ENV.SECRET_ARN]: this.secret.secretArn,
+        [ENV.AUDIT_BUCKET]: platform.auditBucket.bucketName,
+        [ENV.DECISION_PREFIX]: decisionPrefix,
       },
       statements: [
         new iam.PolicyStatement({ actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'], resources: [this.table.tableArn] }),
@@ -163,13 +164,13 @@ export class ApprovalGate extends Construct {
       logsKeyArn: platform.logsKeyArn,
       invokedBy: 'the training pipeline',
       environment: {
-        APPROVAL_TABLE_NAME: this.table.tableName,
-        APPROVAL_SECRET_ARN: this.secret.secretArn,
-        APPROVAL_TOPIC_ARN: this.topic.topicArn,
+        [ENV.TABLE_NAME]: this.table.tableName,
+        [ENV.SECRET_ARN]: this.secret.secretArn,
+        [ENV.TOPIC_ARN]: this.topic.topicArn,
         // The stage URL without a trailing slash (links append /approvals/<id>). Built from the
         // literal stage name: a reference to the stage would make the pipeline, the page's policy
         // (which names the pipeline) and the API depend on each other in a cycle.
-        APPROVAL_BASE_URL: `https://${this.api.restApiId}.execute-api.${stack.region}.${stack.urlSuffix}/${STAGE_NAME}`,
+        [ENV.BASE_URL]: `https://${this.api.restApiId}.execute-api.${stack.region}.${stack.urlSuffix}/${STAGE_NAME}`,
       },
       statements: [
         new iam.PolicyStatement({ actions: ['dynamodb:PutItem', 'dynamodb:GetItem', 'dynamodb:UpdateItem'], resources: [this.table.tableArn] }),

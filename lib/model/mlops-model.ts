@@ -6,6 +6,9 @@ import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { join } from 'path';
+import { ENV } from '../../contracts/approval';
+import { COST_METADATA_KEY, MlopsCostMetadata } from '../../contracts/cost';
+import { FEATURES_ENV, featuresJson } from '../../contracts/features';
 import { ENDPOINT_POLL_SECONDS, endpointPollBounds } from '../../pipelines/deployment';
 import { TrainingPipeline } from '../../pipelines/training-pipeline';
 import { acknowledgeWildcardResources } from '../compliance';
@@ -222,7 +225,7 @@ export class MlopsModel extends Construct {
       description: `Records automatic approvals and approval timeouts of ${qualifiedName}`,
       logsKeyArn: platform.logsKeyArn,
       invokedBy: 'the training pipeline',
-      environment: { AUDIT_BUCKET_NAME: platform.auditBucket.bucketName, DECISION_PREFIX: `decisions/${qualifiedName}/` },
+      environment: { [ENV.AUDIT_BUCKET]: platform.auditBucket.bucketName, [ENV.DECISION_PREFIX]: `decisions/${qualifiedName}/` },
       statements: [
         new iam.PolicyStatement({ actions: ['s3:PutObject'], resources: [platform.auditBucket.arnForObjects(`decisions/${qualifiedName}/*`)] }),
         new iam.PolicyStatement({ actions: ['kms:GenerateDataKey', 'kms:Decrypt'], resources: [platform.auditKey.keyArn] }),
@@ -252,7 +255,7 @@ export class MlopsModel extends Construct {
       invokedBy: 'the training pipeline',
       timeout: Duration.minutes(15),
       memorySize: 1024,
-      environment: { MODEL_NAME: model.name, FEATURES_JSON: JSON.stringify(inputFeatures.map((f) => ({ name: f.name, type: f.type }))) },
+      environment: { MODEL_NAME: model.name, [FEATURES_ENV]: featuresJson(inputFeatures) },
       statements: [
         new iam.PolicyStatement({ actions: ['s3:GetObject', 's3:GetObjectVersion'], resources: [dataObjects, lake.artifacts.arnForObjects(`${runsPrefix}/*`)] }),
         new iam.PolicyStatement({ actions: ['s3:PutObject'], resources: [lake.artifacts.arnForObjects(`${runsPrefix}/*`)] }),
@@ -416,7 +419,7 @@ export class MlopsModel extends Construct {
     const sv = this.serving;
     stack.templateOptions.metadata = {
       ...stack.templateOptions.metadata,
-      MlopsCost: {
+      [COST_METADATA_KEY]: {
         model: model.name,
         environment: props.environmentName,
         serving: sv.mode === 'realtime'
@@ -429,7 +432,7 @@ export class MlopsModel extends Construct {
         preprocessing: model.preprocessing ? { instanceType: model.preprocessing.instanceType, maxRuntimeMinutes: model.preprocessing.maxRuntimeMinutes ?? 30 } : null,
         drift: this.monitoring ? { scheduleMinutes: 60, memoryMb: 1024 } : null,
         retraining: { maxStartsPerDay: model.retraining?.maxStartsPerDay ?? 3 },
-      },
+      } satisfies MlopsCostMetadata,
     };
     // SageMaker and Step Functions check the roles' policies on first use: they must exist first.
     this.stateMachine.node.addDependency(pipelinePolicy, jobPolicy);

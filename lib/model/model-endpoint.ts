@@ -8,7 +8,7 @@ import { vcpusOf } from '../config/instance-types';
 import { ResolvedServing } from '../config/serving';
 import { MlopsFunction } from '../private/mlops-function';
 import { endpointCleanupFunction, idleStopFunction, runtimeNamePrefix } from './endpoint-housekeeping';
-import { isQualifiedName, QUALIFIED_NAME_RULE } from '../../lambda/shared/qualified-name';
+import { isQualifiedName, QUALIFIED_NAME_RULE } from '../../contracts/names';
 import { VARIANT_NAME } from '../../pipelines/deployment';
 
 /** Properties of {@link ModelEndpoint}. */

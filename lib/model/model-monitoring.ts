@@ -7,16 +7,16 @@ import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
+import { featuresJson as featuresEnvValue, FEATURES_ENV } from '../../contracts/features';
+import { DRIFT_NAMESPACE, RETRAINING_NAMESPACE } from '../../contracts/metrics';
 import { acknowledge, acknowledgeWildcardResources } from '../compliance';
 import { FeatureDeclaration } from '../config/model';
 import { DriftDeclaration, MONITORING_DEFAULTS, RetrainingDeclaration } from '../config/monitoring';
 import { IPlatform } from '../platform/platform-reference';
 import { MlopsFunction } from '../private/mlops-function';
 
-/** The drift statistics' CloudWatch namespace (docs/drift.md). */
-export const DRIFT_NAMESPACE = 'MLOps/Drift';
-/** The retraining decisions' CloudWatch namespace (docs/retraining.md). */
-export const RETRAINING_NAMESPACE = 'MLOps/Retraining';
+// The drift statistics' and retraining decisions' namespaces (docs/drift.md, docs/retraining.md), re-exported.
+export { DRIFT_NAMESPACE, RETRAINING_NAMESPACE };
 
 /** Properties of {@link ModelMonitoring}. */
 export interface ModelMonitoringProps {
@@ -63,7 +63,7 @@ export class ModelMonitoring extends Construct {
     const r = { ...MONITORING_DEFAULTS, ...stripUndefined(props.retraining ?? {}) };
     const platform = props.platform;
     const lake = platform.lakeBuckets;
-    const featuresJson = JSON.stringify(props.features.map((f) => ({ name: f.name, type: f.type })));
+    const featuresJson = featuresEnvValue(props.features);
     const statePrefix = `models/${props.modelName}/drift/state/`;
 
     // 1. The drift job.
@@ -83,7 +83,7 @@ export class ModelMonitoring extends Construct {
         POINTER_URI: `s3://${lake.artifacts.bucketName}/${props.servingRecordKey}`,
         CAPTURE_BUCKET: lake.capture.bucketName,
         CAPTURE_PREFIX: `${props.modelName}/`,
-        FEATURES_JSON: featuresJson,
+        [FEATURES_ENV]: featuresJson,
         STATE_PREFIX_URI: `s3://${lake.artifacts.bucketName}/${statePrefix}`,
         METRIC_NAMESPACE: DRIFT_NAMESPACE,
         MIN_SAMPLES: String(d.minSamples),

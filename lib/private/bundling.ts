@@ -93,7 +93,7 @@ export interface BundleResult {
   readonly dir: string;
   /** Whether esbuild ran (false: the cached bundle was reused). */
   readonly rebuilt: boolean;
-  /** Why esbuild ran, e.g. `inputs changed: lambda/shared/logger.ts`; undefined when reused. */
+  /** Why esbuild ran, e.g. `inputs changed: lambda/shared/logging/logger.ts`; undefined when reused. */
   readonly reason?: string;
 }
 

@@ -1,17 +1,8 @@
 import type { DescribeModelPackageCommandOutput } from '@aws-sdk/client-sagemaker';
-import type { DecisionRecord } from '../../lambda/shared/approval-contract';
+import type { DecisionRecord } from '../../contracts/approval';
 import {
-  CloudTrailReference,
-  DecisionMilestoneRecord,
-  DeploymentMilestoneRecord,
-  isDeploymentRecord,
-  LineageRecord,
-  lineagePrefix,
-  Milestone,
-  parseLineageKey,
-  RegisteredRecord,
-  validateLineageRecord,
-} from '../../lambda/shared/lineage';
+  CloudTrailReference, DecisionMilestoneRecord, DeploymentMilestoneRecord, isDeploymentRecord, lineagePrefix, LineageRecord, Milestone, parseLineageKey, RegisteredRecord, validateLineageRecord,
+} from '../../contracts/lineage';
 import type { LineageOptions } from './args';
 import { AuditAws, EndpointEvent, EVENT_HISTORY_DAYS } from './aws';
 import { AuditError } from './errors';

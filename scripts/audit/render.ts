@@ -1,4 +1,4 @@
-import type { CloudTrailReference } from '../../lambda/shared/lineage';
+import type { CloudTrailReference } from '../../contracts/lineage';
 import type { Format } from './args';
 import { AuditReport, ChainLink, Finding, HistoryEntry } from './report';
 

@@ -1,4 +1,4 @@
-import type { CloudTrailReference, LineageTrigger } from '../../lambda/shared/lineage';
+import type { CloudTrailReference, LineageTrigger } from '../../contracts/lineage';
 
 /** The version of the JSON report's shape (`--format json`): tools can rely on it. */
 export const REPORT_VERSION = 1;

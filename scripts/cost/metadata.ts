@@ -7,9 +7,10 @@
  * Each section is read on its own: a malformed section is reported and left out, the others are
  * still priced.
  */
+import { COST_METADATA_KEY } from '../../contracts/cost';
 
-/** Key of the metadata in the template's top-level `Metadata`. */
-export const COST_METADATA_KEY = 'MlopsCost';
+// The key and the written shape are the contract of contracts/cost.ts; what follows is how the estimate reads them.
+export { COST_METADATA_KEY };
 
 /** A real-time endpoint: instances behind it, scaled between `minInstances` and `maxInstances`. */
 export interface RealtimeServingMetadata {

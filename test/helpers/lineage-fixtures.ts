@@ -13,8 +13,8 @@ import type {
   DescribeModelPackageCommandOutput,
   DescribeTrainingJobCommandOutput,
 } from '@aws-sdk/client-sagemaker';
-import type { DecisionRecord } from '../../lambda/shared/approval-contract';
-import type { CloudTrailReference, DecisionMilestoneRecord, DeploymentMilestoneRecord, RegisteredRecord } from '../../lambda/shared/lineage';
+import type { DecisionRecord } from '../../contracts/approval';
+import type { CloudTrailReference, DecisionMilestoneRecord, DeploymentMilestoneRecord, RegisteredRecord } from '../../contracts/lineage';
 
 export const ACCOUNT = '111122223333';
 export const REGION = 'eu-west-1';
@@ -202,7 +202,7 @@ export function pipelineRun(p: RunParams) {
     ExecutionRoleArn: `arn:aws:iam::${ACCOUNT}:role/mlops-${env}-model-churn-JobRole7C1D2E3F-Hh4Jj5Kk6Ll7`,
   };
 
-  // The decision record the gate wrote (lambda/shared/approval-contract.ts).
+  // The decision record the gate wrote (contracts/approval.ts).
   const decisionRecord: DecisionRecord = {
     schemaVersion: 1, decision: 'approved', approver, comment, decidedAt: t.decided, requestId, recordUri: decisionUri, executionArn,
     model: 'churn', environment: env, modelPackageArn: packageArn, requestedAt: human ? at(p.day, '09:05:10.000') : t.decided, evidence,

@@ -2,11 +2,13 @@ import { SendTaskSuccessCommand, SFNServiceException, TaskDoesNotExist, TaskTime
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import 'aws-sdk-client-mock-jest';
-import { DELIVERY_LEASE_MS, handler } from '../../lambda/approval-page';
-import type { ApprovalRequest } from '../../lambda/shared/approval-contract';
-import { signLink } from '../../lambda/shared/approval-links';
-import { DEMO_ENV, DEMO_SIGNING_KEY, demoRequest, mockApprovalAws, toApiGatewayEvent } from '../../scripts/approval-page-server';
+import { handler } from '../../lambda/approval-page';
+import { DELIVERY_LEASE_MS } from '../../lambda/approval-page/delivery';
+import type { ApprovalRequest } from '../../contracts/approval';
+import { signLink } from '../../lambda/shared/approval/links';
+import { DEMO_SIGNING_KEY, toApiGatewayEvent } from '../../scripts/approval-page-server';
 import { updateItem } from '../../scripts/dynamodb-update-fake';
+import { ALICE, approvalPageFixture, BOB, NOW_MS } from './approval-page-fixture';
 
 /**
  * Delivery of a decision under contention: exactly one request calls SendTaskSuccess at a time, every
@@ -14,16 +16,12 @@ import { updateItem } from '../../scripts/dynamodb-update-fake';
  * are true in every interleaving. DynamoDB's update and condition expressions are evaluated for real
  * (scripts/dynamodb-update-fake.ts); Step Functions answers TaskTimedOut for a task already closed.
  */
-const NOW_MS = Date.UTC(2026, 10, 22, 10, 0, 0);
 const TOKEN = 'AQB8AAAAKgAAAAMAAAAAAAAAAf-DELIVERY-TEST-TASK-TOKEN-9f3c';
-const REQUEST: ApprovalRequest = demoRequest(NOW_MS / 1000, { taskToken: TOKEN });
-const ID = REQUEST.requestId;
-const ALICE = 'alice@example.com';
-const BOB = 'bob@example.com';
-const aws = mockApprovalAws();
-let output: string[] = [];
+const fx = approvalPageFixture(TOKEN);
+const { aws, updateTable } = fx;
+const REQUEST: ApprovalRequest = fx.request;
+const ID = fx.id;
 
-const updateTable = (input: Parameters<typeof updateItem>[2]): object => updateItem(aws.items, 'requestId', input);
 const stored = (): Record<string, unknown> => aws.items.get(ID)!;
 const sends = (): number => aws.sfn.commandCalls(SendTaskSuccessCommand).length;
 const decided = (by = ALICE) => ({
@@ -68,30 +66,6 @@ function expectSettled(outcome: string): void {
   expect(stored()).not.toHaveProperty('deliveryLease');
   expect(stored()).not.toHaveProperty('deliveryLeaseUntil');
 }
-
-beforeAll(() => {
-  Object.assign(process.env, DEMO_ENV);
-});
-
-beforeEach(() => {
-  aws.reset();
-  aws.ddb.on(UpdateCommand).callsFake(updateTable);
-  aws.put(REQUEST);
-  jest.spyOn(Date, 'now').mockReturnValue(NOW_MS);
-  output = [];
-  const capture = (chunk: unknown): boolean => {
-    output.push(String(chunk));
-    return true;
-  };
-  jest.spyOn(process.stdout, 'write').mockImplementation(capture as typeof process.stdout.write);
-  jest.spyOn(process.stderr, 'write').mockImplementation(capture as typeof process.stderr.write);
-});
-
-afterEach(() => {
-  jest.useRealTimers();
-  jest.restoreAllMocks();
-  expect(output.join('\n')).not.toContain(TOKEN);
-});
 
 describe('two submissions while the first delivery is slow', () => {
   test('double click: the second waits for the first delivery and shows the same confirmation; one SendTaskSuccess', async () => {
@@ -255,7 +229,7 @@ describe('what Step Functions answers, and what is stored', () => {
     expectSettled('undeliverable');
     expect((await decide()).statusCode).toBe(500);
     expect(sends()).toBe(1);
-    expect(output.join('\n')).toContain('"errorName":"InvalidToken"');
+    expect(fx.logged()).toContain('"errorName":"InvalidToken"');
   });
 });
 

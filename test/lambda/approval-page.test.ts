@@ -5,35 +5,31 @@ import { InvalidToken, SendTaskSuccessCommand, SFNServiceException, TaskTimedOut
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import 'aws-sdk-client-mock-jest';
-import {
-  clearSecretCache, escapeHtml, formatDelta, formatTime, handler, MAX_COMMENT_LENGTH, parseForm, RESPONSE_HEADERS, SECRET_CACHE_MS, validateComment,
-} from '../../lambda/approval-page';
-import type { ApprovalDecision, ApprovalRequest, DecisionRecord } from '../../lambda/shared/approval-contract';
-import { buildLink, parseSecret, signLink, verifyLink } from '../../lambda/shared/approval-links';
-import { DEMO_ENV, DEMO_SIGNING_KEY, demoRequest, mockApprovalAws, toApiGatewayEvent } from '../../scripts/approval-page-server';
-import { updateItem } from '../../scripts/dynamodb-update-fake';
+import { clearSecretCache, SECRET_CACHE_MS } from '../../lambda/approval-page/secret';
+import { escapeHtml, formatDelta, formatTime } from '../../lambda/approval-page/format';
+import { handler } from '../../lambda/approval-page';
+import { parseForm, validateComment } from '../../lambda/approval-page/parse';
+import { MAX_COMMENT_LENGTH } from '../../lambda/approval-page/render';
+import { RESPONSE_HEADERS } from '../../lambda/approval-page/response';
+import type { ApprovalDecision, ApprovalRequest, DecisionRecord } from '../../contracts/approval';
+import { buildLink } from '../../contracts/approval-link';
+import { parseSecret, signLink, verifyLink } from '../../lambda/shared/approval/links';
+import { DEMO_ENV, DEMO_SIGNING_KEY, demoRequest, toApiGatewayEvent } from '../../scripts/approval-page-server';
+import { ALICE, approvalPageFixture, BOB, NOW_MS, NOW_S } from './approval-page-fixture';
 
-/** 2026-11-22T10:00:00Z: the handler's clock (Date.now) in every test. */
-const NOW_MS = Date.UTC(2026, 10, 22, 10, 0, 0);
-const NOW_S = NOW_MS / 1000;
 const TOKEN = 'AQB8AAAAKgAAAAMAAAAAAAAAAf-UNIT-TEST-TASK-TOKEN-must-never-leak-9f3c';
 const KEY = DEMO_SIGNING_KEY;
 const OTHER_KEY = Buffer.alloc(32, 0x5a);
-const REQUEST: ApprovalRequest = demoRequest(NOW_S, { taskToken: TOKEN });
-const ID = REQUEST.requestId;
+const fx = approvalPageFixture(TOKEN);
+const { aws, updateTable } = fx;
+const REQUEST: ApprovalRequest = fx.request;
+const ID = fx.id;
 const OTHER_ID = 'b3RoZXItcmVxdWVzdC0wMDAwMDAwMDAw';
-const ALICE = 'alice@example.com';
-const BOB = 'bob@example.com';
 const BUCKET = DEMO_ENV.AUDIT_BUCKET_NAME;
 const RECORD_KEY = `${DEMO_ENV.DECISION_PREFIX}${ID}.json`;
 const RECORD_URI = `s3://${BUCKET}/${RECORD_KEY}`;
-
-const aws = mockApprovalAws();
-/** DynamoDB's UpdateItem with the handler's own update and condition expressions evaluated. */
-const updateTable = (input: Parameters<typeof updateItem>[2]): object => updateItem(aws.items, 'requestId', input);
 /** Every signature a test used: none may be logged. */
-const signatures = new Set<string>();
-let output: string[] = [];
+const signatures = fx.mustNotLog;
 
 function sign(approver: string, options: { requestId?: string; expires?: number; key?: Buffer } = {}): Record<string, string> {
   const expires = options.expires ?? REQUEST.expiresAt;
@@ -69,35 +65,6 @@ function expectPage(result: APIGatewayProxyResult, statusCode: number, message: 
   expect(result.body).not.toContain(TOKEN);
   expect(result.body).toMatch(/^<!doctype html>/);
 }
-
-beforeAll(() => {
-  Object.assign(process.env, DEMO_ENV);
-});
-
-beforeEach(() => {
-  aws.reset();
-  aws.ddb.on(UpdateCommand).callsFake(updateTable);
-  aws.put(REQUEST);
-  clearSecretCache();
-  jest.spyOn(Date, 'now').mockReturnValue(NOW_MS);
-  output = [];
-  const capture = (chunk: unknown): boolean => {
-    output.push(String(chunk));
-    return true;
-  };
-  jest.spyOn(process.stdout, 'write').mockImplementation(capture as typeof process.stdout.write);
-  jest.spyOn(process.stderr, 'write').mockImplementation(capture as typeof process.stderr.write);
-  for (const method of ['log', 'info', 'warn', 'error', 'debug'] as const) {
-    jest.spyOn(console, method).mockImplementation((...args: unknown[]) => void output.push(args.map(String).join(' ')));
-  }
-});
-
-afterEach(() => {
-  jest.restoreAllMocks();
-  const logged = output.join('\n');
-  expect(logged).not.toContain(TOKEN);
-  for (const sig of signatures) expect(logged).not.toContain(sig);
-});
 
 describe('approval-links', () => {
   test('signLink is the base64url HMAC-SHA256 of requestId, approver and expires, one per line', () => {
@@ -366,8 +333,8 @@ describe('GET /approvals/{requestId}', () => {
     aws.secrets.on(GetSecretValueCommand).resolves({ SecretString: JSON.stringify({ current: short }) });
     const result = await get(ID, sign(ALICE));
     expectPage(result, 500, /Something went wrong/);
-    expect(output.join('\n')).toContain('decodes to 8 bytes');
-    expect(output.join('\n')).not.toContain(short);
+    expect(fx.logged()).toContain('decodes to 8 bytes');
+    expect(fx.logged()).not.toContain(short);
     expectNoWrites();
   });
 });
@@ -416,7 +383,7 @@ describe('POST /approvals/{requestId}', () => {
     expect(put[0].calledBefore(sent[0])).toBe(true);
     expect(aws.items.get(ID)).toEqual(expect.objectContaining({ status: 'APPROVED', decidedBy: ALICE, decidedAt, gateOutcome: 'delivered' }));
 
-    const logged = output.join('\n');
+    const logged = fx.logged();
     expect(logged).toContain('approval decision recorded');
     expect(logged).toContain(`"approver":"${ALICE}"`);
     expect(logged).toContain('"decision":"approved"');
@@ -493,7 +460,7 @@ describe('POST /approvals/{requestId}', () => {
     expectPage(await decide(ALICE, 'approve', 'ok'), 500, /Decision recorded but not delivered/);
     expectPage(await decide(ALICE, 'approve', 'ok'), 500, /Submitting again will not help/);
     expect(aws.items.get(ID)).toEqual(expect.objectContaining({ gateOutcome: 'undeliverable' }));
-    expect(output.join('\n')).toContain('"errorName":"InvalidToken"');
+    expect(fx.logged()).toContain('"errorName":"InvalidToken"');
   });
 
   test('the claim loses to another approver between the read and the write: 409, nothing written', async () => {
@@ -590,7 +557,7 @@ describe('refusals: an HTML page with a 4xx status, no DynamoDB update, no S3 wr
     expectPage(result, status, message);
     expectNoWrites();
     if (status === 405) expect(result.headers).toEqual(expect.objectContaining({ Allow: 'GET, POST' }));
-    expect(output.join('\n')).toContain('approval page request refused');
+    expect(fx.logged()).toContain('approval page request refused');
   });
 
   test('a refusal page never echoes the unverified input', async () => {

@@ -1,9 +1,10 @@
 import { Readable } from 'stream';
 import { gzipSync } from 'zlib';
-import {
-  BaselineBuilder, categoryKey, checkBaselineMatches, parseBaseline, parseFeatures, quantileEdges, ReservoirSample,
-} from '../../lambda/shared/baseline';
-import { forEachLine } from '../../lambda/shared/line-reader';
+import { parseFeatures } from '../../contracts/features';
+import { checkBaselineMatches, parseBaseline } from '../../lambda/shared/drift/baseline';
+import { BaselineBuilder, quantileEdges, ReservoirSample } from '../../lambda/shared/drift/baseline-builder';
+import { categoryKey } from '../../lambda/shared/drift/features';
+import { forEachLine } from '../../lambda/shared/drift/line-reader';
 
 const FEATURES = parseFeatures(JSON.stringify([
   { name: 'tenure', type: 'integral' },

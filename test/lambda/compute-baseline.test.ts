@@ -5,7 +5,7 @@ import 'aws-sdk-client-mock-jest';
 import { Readable } from 'stream';
 import { gzipSync } from 'zlib';
 import { handler } from '../../lambda/compute-baseline';
-import { Baseline } from '../../lambda/shared/baseline';
+import { Baseline } from '../../lambda/shared/drift/baseline';
 
 const s3 = mockClient(S3Client);
 const EVENT = {

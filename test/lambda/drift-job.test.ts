@@ -8,18 +8,22 @@ import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { Readable } from 'stream';
 import { gzipSync } from 'zlib';
-import {
-  batches, CompletedResult, computeDrift, ContinueResult, createHandler, DriftJobResult, metricData, stateUri, WindowAccumulator, windowOf,
-} from '../../lambda/drift-job';
-import { decode, jsonRows, jsonScores, parseDecimal } from '../../lambda/drift-job/capture';
+import { createHandler } from '../../lambda/drift-job';
+import { WindowAccumulator } from '../../lambda/drift-job/capture';
+import { decode, jsonRows, jsonScores } from '../../lambda/drift-job/payload';
+import { batches, computeDrift, metricData } from '../../lambda/drift-job/metrics';
+import { stateUri, windowOf } from '../../lambda/drift-job/settings';
+import type { CompletedResult, ContinueResult, DriftJobResult } from '../../lambda/drift-job/types';
+import { parseDecimal } from '../../lambda/shared/drift/parse-decimal';
 import { lambdaSelfInvoker } from '../../lambda/drift-job/self-invoke';
-import { Baseline, FeatureSpec } from '../../lambda/shared/baseline';
-import { jensenShannonDistance, psi } from '../../lambda/shared/drift-stats';
+import { FeatureDefinition } from '../../contracts/features';
+import { Baseline } from '../../lambda/shared/drift/baseline';
+import { jensenShannonDistance, psi } from '../../lambda/shared/drift/drift-stats';
 
 const s3 = mockClient(S3Client);
 const cloudwatch = mockClient(CloudWatchClient);
 
-const FEATURES: FeatureSpec[] = [{ name: 'tenure', type: 'integral' }, { name: 'charges', type: 'fractional' }, { name: 'contract', type: 'string' }];
+const FEATURES: FeatureDefinition[] = [{ name: 'tenure', type: 'integral' }, { name: 'charges', type: 'fractional' }, { name: 'contract', type: 'string' }];
 const POINTER = {
   schemaVersion: 1, endpointName: 'mlops-dev-churn', variantName: 'AllTraffic', modelPackageArn: 'arn:aws:sagemaker:eu-west-1:111122223333:model-package/mlops-dev-churn/3',
   baselineUri: 's3://artifacts-bucket/models/churn/runs/exec-1/baseline.json', deployedAt: '2026-11-20T00:00:00Z', executionArn: 'arn:aws:states:eu-west-1:111122223333:execution:churn:exec-1',

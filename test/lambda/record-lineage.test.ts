@@ -10,7 +10,7 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { handler, normaliseTrigger } from '../../lambda/record-lineage';
-import { validateLineageRecord } from '../../lambda/shared/lineage';
+import { validateLineageRecord } from '../../contracts/lineage';
 import { pipelineRun, PipelineRun, prodHistory } from '../helpers/lineage-fixtures';
 
 const s3 = mockClient(S3Client);

@@ -5,10 +5,11 @@ import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-sec
 import { PublishCommand, PublishCommandInput, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
-import { handler, requestIdOf, validate } from '../../lambda/request-approval';
+import { handler, requestIdOf } from '../../lambda/request-approval';
+import { validate } from '../../lambda/request-approval/event';
 import { MAX_TRIGGER_REASON } from '../../lambda/request-approval/context';
-import { ENV } from '../../lambda/shared/approval-contract';
-import { verifyLink } from '../../lambda/shared/approval-links';
+import { ENV } from '../../contracts/approval';
+import { verifyLink } from '../../lambda/shared/approval/links';
 
 const ddb = mockClient(DynamoDBDocumentClient);
 const sns = mockClient(SNSClient);

@@ -8,8 +8,10 @@ import { ExecutionAlreadyExists, ListExecutionsCommand, ListExecutionsCommandInp
 import { GetParameterCommand, ParameterNotFound, SSMClient } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
-import { Decision, executionNameOf, handler, readConfig, RetrainResult } from '../../lambda/retrain-trigger';
-import { logger } from '../../lambda/shared/logger';
+import { executionNameOf, handler } from '../../lambda/retrain-trigger';
+import { readConfig } from '../../lambda/retrain-trigger/config';
+import type { Decision, RetrainResult } from '../../lambda/retrain-trigger/types';
+import { logger } from '../../lambda/shared/logging/logger';
 
 // ---------------------------------------------------------------------------------------------
 // An in-memory DynamoDB table (partition key `pk`) that really evaluates the expressions the

@@ -6,7 +6,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { mockClient } from 'aws-sdk-client-mock';
 import { models } from '../../config/models';
 import { handler } from '../../lambda/record-lineage';
-import { validateLineageRecord } from '../../lambda/shared/lineage';
+import { validateLineageRecord } from '../../contracts/lineage';
 import { buildTestApp } from '../helpers';
 import { JsonValue, resolveDefinition, runLocally, TaskOverride } from '../helpers/sfn';
 

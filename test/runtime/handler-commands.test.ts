@@ -37,7 +37,7 @@ describe('commandsOf', () => {
   test('finds the lib-dynamodb document commands and the commands of a handler\'s own modules', () => {
     const page = commandsOf(join(LAMBDA_ROOT, 'approval-page'));
     expect(page.get('SendTaskSuccessCommand')).toEqual(['lambda/approval-page/delivery.ts']);
-    expect(page.get('GetCommand')).toEqual(['lambda/approval-page/delivery.ts', 'lambda/approval-page/index.ts']);
+    expect(page.get('GetCommand')).toEqual(['lambda/approval-page/decide.ts', 'lambda/approval-page/delivery.ts']);
     expect(commandsOf(join(LAMBDA_ROOT, 'drift-job')).get('InvokeCommand')).toEqual(['lambda/drift-job/self-invoke.ts']);
     expect([...commandsOf(join(LAMBDA_ROOT, 'retrain-trigger')).keys()]).toContain('TransactWriteCommand');
   });

@@ -3,7 +3,7 @@
  * SageMaker reads of that milestone (names from the pipeline state) and the record
  * `<LINEAGE_PREFIX><execution name>/<nn>-<milestone>.json` in the audit bucket.
  */
-import { lineageKey, Milestone } from '../../../lambda/shared/lineage';
+import { lineageKey, Milestone } from '../../../contracts/lineage';
 import { HandlerCallInput, HandlerCallTable, RuntimeCall } from '../types';
 import { at, distinct, objectEvents, s3Write, sagemakerArn, variable } from './common';
 

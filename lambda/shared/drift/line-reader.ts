@@ -47,7 +47,9 @@ export type ByteSource = AsyncIterable<Uint8Array | string>;
 export async function forEachLine(source: ByteSource, onLine: (line: string) => void, options: LineReadOptions = {}): Promise<LineReadStats> {
   const maxLineChars = options.maxLineChars ?? DEFAULT_MAX_LINE_CHARS;
   let sourceBytes = 0;
-  const counted = countBytes(source, (n) => { sourceBytes += n; });
+  const counted = countBytes(source, (n) => {
+    sourceBytes += n;
+  });
   const { gzip, chunks } = await detectGzip(counted);
   const splitter = new LineSplitter(onLine, maxLineChars);
   let bytes = 0;
@@ -69,7 +71,10 @@ class LineSplitter {
   private pendingLength = 0;
   private skipping = false;
 
-  constructor(private readonly onLine: (line: string) => void, private readonly maxLineChars: number) {}
+  constructor(
+    private readonly onLine: (line: string) => void,
+    private readonly maxLineChars: number,
+  ) {}
 
   push(chunk: Buffer): void {
     this.text(this.decoder.write(chunk));
@@ -122,7 +127,12 @@ class LineSplitter {
 
 async function* countBytes(source: ByteSource, add: (n: number) => void): AsyncGenerator<Buffer> {
   for await (const chunk of source) {
-    const buffer = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    const buffer =
+      typeof chunk === 'string'
+        ? Buffer.from(chunk, 'utf8')
+        : Buffer.isBuffer(chunk)
+          ? chunk
+          : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
     add(buffer.length);
     yield buffer;
   }

@@ -1,31 +1,20 @@
 import { createHmac, timingSafeEqual } from 'crypto';
-import type { LinkParameters, SigningSecret } from './approval-contract';
+import { type LinkParameters, MIN_KEY_BYTES, type SigningSecret, signedText } from '../../../contracts/approval-link';
 
 /**
- * Signed approval links (see {@link LinkParameters}): pure functions shared by request-approval,
- * which signs one link per approver, and approval-page, which verifies them. No I/O here.
- *
- * A link is `${baseUrl}/approvals/${requestId}?approver=..&expires=..&sig=..` where `sig` is the
- * base64url (unpadded) HMAC-SHA256 of `${requestId}\n${approver}\n${expires}` under the secret's
- * `current` key. Changing any of the three values (another request, another approver's name,
- * a later expiry) invalidates the signature.
+ * Signing and verifying approval links (contracts/approval-link.ts): request-approval signs one link per
+ * approver, approval-page verifies them. No I/O here.
  */
-
-/** Keys shorter than this are refused: HMAC-SHA256 wants at least its output size (32 bytes). */
-export const MIN_KEY_BYTES = 32;
 
 /** Standard base64 (with optional padding) or base64url. */
 const BASE64 = /^(?:[A-Za-z0-9+/]+={0,2}|[A-Za-z0-9_-]+={0,2})$/;
 
-/** The exact text that is signed. */
-export function signedText(requestId: string, approver: string, expires: number): string {
-  return `${requestId}\n${approver}\n${expires}`;
-}
-
 /** Base64url (unpadded) HMAC-SHA256 of `${requestId}\n${approver}\n${expires}`. */
 export function signLink(key: Buffer, requestId: string, approver: string, expires: number): string {
   if (key.length < MIN_KEY_BYTES) throw new Error(`Signing key is ${key.length} bytes; expected at least ${MIN_KEY_BYTES}`);
-  return createHmac('sha256', key).update(signedText(requestId, approver, expires), 'utf8').digest('base64url');
+  return createHmac('sha256', key)
+    .update(signedText(requestId, approver, expires), 'utf8')
+    .digest('base64url');
 }
 
 /** Decodes one key of a {@link SigningSecret} (Node's base64 decoder also accepts base64url). */
@@ -57,13 +46,6 @@ export function verifyLink(secret: SigningSecret, params: LinkParameters): boole
   return valid;
 }
 
-/** `${baseUrl}/approvals/${requestId}?approver=..&expires=..&sig=..`, every value URL-encoded. */
-export function buildLink(baseUrl: string, params: LinkParameters): string {
-  const base = baseUrl.replace(/\/+$/, '');
-  const query = `approver=${encodeURIComponent(params.approver)}&expires=${encodeURIComponent(String(params.expires))}&sig=${encodeURIComponent(params.sig)}`;
-  return `${base}/approvals/${encodeURIComponent(params.requestId)}?${query}`;
-}
-
 function checkKey(field: string, value: unknown): string {
   const expected = `base64 of at least ${MIN_KEY_BYTES} random bytes (e.g. \`openssl rand -base64 32\`)`;
   if (typeof value !== 'string' || value.length === 0) {
@@ -89,7 +71,9 @@ export function parseSecret(json: string): SigningSecret {
     throw new Error('Invalid signing secret: not JSON; expected {"current": "<base64 key>", "previous": "<base64 key>"} (previous optional)');
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-    throw new Error('Invalid signing secret: not a JSON object; expected {"current": "<base64 key>", "previous": "<base64 key>"} (previous optional)');
+    throw new Error(
+      'Invalid signing secret: not a JSON object; expected {"current": "<base64 key>", "previous": "<base64 key>"} (previous optional)',
+    );
   }
   const { current, previous } = parsed as Record<string, unknown>;
   const secret: SigningSecret = { current: checkKey('current', current) };

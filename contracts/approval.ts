@@ -7,14 +7,15 @@
  * message per approver, each with that approver's own signed link. The approver opens the link
  * (GET: evidence and a form), decides with a mandatory comment (POST); approval-page verifies the
  * link, claims the request once (conditional write), writes the decision record to the audit
- * bucket and sends the task token's result to Step Functions.
+ * bucket and sends the task token's result to Step Functions. The signed link: approval-link.ts.
  */
+import type { TriggerType } from './trigger';
 
 /** Environment variables of both functions. */
 export const ENV = {
   /** DynamoDB table of approval requests (partition key `requestId`, TTL attribute `ttl`). */
   TABLE_NAME: 'APPROVAL_TABLE_NAME',
-  /** Secrets Manager secret ARN holding {@link SigningSecret} JSON. */
+  /** Secrets Manager secret ARN holding the signing secret's JSON (approval-link.ts). */
   SECRET_ARN: 'APPROVAL_SECRET_ARN',
   /** SNS topic ARN the approval messages go to (email subscriptions filtered on the `approver` attribute). */
   TOPIC_ARN: 'APPROVAL_TOPIC_ARN',
@@ -25,18 +26,6 @@ export const ENV = {
   /** Key prefix of decision records in the audit bucket, e.g. `decisions/mlops-dev-churn/`. */
   DECISION_PREFIX: 'DECISION_PREFIX',
 } as const;
-
-/**
- * The HMAC key material, as JSON in Secrets Manager. Links are signed with `current`; a link signed
- * with `previous` still verifies, so rotating the secret (current -> previous, new current) does
- * not break links already sent.
- */
-export interface SigningSecret {
-  /** Base64 of at least 32 random bytes. */
-  readonly current: string;
-  /** Base64 of the key before the last rotation. */
-  readonly previous?: string;
-}
 
 /** Payload of the pipeline's `RequestApproval` task (Lambda invoke with `$$.Task.Token`). */
 export interface RequestApprovalEvent {
@@ -66,7 +55,7 @@ export interface RequestApprovalEvent {
 /** What started the run: the execution input's `trigger` (lambda/retrain-trigger writes it for schedule and drift). */
 export interface ApprovalTrigger {
   /** `unspecified` when the input has no trigger, or one of another type. */
-  readonly type: 'manual' | 'schedule' | 'drift' | 'unspecified';
+  readonly type: TriggerType;
   /** The CloudWatch alarm of a drift retraining. */
   readonly alarmName?: string;
   /** Why, as the trigger says (an alarm's reason, the schedule that was due). */
@@ -174,12 +163,33 @@ export interface DecisionRecord extends ApprovalDecision {
   readonly evidence: ApprovalEvidence;
 }
 
-/** Query parameters of a link: `/approvals/{requestId}?approver=..&expires=..&sig=..`. */
-export interface LinkParameters {
-  readonly requestId: string;
-  readonly approver: string;
-  /** Epoch seconds. */
-  readonly expires: number;
-  /** Base64url HMAC-SHA256 of `${requestId}\n${approver}\n${expires}`. */
-  readonly sig: string;
+/** What the pipeline made of the decision; stored on the request's item as `gateOutcome` by the approval page. */
+export type GateOutcome = 'delivered' | 'timed-out' | 'undeliverable' | 'unknown';
+
+/**
+ * The stored item: the request plus the fields the request function (`notifiedAt`) and the approval page
+ * (the delivery lease and outcome, lambda/approval-page/delivery.ts) add.
+ */
+export type StoredApprovalRequest = ApprovalRequest & {
+  readonly notifiedAt?: string;
+  readonly gateOutcome?: GateOutcome;
+  readonly deliveryLease?: string;
+  readonly deliveryLeaseUntil?: number;
+  readonly deliveryInDoubt?: boolean;
+};
+
+/**
+ * Payload of the pipeline's tasks that write the decision records no person writes (lambda/record-decision):
+ * an automatic approval, or a rejection when the gate timed out.
+ */
+export interface RecordDecisionEvent {
+  readonly executionArn: string;
+  readonly model: string;
+  readonly environment: string;
+  readonly modelPackageArn: string;
+  readonly evidence: ApprovalEvidence;
+  /** @default 'automatic' */
+  readonly kind?: 'automatic' | 'timeout';
+  /** Required for `timeout`: why the candidate was rejected. */
+  readonly comment?: string;
 }
