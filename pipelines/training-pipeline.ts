@@ -5,7 +5,8 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { approvalStage, PipelineApproval } from './stages/approval';
 import { dataStage, preparedDataUri } from './stages/data';
-import { approvalTarget, deploymentStage, DeploymentStageProps } from './stages/deployment';
+import { deploymentStage, DeploymentStageProps } from './stages/deployment';
+import { approvalTarget } from './stages/endpoint-config';
 import { evaluationStage } from './stages/evaluation';
 import { gateStage, metricPath, QualityGateSettings } from './stages/gate';
 import { inputStage } from './stages/input';
@@ -111,37 +112,104 @@ export class TrainingPipeline extends sfn.StateMachineFragment {
     const { modelName, environmentName, run } = props;
     const lineage: LineageRecorder = { function: props.lineageFunction, modelName, environmentName };
     const jobs = new SageMakerJobs({
-      modelName, environmentName, runtimeNamePrefix: props.runtimeNamePrefix, jobRole: props.jobRole, dataKey: props.dataKey, vpc: props.vpc,
+      modelName,
+      environmentName,
+      runtimeNamePrefix: props.runtimeNamePrefix,
+      jobRole: props.jobRole,
+      dataKey: props.dataKey,
+      vpc: props.vpc,
     });
     // Built from the end: each stage is given the state it continues to.
     const failure = failureStage(this, { modelName, notifications: props.notifications });
     const onFailure = failure.start;
-    const success = successStage(this, { modelName, environmentName, notifications: props.notifications, metricPath: metricPath(props.evaluation), onFailure });
+    const success = successStage(this, {
+      modelName,
+      environmentName,
+      notifications: props.notifications,
+      metricPath: metricPath(props.evaluation),
+      onFailure,
+    });
     const deployment = deploymentStage(this, {
-      ...props.deployment, modelName, environmentName, runtimeNamePrefix: props.runtimeNamePrefix, executionRole: props.jobRole, dataKey: props.dataKey,
-      vpc: props.vpc, notifications: props.notifications, baselineUriPath: '$.baseline.baselineUri', lineage, onFailure,
+      ...props.deployment,
+      modelName,
+      environmentName,
+      runtimeNamePrefix: props.runtimeNamePrefix,
+      executionRole: props.jobRole,
+      dataKey: props.dataKey,
+      vpc: props.vpc,
+      notifications: props.notifications,
+      baselineUriPath: '$.baseline.baselineUri',
+      lineage,
+      onFailure,
     });
     deployment.deployed.next(success.start);
     const approval = approvalStage(this, {
-      approval: props.approval, registry: props.registry, lineage, notifications: props.notifications, deploymentTarget: approvalTarget(props.deployment), onFailure,
+      approval: props.approval,
+      registry: props.registry,
+      lineage,
+      notifications: props.notifications,
+      deploymentTarget: approvalTarget(props.deployment),
+      onFailure,
     });
     approval.approved.next(deployment.start);
     const registration = registrationStage(this, {
-      registry: props.registry, inferenceImage: props.inferenceImage, metric: props.evaluation.metric, run, lineage, onFailure, next: approval.start,
+      registry: props.registry,
+      inferenceImage: props.inferenceImage,
+      metric: props.evaluation.metric,
+      run,
+      lineage,
+      onFailure,
+      next: approval.start,
     });
     const gate = gateStage(this, { gate: props.evaluation, registry: props.registry, onFailure, next: registration.start });
     const evaluation = evaluationStage(this, {
-      evaluation: props.evaluation, jobs, run, dataKey: props.dataKey, baselineFunction: props.baselineFunction, onFailure, next: gate.start,
+      evaluation: props.evaluation,
+      jobs,
+      run,
+      dataKey: props.dataKey,
+      baselineFunction: props.baselineFunction,
+      onFailure,
+      next: gate.start,
     });
     const trainingInputUri = preparedDataUri(run, props.preprocessing);
     const training = trainingStage(this, { training: props.training, jobs, run, trainingInputUri, onFailure });
     training.start.next(evaluation.start);
-    const data = dataStage(this, { snapshotFunction: props.snapshotFunction, run, jobs, preprocessing: props.preprocessing, onFailure, next: training.start });
-    const input = inputStage(this, { defaultTrainingDataUri: props.defaultTrainingDataUri, defaultEvaluationDataUri: props.defaultEvaluationDataUri, next: data.start });
-    const redeploy = redeployStage(this, { registry: props.registry, metric: props.evaluation.metric, onFailure, train: input.start, deploy: approval.approved });
+    const data = dataStage(this, {
+      snapshotFunction: props.snapshotFunction,
+      run,
+      jobs,
+      preprocessing: props.preprocessing,
+      onFailure,
+      next: training.start,
+    });
+    const input = inputStage(this, {
+      defaultTrainingDataUri: props.defaultTrainingDataUri,
+      defaultEvaluationDataUri: props.defaultEvaluationDataUri,
+      next: data.start,
+    });
+    const redeploy = redeployStage(this, {
+      registry: props.registry,
+      metric: props.evaluation.metric,
+      onFailure,
+      train: input.start,
+      deploy: approval.approved,
+    });
 
-    const permissions = mergePermissions(jobs.permissions(this), input, data, training, evaluation, gate, registration, approval, deployment, redeploy,
-      failure, success, loggingAndTracing());
+    const permissions = mergePermissions(
+      jobs.permissions(this),
+      input,
+      data,
+      training,
+      evaluation,
+      gate,
+      registration,
+      approval,
+      deployment,
+      redeploy,
+      failure,
+      success,
+      loggingAndTracing(),
+    );
     this.statements = permissions.statements;
     this.wildcards = [...permissions.wildcards, anyResource(permissions.statements)];
     this.startState = redeploy.start;
@@ -155,12 +223,25 @@ export class TrainingPipeline extends sfn.StateMachineFragment {
  */
 function loggingAndTracing(): StagePermissions {
   return {
-    statements: [new iam.PolicyStatement({
-      actions: ['logs:CreateLogDelivery', 'logs:GetLogDelivery', 'logs:UpdateLogDelivery', 'logs:DeleteLogDelivery', 'logs:ListLogDeliveries',
-        'logs:PutResourcePolicy', 'logs:DescribeResourcePolicies', 'logs:DescribeLogGroups',
-        'xray:PutTraceSegments', 'xray:PutTelemetryRecords', 'xray:GetSamplingRules', 'xray:GetSamplingTargets'],
-      resources: ['*'],
-    })],
+    statements: [
+      new iam.PolicyStatement({
+        actions: [
+          'logs:CreateLogDelivery',
+          'logs:GetLogDelivery',
+          'logs:UpdateLogDelivery',
+          'logs:DeleteLogDelivery',
+          'logs:ListLogDeliveries',
+          'logs:PutResourcePolicy',
+          'logs:DescribeResourcePolicies',
+          'logs:DescribeLogGroups',
+          'xray:PutTraceSegments',
+          'xray:PutTelemetryRecords',
+          'xray:GetSamplingRules',
+          'xray:GetSamplingTargets',
+        ],
+        resources: ['*'],
+      }),
+    ],
     wildcards: [],
   };
 }

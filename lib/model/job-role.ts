@@ -48,9 +48,16 @@ export function createJobRole(scope: Construct, props: JobRoleProps): JobRole {
   });
   const dataObjects = lake.curated.arnForObjects(`${props.modelName}/*`);
   const artifactObjects = lake.artifacts.arnForObjects(`${modelPrefix}*`);
-  const logGroup = (kind: string) => stack.formatArn({ service: 'logs', resource: 'log-group', resourceName: `/aws/sagemaker/${kind}`, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
+  const logGroup = (kind: string) =>
+    stack.formatArn({ service: 'logs', resource: 'log-group', resourceName: `/aws/sagemaker/${kind}`, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
   const jobLogStreams = ['TrainingJobs', 'ProcessingJobs'].map((kind) =>
-    stack.formatArn({ service: 'logs', resource: 'log-group', resourceName: `/aws/sagemaker/${kind}:log-stream:${qualifiedName}--*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME }));
+    stack.formatArn({
+      service: 'logs',
+      resource: 'log-group',
+      resourceName: `/aws/sagemaker/${kind}:log-stream:${qualifiedName}--*`,
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    }),
+  );
   const policy = new iam.ManagedPolicy(scope, 'JobPolicy', {
     roles: [role],
     description: `SageMaker jobs of ${qualifiedName}`,
@@ -66,20 +73,34 @@ export function createJobRole(scope: Construct, props: JobRoleProps): JobRole {
         resources: [...new Set(scriptAssets.map((a) => a.bucket.bucketArn))],
         conditions: { StringLike: { 's3:prefix': scriptAssets.map((a) => `${a.s3ObjectKey}*`) } },
       }),
-      new iam.PolicyStatement({ actions: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey', 'kms:DescribeKey'], resources: [platform.dataKey.keyArn] }),
-      new iam.PolicyStatement({ actions: ['kms:CreateGrant'], resources: [platform.dataKey.keyArn], conditions: { Bool: { 'kms:GrantIsForAWSResource': 'true' } } }),
+      new iam.PolicyStatement({
+        actions: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey', 'kms:DescribeKey'],
+        resources: [platform.dataKey.keyArn],
+      }),
+      new iam.PolicyStatement({
+        actions: ['kms:CreateGrant'],
+        resources: [platform.dataKey.keyArn],
+        conditions: { Bool: { 'kms:GrantIsForAWSResource': 'true' } },
+      }),
       new iam.PolicyStatement({
         actions: ['ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer', 'ecr:BatchCheckLayerAvailability'],
         resources: [...new Set(props.imageRepositoryArns)],
       }),
       // The endpoint's captured requests and responses (SageMaker writes them as the model's role).
       new iam.PolicyStatement({ actions: ['s3:PutObject'], resources: [captureObjects] }),
-      new iam.PolicyStatement({ actions: ['logs:CreateLogGroup', 'logs:DescribeLogStreams'], resources: ['TrainingJobs', 'ProcessingJobs'].map(logGroup) }),
+      new iam.PolicyStatement({
+        actions: ['logs:CreateLogGroup', 'logs:DescribeLogStreams'],
+        resources: ['TrainingJobs', 'ProcessingJobs'].map(logGroup),
+      }),
       new iam.PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: jobLogStreams }),
       // GetAuthorizationToken has no resource type: it can only be granted on "*".
       new iam.PolicyStatement({ actions: ['ecr:GetAuthorizationToken'], resources: ['*'] }),
       // PutMetricData has no resource type; the condition limits it to SageMaker's namespaces.
-      new iam.PolicyStatement({ actions: ['cloudwatch:PutMetricData'], resources: ['*'], conditions: { StringLike: { 'cloudwatch:namespace': '/aws/sagemaker/*' } } }),
+      new iam.PolicyStatement({
+        actions: ['cloudwatch:PutMetricData'],
+        resources: ['*'],
+        conditions: { StringLike: { 'cloudwatch:namespace': '/aws/sagemaker/*' } },
+      }),
     ],
   });
   const networkInterfaces = stack.formatArn({ service: 'ec2', resource: 'network-interface', resourceName: '*' });
@@ -87,7 +108,12 @@ export function createJobRole(scope: Construct, props: JobRoleProps): JobRole {
   if (vpc) {
     policy.addStatements(
       new iam.PolicyStatement({
-        actions: ['ec2:CreateNetworkInterface', 'ec2:CreateNetworkInterfacePermission', 'ec2:DeleteNetworkInterface', 'ec2:DeleteNetworkInterfacePermission'],
+        actions: [
+          'ec2:CreateNetworkInterface',
+          'ec2:CreateNetworkInterfacePermission',
+          'ec2:DeleteNetworkInterface',
+          'ec2:DeleteNetworkInterfacePermission',
+        ],
         resources: [
           networkInterfaces,
           ...vpc.subnetIds.map((id) => stack.formatArn({ service: 'ec2', resource: 'subnet', resourceName: id })),
@@ -96,23 +122,41 @@ export function createJobRole(scope: Construct, props: JobRoleProps): JobRole {
       }),
       // EC2 Describe actions have no resource-level permissions.
       new iam.PolicyStatement({
-        actions: ['ec2:DescribeNetworkInterfaces', 'ec2:DescribeVpcs', 'ec2:DescribeDhcpOptions', 'ec2:DescribeSubnets', 'ec2:DescribeSecurityGroups'],
+        actions: [
+          'ec2:DescribeNetworkInterfaces',
+          'ec2:DescribeVpcs',
+          'ec2:DescribeDhcpOptions',
+          'ec2:DescribeSubnets',
+          'ec2:DescribeSecurityGroups',
+        ],
         resources: ['*'],
       }),
     );
   }
   const resource = policy.node.defaultChild as iam.CfnManagedPolicy;
   if (vpc) {
-    acknowledgeWildcardResources(resource, [networkInterfaces],
-      'SageMaker creates the jobs\' network interfaces at run time, so their IDs cannot be known; creation is limited to the configured subnets and security groups.');
+    acknowledgeWildcardResources(
+      resource,
+      [networkInterfaces],
+      "SageMaker creates the jobs' network interfaces at run time, so their IDs cannot be known; creation is limited to the configured subnets and security groups.",
+    );
   }
-  acknowledgeWildcardResources(resource, ['*'],
-    'Only ecr:GetAuthorizationToken, cloudwatch:PutMetricData and (with a VPC) EC2 Describe actions are granted on "*": none has a resource type; '
-    + 'PutMetricData is limited to SageMaker namespaces by condition.');
-  acknowledgeWildcardResources(resource, [dataObjects, artifactObjects, captureObjects],
-    'Object access is scoped to this model\'s own key prefix; the objects under it are created per run (or per captured hour), so they cannot be listed in advance.');
-  acknowledgeWildcardResources(resource, jobLogStreams,
-    'SageMaker names each job\'s log stream after the job, which is unique per run; the pattern is this model\'s job-name prefix.');
+  acknowledgeWildcardResources(
+    resource,
+    ['*'],
+    'Only ecr:GetAuthorizationToken, cloudwatch:PutMetricData and (with a VPC) EC2 Describe actions are granted on "*": none has a resource type; ' +
+      'PutMetricData is limited to SageMaker namespaces by condition.',
+  );
+  acknowledgeWildcardResources(
+    resource,
+    [dataObjects, artifactObjects, captureObjects],
+    "Object access is scoped to this model's own key prefix; the objects under it are created per run (or per captured hour), so they cannot be listed in advance.",
+  );
+  acknowledgeWildcardResources(
+    resource,
+    jobLogStreams,
+    "SageMaker names each job's log stream after the job, which is unique per run; the pattern is this model's job-name prefix.",
+  );
   return { role, policy, dataObjects };
 }
 
@@ -120,15 +164,23 @@ export function createJobRole(scope: Construct, props: JobRoleProps): JobRole {
  * What the endpoint's containers do as the model's role: write their logs to `/aws/sagemaker/Endpoints/<endpoint>`,
  * and (deployment guardrails) read the rollback alarms during a blue/green update.
  */
-export function addEndpointRuntimeStatements(policy: iam.ManagedPolicy, endpoint: { endpointName: string; rollbackAlarms: Array<{ alarmArn: string }> },
-  serving: ResolvedServing): void {
+export function addEndpointRuntimeStatements(
+  policy: iam.ManagedPolicy,
+  endpoint: { endpointName: string; rollbackAlarms: Array<{ alarmArn: string }> },
+  serving: ResolvedServing,
+): void {
   const stack = Stack.of(policy);
-  const group = stack.formatArn({ service: 'logs', resource: 'log-group', resourceName: `/aws/sagemaker/Endpoints/${endpoint.endpointName}`,
-    arnFormat: ArnFormat.COLON_RESOURCE_NAME });
+  const group = stack.formatArn({
+    service: 'logs',
+    resource: 'log-group',
+    resourceName: `/aws/sagemaker/Endpoints/${endpoint.endpointName}`,
+    arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+  });
   const alarms = [
     ...endpoint.rollbackAlarms.map((a) => a.alarmArn),
-    ...(serving.mode === 'realtime' ? serving.rollbackAlarmNames : [])
-      .map((name) => stack.formatArn({ service: 'cloudwatch', resource: 'alarm', resourceName: name, arnFormat: ArnFormat.COLON_RESOURCE_NAME })),
+    ...(serving.mode === 'realtime' ? serving.rollbackAlarmNames : []).map((name) =>
+      stack.formatArn({ service: 'cloudwatch', resource: 'alarm', resourceName: name, arnFormat: ArnFormat.COLON_RESOURCE_NAME }),
+    ),
   ];
   const logStreams = `${group}:log-stream:*`;
   policy.addStatements(
@@ -136,8 +188,11 @@ export function addEndpointRuntimeStatements(policy: iam.ManagedPolicy, endpoint
     new iam.PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [logStreams] }),
     ...(alarms.length ? [new iam.PolicyStatement({ actions: ['cloudwatch:DescribeAlarms'], resources: alarms })] : []),
   );
-  acknowledgeWildcardResources(policy.node.defaultChild as iam.CfnManagedPolicy, [logStreams],
-    'The endpoint\'s containers create one log stream per variant and instance, named by SageMaker at run time, in this endpoint\'s own log group.');
+  acknowledgeWildcardResources(
+    policy.node.defaultChild as iam.CfnManagedPolicy,
+    [logStreams],
+    "The endpoint's containers create one log stream per variant and instance, named by SageMaker at run time, in this endpoint's own log group.",
+  );
 }
 
 function listPrefix(bucketArn: string, prefix: string): iam.PolicyStatement {

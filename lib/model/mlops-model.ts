@@ -85,8 +85,11 @@ export class MlopsModel extends Construct {
     const qualifiedName = `${platform.namespace}-${platform.environmentName}-${model.name}`;
     const lake = platform.lakeBuckets;
     const runsPrefix = `models/${model.name}/runs`;
-    const resolved = resolveServing(servingSettingsFor(model.serving, props.environmentName),
-      { gpu: model.gpu ?? false, vpc: props.sagemakerVpc !== undefined, production: props.production ?? false }, `model "${model.name}".serving (environment "${props.environmentName}")`);
+    const resolved = resolveServing(
+      servingSettingsFor(model.serving, props.environmentName),
+      { gpu: model.gpu ?? false, vpc: props.sagemakerVpc !== undefined, production: props.production ?? false },
+      `model "${model.name}".serving (environment "${props.environmentName}")`,
+    );
     if (!resolved.serving) throw new ConfigError(`model "${model.name}"`, resolved.problems);
     this.serving = resolved.serving;
 
@@ -111,13 +114,16 @@ export class MlopsModel extends Construct {
     const scripts = join(__dirname, '..', '..', 'pipelines', 'scripts');
     const evaluationScript = new s3assets.Asset(this, 'EvaluationScript', { path: join(scripts, 'evaluate.py') });
     // Framework containers run the blueprint's training script; built-in algorithms need none.
-    const trainingScript = model.framework === 'pytorch'
-      ? new s3assets.Asset(this, 'TrainingScript', { path: join(scripts, 'train_pytorch.py') })
-      : undefined;
+    const trainingScript =
+      model.framework === 'pytorch' ? new s3assets.Asset(this, 'TrainingScript', { path: join(scripts, 'train_pytorch.py') }) : undefined;
     const evaluationType = model.evaluation.instanceType ?? 'ml.m5.large';
     const evaluationImage = containerImage(this, { framework: model.framework, gpu: isGpuInstanceType(evaluationType), purpose: 'training' });
     // The serving image follows the serving hardware (a GPU model may only serve on GPUs, see serving.ts).
-    const inferenceImage = containerImage(this, { framework: model.framework, gpu: this.serving.mode === 'realtime' && this.serving.gpu, purpose: 'inference' });
+    const inferenceImage = containerImage(this, {
+      framework: model.framework,
+      gpu: this.serving.mode === 'realtime' && this.serving.gpu,
+      purpose: 'inference',
+    });
     const scriptAssets = [evaluationScript, trainingScript].filter((a) => a !== undefined);
 
     const jobRole = createJobRole(this, {
@@ -131,14 +137,25 @@ export class MlopsModel extends Construct {
     this.jobRole = jobRole.role;
     const approvalMode = props.approval?.mode ?? 'human';
     const functions = createPipelineFunctions(this, {
-      qualifiedName, model, platform, environmentName: props.environmentName, runsPrefix, dataObjects: jobRole.dataObjects, approvalMode,
+      qualifiedName,
+      model,
+      platform,
+      environmentName: props.environmentName,
+      runsPrefix,
+      dataObjects: jobRole.dataObjects,
+      approvalMode,
     });
     this.snapshotFunction = functions.snapshot;
     const gate = functions.gate;
     this.approvalGate = gate;
     const approval: PipelineApproval = gate
-      ? { mode: 'human', requestFunction: gate.requestFunction, recordFunction: functions.recordDecision, approvers: functions.approvers,
-        timeout: Duration.hours(props.approval?.timeoutHours ?? 72) }
+      ? {
+          mode: 'human',
+          requestFunction: gate.requestFunction,
+          recordFunction: functions.recordDecision,
+          approvers: functions.approvers,
+          timeout: Duration.hours(props.approval?.timeoutHours ?? 72),
+        }
       : { mode: 'auto', recordFunction: functions.recordDecision };
 
     this.endpoint = new ModelEndpoint(this, 'Endpoint', {
@@ -188,13 +205,16 @@ export class MlopsModel extends Construct {
         direction: model.evaluation.direction,
         threshold: model.evaluation.threshold,
       },
-      preprocessing: model.preprocessing ? {
-        image: containerImage(this, { framework: model.framework, gpu: isGpuInstanceType(model.preprocessing.instanceType), purpose: 'training' }).uri,
-        instanceType: model.preprocessing.instanceType,
-        maxRuntimeSeconds: (model.preprocessing.maxRuntimeMinutes ?? 30) * 60,
-        scriptUri: `s3://${lake.curated.bucketName}/${model.name}/code/preprocess.py`,
-        volumeKmsAllowed: !hasLocalNvme(model.preprocessing.instanceType),
-      } : undefined,
+      preprocessing: model.preprocessing
+        ? {
+            image: containerImage(this, { framework: model.framework, gpu: isGpuInstanceType(model.preprocessing.instanceType), purpose: 'training' })
+              .uri,
+            instanceType: model.preprocessing.instanceType,
+            maxRuntimeSeconds: (model.preprocessing.maxRuntimeMinutes ?? 30) * 60,
+            scriptUri: `s3://${lake.curated.bucketName}/${model.name}/code/preprocess.py`,
+            volumeKmsAllowed: !hasLocalNvme(model.preprocessing.instanceType),
+          }
+        : undefined,
       vpc: props.sagemakerVpc,
       registry: this.registry,
       notifications: { topic: platform.pipelineTopic, key: platform.notificationKey },
@@ -237,8 +257,14 @@ export class MlopsModel extends Construct {
       role: pipelineRole.withoutPolicyUpdates(),
       // Long enough for the slowest path: preprocessing, spot wait plus training, evaluation, the approval wait, the longest
       // endpoint waits (an idle endpoint, then the rollout), an hour of margin: the deployment's own bounds end first, notified.
-      timeout: Duration.seconds((model.preprocessing?.maxRuntimeMinutes ?? 0) * 60 + (spot ? maxWaitSeconds! : maxRuntimeSeconds) + 3600
-        + (approval.mode === 'human' ? approval.timeout.toSeconds() : 0) + deploymentWaitSeconds(this.serving) + 3600),
+      timeout: Duration.seconds(
+        (model.preprocessing?.maxRuntimeMinutes ?? 0) * 60 +
+          (spot ? maxWaitSeconds! : maxRuntimeSeconds) +
+          3600 +
+          (approval.mode === 'human' ? approval.timeout.toSeconds() : 0) +
+          deploymentWaitSeconds(this.serving) +
+          3600,
+      ),
       tracingEnabled: true,
       logs: { destination: logGroup, level: sfn.LogLevel.ALL, includeExecutionData: false },
       comment: `Training pipeline of ${qualifiedName}`,
@@ -266,14 +292,28 @@ export class MlopsModel extends Construct {
       MlopsCost: {
         model: model.name,
         environment: props.environmentName,
-        serving: sv.mode === 'realtime'
-          ? { mode: 'realtime', instanceType: sv.instanceType, initialInstanceCount: sv.instanceCount, minInstances: sv.autoscaling?.minInstances ?? sv.instanceCount,
-            maxInstances: sv.autoscaling?.maxInstances ?? sv.instanceCount, capture: sv.capture ? { samplingPercent: sv.capture.samplingPercent } : false,
-            ...(sv.stopWhenIdleHours !== undefined ? { stopWhenIdleHours: sv.stopWhenIdleHours } : {}) }
-          : { mode: 'serverless', memoryMb: sv.memoryMb, maxConcurrency: sv.maxConcurrency, provisionedConcurrency: sv.provisionedConcurrency ?? 0 },
+        serving:
+          sv.mode === 'realtime'
+            ? {
+                mode: 'realtime',
+                instanceType: sv.instanceType,
+                initialInstanceCount: sv.instanceCount,
+                minInstances: sv.autoscaling?.minInstances ?? sv.instanceCount,
+                maxInstances: sv.autoscaling?.maxInstances ?? sv.instanceCount,
+                capture: sv.capture ? { samplingPercent: sv.capture.samplingPercent } : false,
+                ...(sv.stopWhenIdleHours !== undefined ? { stopWhenIdleHours: sv.stopWhenIdleHours } : {}),
+              }
+            : {
+                mode: 'serverless',
+                memoryMb: sv.memoryMb,
+                maxConcurrency: sv.maxConcurrency,
+                provisionedConcurrency: sv.provisionedConcurrency ?? 0,
+              },
         training: { instanceType: t.instanceType, instanceCount: t.instanceCount ?? 1, maxRuntimeMinutes: maxRuntimeSeconds / 60, spot },
         evaluation: { instanceType: evaluationType, maxRuntimeMinutes: 60 },
-        preprocessing: model.preprocessing ? { instanceType: model.preprocessing.instanceType, maxRuntimeMinutes: model.preprocessing.maxRuntimeMinutes ?? 30 } : null,
+        preprocessing: model.preprocessing
+          ? { instanceType: model.preprocessing.instanceType, maxRuntimeMinutes: model.preprocessing.maxRuntimeMinutes ?? 30 }
+          : null,
         drift: this.monitoring ? { scheduleMinutes: 60, memoryMb: 1024 } : null,
         retraining: { maxStartsPerDay: model.retraining?.maxStartsPerDay ?? 3 },
       },

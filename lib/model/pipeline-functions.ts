@@ -56,13 +56,20 @@ export function createPipelineFunctions(scope: Construct, props: PipelineFunctio
     timeout: Duration.minutes(10),
     memorySize: 1024,
     statements: [
-      new iam.PolicyStatement({ actions: ['s3:ListBucketVersions', 's3:ListBucket'], resources: [lake.curated.bucketArn], conditions: { StringLike: { 's3:prefix': `${model.name}/*` } } }),
+      new iam.PolicyStatement({
+        actions: ['s3:ListBucketVersions', 's3:ListBucket'],
+        resources: [lake.curated.bucketArn],
+        conditions: { StringLike: { 's3:prefix': `${model.name}/*` } },
+      }),
       new iam.PolicyStatement({ actions: ['s3:PutObject'], resources: [runObjects] }),
       new iam.PolicyStatement({ actions: ['kms:GenerateDataKey', 'kms:Decrypt'], resources: [platform.dataKey.keyArn] }),
     ],
   });
-  acknowledgeWildcardResources(snapshot.policy.node.defaultChild as iam.CfnManagedPolicy, [runObjects],
-    'The function writes one manifest per run under this model\'s run prefix; run folders are named after executions.');
+  acknowledgeWildcardResources(
+    snapshot.policy.node.defaultChild as iam.CfnManagedPolicy,
+    [runObjects],
+    "The function writes one manifest per run under this model's run prefix; run folders are named after executions.",
+  );
 
   const decisionObjects = platform.auditBucket.arnForObjects(`decisions/${qualifiedName}/*`);
   const recordDecision = new MlopsFunction(scope, 'RecordDecision', {
@@ -76,8 +83,11 @@ export function createPipelineFunctions(scope: Construct, props: PipelineFunctio
       new iam.PolicyStatement({ actions: ['kms:GenerateDataKey', 'kms:Decrypt'], resources: [platform.auditKey.keyArn] }),
     ],
   });
-  acknowledgeWildcardResources(recordDecision.policy.node.defaultChild as iam.CfnManagedPolicy, [decisionObjects],
-    'Decision records are written one per execution under this model\'s own prefix of the audit bucket.');
+  acknowledgeWildcardResources(
+    recordDecision.policy.node.defaultChild as iam.CfnManagedPolicy,
+    [decisionObjects],
+    "Decision records are written one per execution under this model's own prefix of the audit bucket.",
+  );
   const approvers = model.approvers?.[props.environmentName] ?? [];
   if (props.approvalMode === 'human' && approvers.length === 0) {
     throw new Error(`Model "${model.name}" has no approvers for environment "${props.environmentName}", which requires human approval`);
@@ -101,8 +111,11 @@ export function createPipelineFunctions(scope: Construct, props: PipelineFunctio
       new iam.PolicyStatement({ actions: ['kms:Decrypt', 'kms:GenerateDataKey'], resources: [platform.dataKey.keyArn] }),
     ],
   });
-  acknowledgeWildcardResources(baseline.policy.node.defaultChild as iam.CfnManagedPolicy, [props.dataObjects, runObjects],
-    'The function reads the snapshotted training objects under this model\'s data prefix and writes the baseline into the run\'s folder: names known only at run time.');
+  acknowledgeWildcardResources(
+    baseline.policy.node.defaultChild as iam.CfnManagedPolicy,
+    [props.dataObjects, runObjects],
+    "The function reads the snapshotted training objects under this model's data prefix and writes the baseline into the run's folder: names known only at run time.",
+  );
 
   // Lineage: one record per milestone in the Object Lock audit bucket (docs/auditing.md).
   const stack = Stack.of(scope);
@@ -110,8 +123,10 @@ export function createPipelineFunctions(scope: Construct, props: PipelineFunctio
   const lineageObjects = platform.auditBucket.arnForObjects(`${lineagePrefix}*`);
   const sagemakerArn = (resource: string, resourceName: string) => stack.formatArn({ service: 'sagemaker', resource, resourceName });
   const lineageReads = [
-    sagemakerArn('training-job', `${qualifiedName}--*`), sagemakerArn('model-package', `${qualifiedName}/*`),
-    sagemakerArn('endpoint-config', `${qualifiedName}--c*`), sagemakerArn('model', `${qualifiedName}--m*`),
+    sagemakerArn('training-job', `${qualifiedName}--*`),
+    sagemakerArn('model-package', `${qualifiedName}/*`),
+    sagemakerArn('endpoint-config', `${qualifiedName}--c*`),
+    sagemakerArn('model', `${qualifiedName}--m*`),
   ];
   const lineage = new MlopsFunction(scope, 'RecordLineage', {
     handler: 'record-lineage',
@@ -135,8 +150,18 @@ export function createPipelineFunctions(scope: Construct, props: PipelineFunctio
       new iam.PolicyStatement({ actions: ['sagemaker:DescribeModel'], resources: [lineageReads[3]] }),
     ],
   });
-  acknowledgeWildcardResources(lineage.policy.node.defaultChild as iam.CfnManagedPolicy, [lineageObjects, ...lineageReads],
-    'Lineage records are written one per execution and milestone under this model\'s prefix of the audit bucket, and describe this model\'s per-run jobs, '
-    + 'packages, models and configurations, whose names are generated per run.');
-  return { snapshot: snapshot.function, recordDecision: recordDecision.function, gate, baseline: baseline.function, lineage: lineage.function, approvers };
+  acknowledgeWildcardResources(
+    lineage.policy.node.defaultChild as iam.CfnManagedPolicy,
+    [lineageObjects, ...lineageReads],
+    "Lineage records are written one per execution and milestone under this model's prefix of the audit bucket, and describe this model's per-run jobs, " +
+      'packages, models and configurations, whose names are generated per run.',
+  );
+  return {
+    snapshot: snapshot.function,
+    recordDecision: recordDecision.function,
+    gate,
+    baseline: baseline.function,
+    lineage: lineage.function,
+    approvers,
+  };
 }

@@ -15,12 +15,12 @@ import { catchInto, mergePermissions, ModelPackageGroupRef, PACKAGE_WILDCARD_REA
 export type PipelineApproval =
   | { readonly mode: 'auto'; readonly recordFunction: lambda.IFunction }
   | {
-    readonly mode: 'human';
-    readonly requestFunction: lambda.IFunction;
-    readonly recordFunction: lambda.IFunction;
-    readonly approvers: string[];
-    readonly timeout: Duration;
-  };
+      readonly mode: 'human';
+      readonly requestFunction: lambda.IFunction;
+      readonly recordFunction: lambda.IFunction;
+      readonly approvers: string[];
+      readonly timeout: Duration;
+    };
 
 /** Properties of {@link approvalStage}. */
 export interface ApprovalStageProps {
@@ -44,7 +44,10 @@ export interface ApprovalStageProps {
  * package becomes `Rejected`, notified, and the run ends in `ModelRejected` with the reason; an incomplete
  * decision (`ApprovalIncomplete`) and failed calls go to `onFailure`.
  */
-export function approvalStage(scope: Construct, props: ApprovalStageProps): StagePermissions & { readonly start: sfn.State; readonly approved: sfn.Pass } {
+export function approvalStage(
+  scope: Construct,
+  props: ApprovalStageProps,
+): StagePermissions & { readonly start: sfn.State; readonly approved: sfn.Pass } {
   const approval = props.approval;
   const { modelName, environmentName } = props.lineage;
   const updatePackage = (id: string, status: 'Approved' | 'Rejected', verb: string) => {
@@ -67,8 +70,10 @@ export function approvalStage(scope: Construct, props: ApprovalStageProps): Stag
   const approvalIncomplete = new sfn.Pass(scope, 'ApprovalIncomplete', {
     parameters: {
       Error: 'ApprovalIncomplete',
-      Cause: sfn.JsonPath.format('the approval decision must have the strings decision, approver, decidedAt, comment and recordUri; got {}',
-        sfn.JsonPath.jsonToString(sfn.JsonPath.objectAt('$.approval'))),
+      Cause: sfn.JsonPath.format(
+        'the approval decision must have the strings decision, approver, decidedAt, comment and recordUri; got {}',
+        sfn.JsonPath.jsonToString(sfn.JsonPath.objectAt('$.approval')),
+      ),
     },
     resultPath: '$.error',
   });
@@ -87,13 +92,18 @@ export function approvalStage(scope: Construct, props: ApprovalStageProps): Stag
     modelPackageArn: sfn.JsonPath.stringAt('$.registration.modelPackageArn'),
     evidence: sfn.JsonPath.objectAt('$.evidence'),
   };
-  const permissions = (functions: lambda.IFunction[], ...more: StagePermissions[]) => mergePermissions({
-    statements: [
-      new iam.PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: functions.map((f) => f.functionArn) }),
-      new iam.PolicyStatement({ actions: ['sagemaker:UpdateModelPackage'], resources: [props.registry.packageArnPattern] }),
-    ],
-    wildcards: [{ resources: [props.registry.packageArnPattern], reason: PACKAGE_WILDCARD_REASON }],
-  }, lineagePermissions(props.lineage), ...more);
+  const permissions = (functions: lambda.IFunction[], ...more: StagePermissions[]) =>
+    mergePermissions(
+      {
+        statements: [
+          new iam.PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: functions.map((f) => f.functionArn) }),
+          new iam.PolicyStatement({ actions: ['sagemaker:UpdateModelPackage'], resources: [props.registry.packageArnPattern] }),
+        ],
+        wildcards: [{ resources: [props.registry.packageArnPattern], reason: PACKAGE_WILDCARD_REASON }],
+      },
+      lineagePermissions(props.lineage),
+      ...more,
+    );
   if (approval.mode === 'auto') {
     const record = new tasks.LambdaInvoke(scope, 'RecordAutomaticApproval', {
       lambdaFunction: approval.recordFunction,
@@ -110,7 +120,9 @@ export function approvalStage(scope: Construct, props: ApprovalStageProps): Stag
 
   const markRejected = updatePackage('MarkRejected', 'Rejected', 'Rejected');
   const describeRejection = new sfn.Pass(scope, 'DescribeRejection', {
-    parameters: { cause: sfn.JsonPath.format('Rejected by {}: {}', sfn.JsonPath.stringAt('$.approval.approver'), sfn.JsonPath.stringAt('$.approval.comment')) },
+    parameters: {
+      cause: sfn.JsonPath.format('Rejected by {}: {}', sfn.JsonPath.stringAt('$.approval.approver'), sfn.JsonPath.stringAt('$.approval.comment')),
+    },
     resultPath: '$.rejection',
   });
   const notifyRejected = new tasks.SnsPublish(scope, 'NotifyRejected', {
@@ -153,7 +165,11 @@ export function approvalStage(scope: Construct, props: ApprovalStageProps): Stag
   // No decision in time: rejected, and recorded like any decision.
   const timedOut = new tasks.LambdaInvoke(scope, 'ApprovalTimedOut', {
     lambdaFunction: approval.recordFunction,
-    payload: sfn.TaskInput.fromObject({ ...request, kind: 'timeout', comment: `no decision within ${approval.timeout.toHumanString()}: rejected automatically` }),
+    payload: sfn.TaskInput.fromObject({
+      ...request,
+      kind: 'timeout',
+      comment: `no decision within ${approval.timeout.toHumanString()}: rejected automatically`,
+    }),
     payloadResponseOnly: true,
     resultPath: '$.approval',
   });

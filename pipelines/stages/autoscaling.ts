@@ -21,8 +21,14 @@ function resourceId(endpointName: string): string {
  * `DeregisterForTypeChange` deregisters the variant (registering again after the rollout restores it) before
  * `update`. Returns the first step and its SDK-call states (the caller adds the failure catch).
  */
-export function typeChangeSteps(scope: Construct, endpointName: string, serving: RealtimeServing, update: sfn.IChainable): {
-  readonly start: sfn.IChainable; readonly tasks: sfn.CustomState[];
+export function typeChangeSteps(
+  scope: Construct,
+  endpointName: string,
+  serving: RealtimeServing,
+  update: sfn.IChainable,
+): {
+  readonly start: sfn.IChainable;
+  readonly tasks: sfn.CustomState[];
 } {
   const describePrevious = sdkCall(scope, 'DescribeCurrentConfig', {
     service: 'sagemaker',
@@ -41,8 +47,14 @@ export function typeChangeSteps(scope: Construct, endpointName: string, serving:
   // A serverless variant has no InstanceType: a change of type too.
   const previousType = '$.deployment.previous.config.variants[0].InstanceType';
   const sameType = new sfn.Choice(scope, 'InstanceTypeChanges')
-    .when(sfn.Condition.and(sfn.Condition.isPresent(previousType), sfn.Condition.isString(previousType),
-      sfn.Condition.stringEquals(previousType, serving.instanceType)), update)
+    .when(
+      sfn.Condition.and(
+        sfn.Condition.isPresent(previousType),
+        sfn.Condition.isString(previousType),
+        sfn.Condition.stringEquals(previousType, serving.instanceType),
+      ),
+      update,
+    )
     .otherwise(deregister.next(update));
   describePrevious.next(sameType);
   return { start: describePrevious, tasks: [describePrevious, deregister] };
@@ -54,7 +66,8 @@ export function typeChangeSteps(scope: Construct, endpointName: string, serving:
  * order (the caller chains them and adds the failure catch).
  */
 export function scalingSteps(scope: Construct, endpointName: string, a: NonNullable<RealtimeServing['autoscaling']>): sfn.CustomState[] {
-  const register = (id: string, action: string, parameters: object) => sdkCall(scope, id, { service: 'applicationautoscaling', action, parameters, resultPath: null });
+  const register = (id: string, action: string, parameters: object) =>
+    sdkCall(scope, id, { service: 'applicationautoscaling', action, parameters, resultPath: null });
   const steps = [
     register('RegisterScalableTarget', 'registerScalableTarget', {
       ServiceNamespace: 'sagemaker',
@@ -78,25 +91,30 @@ export function scalingSteps(scope: Construct, endpointName: string, a: NonNulla
     }),
   ];
   if (a.targetGpuUtilization !== undefined) {
-    steps.push(register('ScaleOnGpuUtilization', 'putScalingPolicy', {
-      PolicyName: 'gpu-utilization',
-      ServiceNamespace: 'sagemaker',
-      ResourceId: resourceId(endpointName),
-      ScalableDimension: DIMENSION,
-      PolicyType: 'TargetTrackingScaling',
-      TargetTrackingScalingPolicyConfiguration: {
-        TargetValue: a.targetGpuUtilization,
-        CustomizedMetricSpecification: {
-          MetricName: 'GPUUtilization',
-          Namespace: '/aws/sagemaker/Endpoints',
-          Dimensions: [{ Name: 'EndpointName', Value: endpointName }, { Name: 'VariantName', Value: VARIANT_NAME }],
-          Statistic: 'Average',
-          Unit: 'Percent',
+    steps.push(
+      register('ScaleOnGpuUtilization', 'putScalingPolicy', {
+        PolicyName: 'gpu-utilization',
+        ServiceNamespace: 'sagemaker',
+        ResourceId: resourceId(endpointName),
+        ScalableDimension: DIMENSION,
+        PolicyType: 'TargetTrackingScaling',
+        TargetTrackingScalingPolicyConfiguration: {
+          TargetValue: a.targetGpuUtilization,
+          CustomizedMetricSpecification: {
+            MetricName: 'GPUUtilization',
+            Namespace: '/aws/sagemaker/Endpoints',
+            Dimensions: [
+              { Name: 'EndpointName', Value: endpointName },
+              { Name: 'VariantName', Value: VARIANT_NAME },
+            ],
+            Statistic: 'Average',
+            Unit: 'Percent',
+          },
+          ScaleInCooldown: a.scaleInCooldownSeconds,
+          ScaleOutCooldown: a.scaleOutCooldownSeconds,
         },
-        ScaleInCooldown: a.scaleInCooldownSeconds,
-        ScaleOutCooldown: a.scaleOutCooldownSeconds,
-      },
-    }));
+      }),
+    );
   }
   return steps;
 }
@@ -108,35 +126,58 @@ export function scalingSteps(scope: Construct, endpointName: string, a: NonNulla
 export function autoscalingPermissions(scope: Construct, endpointName: string): StagePermissions & { readonly endpointActions: string[] } {
   const stack = Stack.of(scope);
   const targetTrackingAlarms = stack.formatArn({
-    service: 'cloudwatch', resource: 'alarm', resourceName: `TargetTracking-endpoint/${endpointName}/*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    service: 'cloudwatch',
+    resource: 'alarm',
+    resourceName: `TargetTracking-endpoint/${endpointName}/*`,
+    arnFormat: ArnFormat.COLON_RESOURCE_NAME,
   });
   const scalableTargets = stack.formatArn({ service: 'application-autoscaling', resource: 'scalable-target', resourceName: '*' });
   return {
     endpointActions: ['sagemaker:UpdateEndpointWeightsAndCapacities'],
     statements: [
       // Target tracking creates and removes its own alarms on the endpoint's behalf.
-      new iam.PolicyStatement({ actions: ['cloudwatch:PutMetricAlarm', 'cloudwatch:DescribeAlarms', 'cloudwatch:DeleteAlarms'], resources: [targetTrackingAlarms] }),
+      new iam.PolicyStatement({
+        actions: ['cloudwatch:PutMetricAlarm', 'cloudwatch:DescribeAlarms', 'cloudwatch:DeleteAlarms'],
+        resources: [targetTrackingAlarms],
+      }),
       new iam.PolicyStatement({
         actions: ['iam:CreateServiceLinkedRole'],
-        resources: [stack.formatArn({
-          service: 'iam', region: '', resource: 'role',
-          resourceName: 'aws-service-role/sagemaker.application-autoscaling.amazonaws.com/AWSServiceRoleForApplicationAutoScaling_SageMakerEndpoint',
-        })],
+        resources: [
+          stack.formatArn({
+            service: 'iam',
+            region: '',
+            resource: 'role',
+            resourceName:
+              'aws-service-role/sagemaker.application-autoscaling.amazonaws.com/AWSServiceRoleForApplicationAutoScaling_SageMakerEndpoint',
+          }),
+        ],
         conditions: { StringLike: { 'iam:AWSServiceName': 'sagemaker.application-autoscaling.amazonaws.com' } },
       }),
       // The Application Auto Scaling Describe actions have no resource-level permissions.
-      new iam.PolicyStatement({ actions: ['application-autoscaling:DescribeScalableTargets', 'application-autoscaling:DescribeScalingPolicies'], resources: ['*'] }),
+      new iam.PolicyStatement({
+        actions: ['application-autoscaling:DescribeScalableTargets', 'application-autoscaling:DescribeScalingPolicies'],
+        resources: ['*'],
+      }),
       // A scalable target's ARN ends in an ID Application Auto Scaling generates, never the endpoint's name: limited
       // to this account and region and, by condition keys, to SageMaker variants' instance counts.
       new iam.PolicyStatement({
-        actions: ['application-autoscaling:RegisterScalableTarget', 'application-autoscaling:PutScalingPolicy', 'application-autoscaling:DeregisterScalableTarget'],
+        actions: [
+          'application-autoscaling:RegisterScalableTarget',
+          'application-autoscaling:PutScalingPolicy',
+          'application-autoscaling:DeregisterScalableTarget',
+        ],
         resources: [scalableTargets],
-        conditions: { StringEquals: { 'application-autoscaling:service-namespace': 'sagemaker', 'application-autoscaling:scalable-dimension': DIMENSION } },
+        conditions: {
+          StringEquals: { 'application-autoscaling:service-namespace': 'sagemaker', 'application-autoscaling:scalable-dimension': DIMENSION },
+        },
       }),
     ],
-    wildcards: [{
-      resources: [targetTrackingAlarms, scalableTargets],
-      reason: 'Target tracking names its alarms after the endpoint, and scalable targets end in a generated ID (limited by condition keys to SageMaker variant instance counts).',
-    }],
+    wildcards: [
+      {
+        resources: [targetTrackingAlarms, scalableTargets],
+        reason:
+          'Target tracking names its alarms after the endpoint, and scalable targets end in a generated ID (limited by condition keys to SageMaker variant instance counts).',
+      },
+    ],
   };
 }

@@ -49,9 +49,23 @@ export function dataStage(scope: Construct, props: DataStageProps): StagePermiss
     return { start: snapshot, statements, wildcards: [] };
   }
   const jobs = props.jobs;
-  const preprocess = jobs.task(scope, 'Preprocess', 'processing', jobs.processingJob(props.preprocessing, jobs.jobName('p'), [
-    { InputName: 'raw', S3Input: { LocalPath: '/opt/ml/processing/input', S3DataType: 'S3Prefix', S3InputMode: 'File', 'S3Uri.$': '$.trainingDataUri' } },
-  ], preparedDataUri(props.run, props.preprocessing)), { resultPath: sfn.JsonPath.DISCARD, onFailure: props.onFailure });
+  const preprocess = jobs.task(
+    scope,
+    'Preprocess',
+    'processing',
+    jobs.processingJob(
+      props.preprocessing,
+      jobs.jobName('p'),
+      [
+        {
+          InputName: 'raw',
+          S3Input: { LocalPath: '/opt/ml/processing/input', S3DataType: 'S3Prefix', S3InputMode: 'File', 'S3Uri.$': '$.trainingDataUri' },
+        },
+      ],
+      preparedDataUri(props.run, props.preprocessing),
+    ),
+    { resultPath: sfn.JsonPath.DISCARD, onFailure: props.onFailure },
+  );
   snapshot.next(preprocess).next(props.next);
   return { start: snapshot, statements, wildcards: [] };
 }

@@ -3,7 +3,6 @@
  * (docs/serving.md).
  */
 import { Duration, Stack } from 'aws-cdk-lib';
-import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
@@ -11,21 +10,23 @@ import { Construct } from 'constructs';
 import { VARIANT_NAME } from '../../contracts/serving';
 import { runtimeName } from '../runtime-names';
 import { autoscalingPermissions, scalingSteps, typeChangeSteps } from './autoscaling';
-import { describedEndpoint, DeploymentProblems, endpointStatusIs } from './deployment-problems';
-import { EndpointConfigProps, endpointConfigPermissions, endpointConfigSteps, trafficRouting } from './endpoint-config';
+import { DeploymentProblems, endpointStatusIs } from './deployment-problems';
+import {
+  EndpointConfigProps,
+  endpointConfigPermissions,
+  endpointConfigSteps,
+  EndpointRef,
+  rollbackAlarmNames,
+  trafficRouting,
+} from './endpoint-config';
+
+export { approvalTarget, rollbackAlarmNames } from './endpoint-config';
+export type { EndpointRef } from './endpoint-config';
 import { ENDPOINT_POLL_SECONDS, ENDPOINT_STATUSES, endpointPollBounds } from './endpoint-status';
 import { LineageRecorder, lineagePermissions, recordMilestone } from './lineage';
 import { NotificationTarget, publishPermissions } from './notifications';
 import { sdkCall } from './sdk-call';
 import { catchInto, mergePermissions, StagePermissions } from './stage';
-
-/** The endpoint the pipeline deploys to (lib/model/model-endpoint.ts: its alarms and dashboard). */
-export interface EndpointRef {
-  readonly endpointName: string;
-  readonly endpointArn: string;
-  /** The endpoint's own alarms that roll an update back. */
-  readonly rollbackAlarms: cloudwatch.IAlarm[];
-}
 
 /** Properties of {@link deploymentStage}. */
 export interface DeploymentStageProps extends EndpointConfigProps {
@@ -46,11 +47,6 @@ export interface DeploymentStageProps extends EndpointConfigProps {
 /** The serving record's object name under `servingRecord.prefix`. */
 export const SERVING_RECORD_FILE = 'current.json';
 
-/** Every alarm that rolls an update back: the endpoint's own, then the serving settings' extra ones (names). */
-export function rollbackAlarmNames(props: Pick<DeploymentStageProps, 'endpoint' | 'serving'>): string[] {
-  return [...props.endpoint.rollbackAlarms.map((a) => a.alarmName), ...(props.serving.mode === 'realtime' ? props.serving.rollbackAlarmNames : [])];
-}
-
 /**
  * **Input**: `$.registration.modelPackageArn` (and `baselineUriPath`). A SageMaker model and an endpoint
  * configuration (new names every run: both are immutable), then the endpoint is created (first run) or updated
@@ -61,11 +57,15 @@ export function rollbackAlarmNames(props: Pick<DeploymentStageProps, 'endpoint' 
  * model still serves), `EndpointUpdateFailed`, `RolloutRollbackFailed`, `EndpointNotUpdatable` (an operator must
  * act), `EndpointWaitExceeded`; failed calls go to `onFailure`.
  */
-export function deploymentStage(scope: Construct, props: DeploymentStageProps): StagePermissions & { readonly start: sfn.State; readonly deployed: sfn.Pass } {
+export function deploymentStage(
+  scope: Construct,
+  props: DeploymentStageProps,
+): StagePermissions & { readonly start: sfn.State; readonly deployed: sfn.Pass } {
   const s = props.serving;
   const endpointName = props.endpoint.endpointName;
   const names = new sfn.Pass(scope, 'PrepareDeployment', {
-    comment: 'Names for the SageMaker model and endpoint configuration of this run: <prefix>--m<12 hex>, <prefix>--c<12 hex> (63 characters at most).',
+    comment:
+      'Names for the SageMaker model and endpoint configuration of this run: <prefix>--m<12 hex>, <prefix>--c<12 hex> (63 characters at most).',
     parameters: {
       endpointName,
       modelName: runtimeName(props.runtimeNamePrefix, 'm'),
@@ -81,10 +81,15 @@ export function deploymentStage(scope: Construct, props: DeploymentStageProps): 
   // Does the endpoint exist? ListEndpoints matches substrings ("churn" also finds "churn2"), so each
   // listed name is compared with the exact one, without JSONPath filters (whose empty results differ
   // between engines) and without relying on the error name of a failed DescribeEndpoint.
-  const findEndpoint = sagemaker('FindEndpoint', 'listEndpoints', { NameContains: endpointName, MaxResults: 100 }, {
-    resultSelector: { 'endpoints.$': '$.Endpoints' },
-    resultPath: '$.existing',
-  });
+  const findEndpoint = sagemaker(
+    'FindEndpoint',
+    'listEndpoints',
+    { NameContains: endpointName, MaxResults: 100 },
+    {
+      resultSelector: { 'endpoints.$': '$.Endpoints' },
+      resultPath: '$.existing',
+    },
+  );
   const matchNames = new sfn.Map(scope, 'MatchEndpointNames', {
     itemsPath: '$.existing.endpoints',
     itemSelector: { 'same.$': `States.ArrayContains(States.Array($$.Map.Item.Value.EndpointName), '${endpointName}')` },
@@ -98,14 +103,16 @@ export function deploymentStage(scope: Construct, props: DeploymentStageProps): 
   });
   const endpointExists = new sfn.Choice(scope, 'EndpointExists');
   const problems = new DeploymentProblems(scope, { ...props, endpointName });
-  const described = describedEndpoint;
   const wait = (id: string) => new sfn.Wait(scope, id, { time: sfn.WaitTime.duration(Duration.seconds(ENDPOINT_POLL_SECONDS)) });
 
   // First deployment: create, wait until InService; a failed creation is deleted again.
   const createEndpoint = sagemaker('CreateEndpoint', 'createEndpoint', {
     EndpointName: endpointName,
     'EndpointConfigName.$': '$.deployment.endpointConfigName',
-    Tags: [{ Key: 'mlops:model', Value: props.modelName }, { Key: 'mlops:environment', Value: props.environmentName }],
+    Tags: [
+      { Key: 'mlops:model', Value: props.modelName },
+      { Key: 'mlops:environment', Value: props.environmentName },
+    ],
   });
   const waitForCreation = wait('WaitForEndpointCreation');
   // The whole description: FailureReason is only there on failures, and selecting a missing field fails the state.
@@ -113,20 +120,13 @@ export function deploymentStage(scope: Construct, props: DeploymentStageProps): 
   const describeCreation = describe('DescribeNewEndpoint');
   const creationStatus = new sfn.Choice(scope, 'EndpointCreationStatus');
   const deleteFailedEndpoint = sagemaker('DeleteFailedEndpoint', 'deleteEndpoint', { EndpointName: endpointName });
-  const creationFailed = problems.problem('EndpointCreationFailed', 'EndpointCreationFailed',
-    sfn.JsonPath.format(`Endpoint ${endpointName} failed to create and was deleted, the next run creates it again. Check the instance quota of `
-      + `${s.mode === 'realtime' ? s.instanceType : 'serverless inference'} and the endpoint CloudWatch logs. SageMaker described it as {}`, described()));
+
+  const { creationFailed, notUpdatable, rolledBack, updateFailed, creationUnusable, rollbackFailed } = problems.endings(s);
 
   // Later deployments: wait until the endpoint is idle, then update with guardrails.
   const describeCurrent = describe('DescribeEndpoint');
   const currentStatus = new sfn.Choice(scope, 'EndpointIdle');
   const waitForIdle = wait('WaitForIdleEndpoint');
-  const notUpdatable = problems.problem('EndpointNotUpdatable', 'EndpointNotUpdatable',
-    sfn.JsonPath.format(`Endpoint ${endpointName} is in state {} and cannot be updated. Failed: delete it (aws sagemaker delete-endpoint --endpoint-name `
-      + `${endpointName}) and run the pipeline again; `
-      + 'UpdateRollbackFailed: it serves a mix of two configurations, update it to one of them by hand or delete it, then run again; '
-      + `OutOfService or Deleting: let the deletion finish, then run again. SageMaker described it as {}`,
-    sfn.JsonPath.stringAt('$.endpoint.EndpointStatus'), described()));
   const rememberPrevious = new sfn.Pass(scope, 'RememberPreviousConfig', {
     parameters: { 'name.$': '$.endpoint.EndpointConfigName' },
     resultPath: '$.deployment.previous',
@@ -134,19 +134,21 @@ export function deploymentStage(scope: Construct, props: DeploymentStageProps): 
   const update = sagemaker('UpdateEndpoint', 'updateEndpoint', {
     EndpointName: endpointName,
     'EndpointConfigName.$': '$.deployment.endpointConfigName',
-    ...(s.mode === 'realtime' ? {
-      // Keep the instance count autoscaling chose (counts otherwise reset to the initial count); data capture follows the new configuration.
-      RetainAllVariantProperties: true,
-      ExcludeRetainedVariantProperties: [{ VariantPropertyType: 'DataCaptureConfig' }],
-      DeploymentConfig: {
-        BlueGreenUpdatePolicy: {
-          TrafficRoutingConfiguration: trafficRouting(s.rollout),
-          TerminationWaitInSeconds: s.rollout.terminationWaitSeconds,
-          MaximumExecutionTimeoutInSeconds: s.rollout.maximumExecutionTimeoutSeconds,
-        },
-        AutoRollbackConfiguration: { Alarms: rollbackAlarmNames(props).map((name) => ({ AlarmName: name })) },
-      },
-    } : {}),
+    ...(s.mode === 'realtime'
+      ? {
+          // Keep the instance count autoscaling chose (counts otherwise reset to the initial count); data capture follows the new configuration.
+          RetainAllVariantProperties: true,
+          ExcludeRetainedVariantProperties: [{ VariantPropertyType: 'DataCaptureConfig' }],
+          DeploymentConfig: {
+            BlueGreenUpdatePolicy: {
+              TrafficRoutingConfiguration: trafficRouting(s.rollout),
+              TerminationWaitInSeconds: s.rollout.terminationWaitSeconds,
+              MaximumExecutionTimeoutInSeconds: s.rollout.maximumExecutionTimeoutSeconds,
+            },
+            AutoRollbackConfiguration: { Alarms: rollbackAlarmNames(props).map((name) => ({ AlarmName: name })) },
+          },
+        }
+      : {}),
   });
   const typeChange = s.mode === 'realtime' && s.autoscaling ? typeChangeSteps(scope, endpointName, s, update) : undefined;
   const beforeUpdate = typeChange?.start ?? update;
@@ -154,21 +156,6 @@ export function deploymentStage(scope: Construct, props: DeploymentStageProps): 
   const describeRollout = describe('DescribeRollout');
   waitForRollout.next(describeRollout);
   const rolloutStatus = new sfn.Choice(scope, 'RolloutStatus');
-  const rolledBack = problems.problem('RolloutRolledBack', 'RolloutRolledBack',
-    sfn.JsonPath.format(`A rollback alarm fired while ${endpointName} moved to {}: SageMaker rolled back, {} still serves. `
-      + 'See the alarm history and the endpoint CloudWatch logs.',
-    sfn.JsonPath.stringAt('$.deployment.endpointConfigName'), sfn.JsonPath.stringAt('$.endpoint.EndpointConfigName')));
-  const updateFailed = problems.problem('EndpointUpdateFailed', 'EndpointUpdateFailed',
-    sfn.JsonPath.format(`Updating ${endpointName} to {} ended in state {}. SageMaker described it as {}`,
-      sfn.JsonPath.stringAt('$.deployment.endpointConfigName'), sfn.JsonPath.stringAt('$.endpoint.EndpointStatus'), described()));
-  const creationUnusable = problems.problem('CreatedEndpointUnusable', 'EndpointCreationFailed',
-    sfn.JsonPath.format(`Endpoint ${endpointName} is in state {} while it was being created: the pipeline cannot use it. `
-      + `Delete it (aws sagemaker delete-endpoint --endpoint-name ${endpointName}) and run the pipeline again. SageMaker described it as {}`,
-    sfn.JsonPath.stringAt('$.endpoint.EndpointStatus'), described()));
-  const rollbackFailed = problems.problem('RolloutRollbackFailed', 'RolloutRollbackFailed',
-    sfn.JsonPath.format(`Updating ${endpointName} to {} failed and so did the automatic rollback (UpdateRollbackFailed): it serves a mix of `
-      + `both configurations. Update it to one configuration by hand (aws sagemaker update-endpoint) or delete it. SageMaker described it as {}`,
-    sfn.JsonPath.stringAt('$.deployment.endpointConfigName'), described()));
 
   // Every wait is bounded: a transitional status past its number of looks ends in EndpointWaitExceeded.
   const transitional = endpointStatusIs(...ENDPOINT_STATUSES.transitional);
@@ -217,9 +204,7 @@ export function deploymentStage(scope: Construct, props: DeploymentStageProps): 
 
   names.next(createModel);
   createConfig.next(findEndpoint).next(matchNames).next(summarize).next(endpointExists);
-  endpointExists
-    .when(sfn.Condition.booleanEquals('$.existing.found', true), describeCurrent)
-    .otherwise(createEndpoint);
+  endpointExists.when(sfn.Condition.booleanEquals('$.existing.found', true), describeCurrent).otherwise(createEndpoint);
   createEndpoint.next(waitForCreation).next(describeCreation).next(creationStatus);
   const creationPoll = problems.boundedWait('creation', waitForCreation, bounds.creation);
   creationStatus
@@ -240,8 +225,13 @@ export function deploymentStage(scope: Construct, props: DeploymentStageProps): 
     .otherwise(notUpdatable);
   const rolloutPoll = problems.boundedWait('rollout', waitForRollout, bounds.rollout);
   rolloutStatus
-    .when(sfn.Condition.and(endpointStatusIs(ENDPOINT_STATUSES.inService),
-      sfn.Condition.stringEqualsJsonPath('$.endpoint.EndpointConfigName', '$.deployment.endpointConfigName')), afterInService)
+    .when(
+      sfn.Condition.and(
+        endpointStatusIs(ENDPOINT_STATUSES.inService),
+        sfn.Condition.stringEqualsJsonPath('$.endpoint.EndpointConfigName', '$.deployment.endpointConfigName'),
+      ),
+      afterInService,
+    )
     .when(endpointStatusIs(ENDPOINT_STATUSES.inService), rolledBack.next(problems.recordRollback()))
     .when(rolloutPoll.exceeded, rolloutPoll.onExceeded)
     .when(transitional, rolloutPoll.look)
@@ -249,8 +239,21 @@ export function deploymentStage(scope: Construct, props: DeploymentStageProps): 
     .when(endpointStatusIs(ENDPOINT_STATUSES.failed, 'OutOfService', 'Deleting'), updateFailed.next(problems.recordFailure))
     .otherwise(updateFailed);
 
-  for (const task of [createModel, createConfig, findEndpoint, createEndpoint, describeCreation, deleteFailedEndpoint, describeCurrent,
-    ...typeChange?.tasks ?? [], update, describeRollout, ...scalingTasks, recordServing, ...(recordDeployed ? [recordDeployed] : [])]) {
+  for (const task of [
+    createModel,
+    createConfig,
+    findEndpoint,
+    createEndpoint,
+    describeCreation,
+    deleteFailedEndpoint,
+    describeCurrent,
+    ...(typeChange?.tasks ?? []),
+    update,
+    describeRollout,
+    ...scalingTasks,
+    recordServing,
+    ...(recordDeployed ? [recordDeployed] : []),
+  ]) {
     catchInto(task, props.onFailure);
   }
   return { start: names, deployed, ...deploymentPermissions(scope, props) };
@@ -267,33 +270,38 @@ function deploymentPermissions(scope: Construct, props: DeploymentStageProps): S
   const endpointConfigs = stack.formatArn({ service: 'sagemaker', resource: 'endpoint-config', resourceName: `${props.runtimeNamePrefix}--*` });
   const autoscaling = autoscalingPermissions(scope, props.endpoint.endpointName);
   const rollbackAlarms = props.endpoint.rollbackAlarms.map((a) => a.alarmArn);
-  return mergePermissions(endpointConfigPermissions(scope, props), {
-    statements: [
-      // CreateEndpoint and UpdateEndpoint are also authorized against the endpoint configuration they deploy
-      // (both resource types are required: Service Authorization Reference; aws/aws-cdk#11594).
-      new iam.PolicyStatement({ actions: ['sagemaker:CreateEndpoint', 'sagemaker:UpdateEndpoint'], resources: [endpointConfigs] }),
-      new iam.PolicyStatement({
-        actions: ['sagemaker:CreateEndpoint', 'sagemaker:UpdateEndpoint', 'sagemaker:DescribeEndpoint', 'sagemaker:DeleteEndpoint', 'sagemaker:AddTags',
-          ...autoscaling.endpointActions],
-        resources: [props.endpoint.endpointArn],
-      }),
-      new iam.PolicyStatement({ actions: ['s3:PutObject'], resources: [servingObjects] }),
-      ...(rollbackAlarms.length ? [new iam.PolicyStatement({ actions: ['cloudwatch:DescribeAlarms'], resources: rollbackAlarms })] : []),
-      // ListEndpoints has no resource-level permissions.
-      new iam.PolicyStatement({ actions: ['sagemaker:ListEndpoints'], resources: ['*'] }),
-    ],
-    wildcards: [{ resources: [servingObjects], reason: 'The serving record lives under this model\'s serving prefix of the artifacts bucket, written once per deployment.' }],
-  }, autoscaling, publishPermissions(props.notifications), ...(props.lineage ? [lineagePermissions(props.lineage)] : []));
-}
-
-/** Where approving deploys, for the approval page: the endpoint and how an update reaches it (lambda/shared/approval-contract.ts). */
-export function approvalTarget(props: Pick<DeploymentStageProps, 'endpoint' | 'serving'>): object {
-  const s = props.serving;
-  const endpointName = props.endpoint.endpointName;
-  if (s.mode === 'serverless') return { endpointName, mode: s.mode, memoryMb: s.memoryMb, maxConcurrency: s.maxConcurrency };
-  return {
-    endpointName, mode: s.mode, instanceType: s.instanceType, instanceCount: s.instanceCount,
-    ...(s.autoscaling ? { autoscaling: { minInstances: s.autoscaling.minInstances, maxInstances: s.autoscaling.maxInstances } } : {}),
-    rollout: s.rollout, rollbackAlarmNames: rollbackAlarmNames(props),
-  };
+  return mergePermissions(
+    endpointConfigPermissions(scope, props),
+    {
+      statements: [
+        // CreateEndpoint and UpdateEndpoint are also authorized against the endpoint configuration they deploy
+        // (both resource types are required: Service Authorization Reference; aws/aws-cdk#11594).
+        new iam.PolicyStatement({ actions: ['sagemaker:CreateEndpoint', 'sagemaker:UpdateEndpoint'], resources: [endpointConfigs] }),
+        new iam.PolicyStatement({
+          actions: [
+            'sagemaker:CreateEndpoint',
+            'sagemaker:UpdateEndpoint',
+            'sagemaker:DescribeEndpoint',
+            'sagemaker:DeleteEndpoint',
+            'sagemaker:AddTags',
+            ...autoscaling.endpointActions,
+          ],
+          resources: [props.endpoint.endpointArn],
+        }),
+        new iam.PolicyStatement({ actions: ['s3:PutObject'], resources: [servingObjects] }),
+        ...(rollbackAlarms.length ? [new iam.PolicyStatement({ actions: ['cloudwatch:DescribeAlarms'], resources: rollbackAlarms })] : []),
+        // ListEndpoints has no resource-level permissions.
+        new iam.PolicyStatement({ actions: ['sagemaker:ListEndpoints'], resources: ['*'] }),
+      ],
+      wildcards: [
+        {
+          resources: [servingObjects],
+          reason: "The serving record lives under this model's serving prefix of the artifacts bucket, written once per deployment.",
+        },
+      ],
+    },
+    autoscaling,
+    publishPermissions(props.notifications),
+    ...(props.lineage ? [lineagePermissions(props.lineage)] : []),
+  );
 }

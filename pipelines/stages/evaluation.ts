@@ -37,15 +37,35 @@ export interface EvaluationStageProps {
 export function evaluationStage(scope: Construct, props: EvaluationStageProps): StagePermissions & { readonly start: sfn.CustomState } {
   const jobs = props.jobs;
   const run = props.run;
-  const evaluate = jobs.task(scope, 'Evaluate', 'processing', jobs.processingJob(props.evaluation, jobs.jobName('e'), [
-    { InputName: 'model', S3Input: { LocalPath: '/opt/ml/processing/model', S3DataType: 'S3Prefix', S3InputMode: 'File', 'S3Uri.$': '$.training.modelArtifactUri' } },
-    { InputName: 'data', S3Input: { LocalPath: '/opt/ml/processing/data', S3DataType: 'S3Prefix', S3InputMode: 'File', 'S3Uri.$': '$.evaluationDataUri' } },
-  ], runUri(run, 'evaluation/')), { resultPath: sfn.JsonPath.DISCARD, onFailure: props.onFailure });
+  const evaluate = jobs.task(
+    scope,
+    'Evaluate',
+    'processing',
+    jobs.processingJob(
+      props.evaluation,
+      jobs.jobName('e'),
+      [
+        {
+          InputName: 'model',
+          S3Input: { LocalPath: '/opt/ml/processing/model', S3DataType: 'S3Prefix', S3InputMode: 'File', 'S3Uri.$': '$.training.modelArtifactUri' },
+        },
+        {
+          InputName: 'data',
+          S3Input: { LocalPath: '/opt/ml/processing/data', S3DataType: 'S3Prefix', S3InputMode: 'File', 'S3Uri.$': '$.evaluationDataUri' },
+        },
+      ],
+      runUri(run, 'evaluation/'),
+    ),
+    { resultPath: sfn.JsonPath.DISCARD, onFailure: props.onFailure },
+  );
 
   const readMetrics = sdkCall(scope, 'ReadMetrics', {
     service: 's3',
     action: 'getObject',
-    parameters: { Bucket: run.bucket.bucketName, 'Key.$': sfn.JsonPath.format(`${run.prefix}/{}/evaluation/evaluation.json`, sfn.JsonPath.executionName) },
+    parameters: {
+      Bucket: run.bucket.bucketName,
+      'Key.$': sfn.JsonPath.format(`${run.prefix}/{}/evaluation/evaluation.json`, sfn.JsonPath.executionName),
+    },
     resultSelector: { 'report.$': 'States.StringToJson($.Body)' },
     resultPath: '$.evaluation',
   });
@@ -75,6 +95,8 @@ export function evaluationStage(scope: Construct, props: EvaluationStageProps): 
       new iam.PolicyStatement({ actions: ['kms:Decrypt'], resources: [props.dataKey.keyArn] }),
       new iam.PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [props.baselineFunction.functionArn] }),
     ],
-    wildcards: [{ resources: [runObjects], reason: 'The pipeline reads evaluation reports written under this model\'s run prefix, one folder per execution.' }],
+    wildcards: [
+      { resources: [runObjects], reason: "The pipeline reads evaluation reports written under this model's run prefix, one folder per execution." },
+    ],
   };
 }

@@ -53,7 +53,10 @@ export function gateStage(scope: Construct, props: GateStageProps): StagePermiss
       Error: 'QualityGateFailed',
       Cause: sfn.JsonPath.format(
         `${metric} = {} is worse than the approved model's {} ({})`,
-        metricText, sfn.JsonPath.jsonToString(sfn.JsonPath.objectAt('$.approved.metric')), sfn.JsonPath.stringAt('$.approved.arn')),
+        metricText,
+        sfn.JsonPath.jsonToString(sfn.JsonPath.objectAt('$.approved.metric')),
+        sfn.JsonPath.stringAt('$.approved.arn'),
+      ),
     },
     resultPath: '$.error',
   });
@@ -76,9 +79,12 @@ export function gateStage(scope: Construct, props: GateStageProps): StagePermiss
   const approvedMetricMissing = new sfn.Pass(scope, 'ApprovedMetricMissing', {
     parameters: {
       Error: 'ApprovedModelMetricMissing',
-      Cause: sfn.JsonPath.format(`the approved package {} has no ${metric} in its CustomerMetadataProperties, so the candidate `
-        + `cannot be compared with it: add it (aws sagemaker update-model-package --customer-metadata-properties ${metric}=<value>) `
-        + 'or reject that package, then run again', sfn.JsonPath.stringAt('$.approved.packages[0].ModelPackageArn')),
+      Cause: sfn.JsonPath.format(
+        `the approved package {} has no ${metric} in its CustomerMetadataProperties, so the candidate ` +
+          `cannot be compared with it: add it (aws sagemaker update-model-package --customer-metadata-properties ${metric}=<value>) ` +
+          'or reject that package, then run again',
+        sfn.JsonPath.stringAt('$.approved.packages[0].ModelPackageArn'),
+      ),
     },
     resultPath: '$.error',
   });
@@ -99,14 +105,16 @@ export function gateStage(scope: Construct, props: GateStageProps): StagePermiss
   };
   const evidenceFirstModel = new sfn.Pass(scope, 'EvidenceFirstModel', { parameters: evidenceBase, resultPath: '$.evidence' });
   const evidenceAgainstApproved = new sfn.Pass(scope, 'EvidenceAgainstApproved', {
-    parameters: { ...evidenceBase, approvedValue: sfn.JsonPath.numberAt('$.approved.metric'), approvedModelPackageArn: sfn.JsonPath.stringAt('$.approved.arn') },
+    parameters: {
+      ...evidenceBase,
+      approvedValue: sfn.JsonPath.numberAt('$.approved.metric'),
+      approvedModelPackageArn: sfn.JsonPath.stringAt('$.approved.arn'),
+    },
     resultPath: '$.evidence',
   });
   for (const state of [findApproved, describeApproved]) catchInto(state, props.onFailure);
 
-  const thresholdCondition = better
-    ? sfn.Condition.numberGreaterThanEquals(path, threshold)
-    : sfn.Condition.numberLessThanEquals(path, threshold);
+  const thresholdCondition = better ? sfn.Condition.numberGreaterThanEquals(path, threshold) : sfn.Condition.numberLessThanEquals(path, threshold);
   const beatsCondition = better
     ? sfn.Condition.numberGreaterThanEqualsJsonPath(path, '$.approved.metric')
     : sfn.Condition.numberLessThanEqualsJsonPath(path, '$.approved.metric');
@@ -115,9 +123,7 @@ export function gateStage(scope: Construct, props: GateStageProps): StagePermiss
     .when(thresholdCondition, findApproved)
     .otherwise(belowThreshold);
   findApproved.next(hasApproved);
-  hasApproved
-    .when(sfn.Condition.isPresent('$.approved.packages[0]'), describeApproved)
-    .otherwise(evidenceFirstModel.next(props.next));
+  hasApproved.when(sfn.Condition.isPresent('$.approved.packages[0]'), describeApproved).otherwise(evidenceFirstModel.next(props.next));
   describeApproved.next(approvedMetricPresent);
   readApprovedMetric.next(beatsApproved);
   beatsApproved
@@ -131,7 +137,13 @@ export function latestApprovedPackage(scope: Construct, id: string, registry: Mo
   return sdkCall(scope, id, {
     service: 'sagemaker',
     action: 'listModelPackages',
-    parameters: { ModelPackageGroupName: registry.groupName, ModelApprovalStatus: 'Approved', SortBy: 'CreationTime', SortOrder: 'Descending', MaxResults: 1 },
+    parameters: {
+      ModelPackageGroupName: registry.groupName,
+      ModelApprovalStatus: 'Approved',
+      SortBy: 'CreationTime',
+      SortOrder: 'Descending',
+      MaxResults: 1,
+    },
     resultSelector: { 'packages.$': '$.ModelPackageSummaryList' },
     resultPath,
   });

@@ -104,7 +104,9 @@ export class SageMakerJobs {
       ],
       ProcessingOutputConfig: {
         KmsKeyId: p.dataKey.keyArn,
-        Outputs: [{ OutputName: 'output', S3Output: { LocalPath: '/opt/ml/processing/output', S3UploadMode: 'EndOfJob', ...uriParam('S3Uri', outputUri) } }],
+        Outputs: [
+          { OutputName: 'output', S3Output: { LocalPath: '/opt/ml/processing/output', S3UploadMode: 'EndOfJob', ...uriParam('S3Uri', outputUri) } },
+        ],
       },
       ProcessingResources: {
         ClusterConfig: {
@@ -131,25 +133,33 @@ export class SageMakerJobs {
     const kinds = (['training', 'processing'] as const).filter((k) => this.kinds.has(k));
     if (kinds.length === 0) return { statements: [], wildcards: [] };
     const p = this.props;
-    const jobArns = kinds.map((k) => stack.formatArn({ service: 'sagemaker', resource: KIND[k].resource, resourceName: `${p.runtimeNamePrefix}--*` }));
+    const jobArns = kinds.map((k) =>
+      stack.formatArn({ service: 'sagemaker', resource: KIND[k].resource, resourceName: `${p.runtimeNamePrefix}--*` }),
+    );
     return {
       statements: [
         new iam.PolicyStatement({
           // ListTags: the .sync integration reads the job's tags (Step Functions' IAM policies for SageMaker).
-          actions: [...kinds.flatMap((k) => ['Create', 'Describe', 'Stop'].map((verb) => `sagemaker:${verb}${KIND[k].api}`)), 'sagemaker:AddTags', 'sagemaker:ListTags'],
+          actions: [
+            ...kinds.flatMap((k) => ['Create', 'Describe', 'Stop'].map((verb) => `sagemaker:${verb}${KIND[k].api}`)),
+            'sagemaker:AddTags',
+            'sagemaker:ListTags',
+          ],
           resources: jobArns,
         }),
         // The .sync integration watches jobs through these Step Functions-managed EventBridge rules.
         new iam.PolicyStatement({
           actions: ['events:PutTargets', 'events:PutRule', 'events:DescribeRule'],
-          resources: kinds.map((k) => stack.formatArn({ service: 'events', resource: 'rule', resourceName: `StepFunctionsGetEventsForSageMaker${KIND[k].rule}JobsRule` })),
+          resources: kinds.map((k) =>
+            stack.formatArn({ service: 'events', resource: 'rule', resourceName: `StepFunctionsGetEventsForSageMaker${KIND[k].rule}JobsRule` }),
+          ),
         }),
         passJobRole(p.jobRole),
         // Volumes and outputs are encrypted with the data key on the caller's behalf.
         new iam.PolicyStatement({ actions: ['kms:Decrypt', 'kms:GenerateDataKey', 'kms:DescribeKey'], resources: [p.dataKey.keyArn] }),
         createGrantForAwsResources(p.dataKey),
       ],
-      wildcards: [{ resources: jobArns, reason: 'Job names are generated per run; the patterns are limited to this model\'s job-name prefix.' }],
+      wildcards: [{ resources: jobArns, reason: "Job names are generated per run; the patterns are limited to this model's job-name prefix." }],
     };
   }
 }
@@ -173,7 +183,11 @@ export function passJobRole(role: iam.IRole): iam.PolicyStatement {
 
 /** kms:CreateGrant only for grants that AWS services create on the caller's behalf (job volumes). */
 export function createGrantForAwsResources(key: kms.IKey): iam.PolicyStatement {
-  return new iam.PolicyStatement({ actions: ['kms:CreateGrant'], resources: [key.keyArn], conditions: { Bool: { 'kms:GrantIsForAWSResource': 'true' } } });
+  return new iam.PolicyStatement({
+    actions: ['kms:CreateGrant'],
+    resources: [key.keyArn],
+    conditions: { Bool: { 'kms:GrantIsForAWSResource': 'true' } },
+  });
 }
 
 /** `{ key: value }`, or `{ 'key.$': value }` when the value is a JSONPath or intrinsic function. */

@@ -57,8 +57,13 @@ export function recordMilestone(scope: Construct, id: string, recorder: LineageR
  * A lineage task whose failure stops the run: no later step (registration's gate, deployment) runs
  * without its record. Errors go to `onFailure` with the error in `$.error`.
  */
-export function recordRequiredMilestone(scope: Construct, id: string, recorder: LineageRecorder, milestone: LineageMilestone,
-  onFailure: sfn.IChainable): tasks.LambdaInvoke {
+export function recordRequiredMilestone(
+  scope: Construct,
+  id: string,
+  recorder: LineageRecorder,
+  milestone: LineageMilestone,
+  onFailure: sfn.IChainable,
+): tasks.LambdaInvoke {
   const task = recordMilestone(scope, id, recorder, milestone);
   catchInto(task, onFailure);
   return task;

@@ -32,7 +32,7 @@ export function redeployStage(scope: Construct, props: RedeployStageProps): Stag
   const metadata = '$.redeployment.package.CustomerMetadataProperties';
   const prepareRedeploy = new sfn.Pass(scope, 'PrepareRedeploy', {
     parameters: {
-      'redeploy': true,
+      redeploy: true,
       'trigger.$': '$.trigger',
       registration: { 'modelPackageArn.$': '$.redeployment.package.ModelPackageArn' },
       baseline: { 'baselineUri.$': `${metadata}.baselineUri` },
@@ -43,16 +43,22 @@ export function redeployStage(scope: Construct, props: RedeployStageProps): Stag
   const redeployMetadataMissing = new sfn.Pass(scope, 'RedeployMetadataMissing', {
     parameters: {
       Error: 'PackageMetadataMissing',
-      Cause: sfn.JsonPath.format(`the approved package {} lacks baselineUri or ${metric} in its CustomerMetadataProperties `
-        + '(registered by other means or by an older version): it cannot be redeployed; run the pipeline without "redeploy" to train one',
-      sfn.JsonPath.stringAt('$.redeployment.packages[0].ModelPackageArn')),
+      Cause: sfn.JsonPath.format(
+        `the approved package {} lacks baselineUri or ${metric} in its CustomerMetadataProperties ` +
+          '(registered by other means or by an older version): it cannot be redeployed; run the pipeline without "redeploy" to train one',
+        sfn.JsonPath.stringAt('$.redeployment.packages[0].ModelPackageArn'),
+      ),
     },
     resultPath: '$.error',
   });
   redeployMetadataMissing.next(props.onFailure);
   const redeployMetadataComplete = new sfn.Choice(scope, 'RedeployMetadataComplete')
-    .when(sfn.Condition.and(...[`${metadata}.baselineUri`, `${metadata}.${metric}`]
-      .flatMap((path) => [sfn.Condition.isPresent(path), sfn.Condition.isString(path)])), prepareRedeploy)
+    .when(
+      sfn.Condition.and(
+        ...[`${metadata}.baselineUri`, `${metadata}.${metric}`].flatMap((path) => [sfn.Condition.isPresent(path), sfn.Condition.isString(path)]),
+      ),
+      prepareRedeploy,
+    )
     .otherwise(redeployMetadataMissing);
   const nothingToRedeploy = new sfn.Fail(scope, 'NothingToRedeploy', {
     error: 'NothingToRedeploy',
@@ -67,10 +73,16 @@ export function redeployStage(scope: Construct, props: RedeployStageProps): Stag
   describeToRedeploy.next(redeployMetadataComplete);
   prepareRedeploy.next(props.deploy);
   isRedeploy
-    .when(sfn.Condition.and(sfn.Condition.isPresent('$.redeploy'), sfn.Condition.isBoolean('$.redeploy'), sfn.Condition.booleanEquals('$.redeploy', true)),
+    .when(
+      sfn.Condition.and(
+        sfn.Condition.isPresent('$.redeploy'),
+        sfn.Condition.isBoolean('$.redeploy'),
+        sfn.Condition.booleanEquals('$.redeploy', true),
+      ),
       new sfn.Choice(scope, 'RedeployTriggerGiven')
         .when(sfn.Condition.isPresent('$.trigger'), findToRedeploy)
-        .otherwise(withTrigger.next(findToRedeploy)))
+        .otherwise(withTrigger.next(findToRedeploy)),
+    )
     .otherwise(props.train);
   return { start: isRedeploy, ...readPackagesPermissions(props.registry) };
 }

@@ -4,7 +4,16 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { LineageRecorder, lineagePermissions, recordRequiredMilestone } from './lineage';
 import { sdkCall } from './sdk-call';
-import { catchInto, mergePermissions, ModelPackageGroupRef, PACKAGE_WILDCARD_REASON, resourceTags, RunLocation, runUri, StagePermissions } from './stage';
+import {
+  catchInto,
+  mergePermissions,
+  ModelPackageGroupRef,
+  PACKAGE_WILDCARD_REASON,
+  resourceTags,
+  RunLocation,
+  runUri,
+  StagePermissions,
+} from './stage';
 
 /** Properties of {@link registrationStage}. */
 export interface RegistrationStageProps {
@@ -34,7 +43,11 @@ export function registrationStage(scope: Construct, props: RegistrationStageProp
     action: 'createModelPackage',
     parameters: {
       ModelPackageGroupName: props.registry.groupName,
-      'ModelPackageDescription.$': sfn.JsonPath.format('Trained by {} on {}', sfn.JsonPath.stringAt('$.training.jobName'), sfn.JsonPath.stringAt('$.trainingDataUri')),
+      'ModelPackageDescription.$': sfn.JsonPath.format(
+        'Trained by {} on {}',
+        sfn.JsonPath.stringAt('$.training.jobName'),
+        sfn.JsonPath.stringAt('$.trainingDataUri'),
+      ),
       ModelApprovalStatus: 'PendingManualApproval',
       InferenceSpecification: {
         Containers: [{ Image: props.inferenceImage, 'ModelDataUrl.$': '$.training.modelArtifactUri' }],
@@ -42,7 +55,9 @@ export function registrationStage(scope: Construct, props: RegistrationStageProp
         SupportedResponseMIMETypes: ['text/csv', 'application/json'],
       },
       ModelMetrics: {
-        ModelQuality: { Statistics: { ContentType: 'application/json', 'S3Uri.$': sfn.JsonPath.format('{}evaluation.json', runUri(props.run, 'evaluation/')) } },
+        ModelQuality: {
+          Statistics: { ContentType: 'application/json', 'S3Uri.$': sfn.JsonPath.format('{}evaluation.json', runUri(props.run, 'evaluation/')) },
+        },
       },
       DriftCheckBaselines: {
         ModelDataQuality: { Statistics: { ContentType: 'application/json', 'S3Uri.$': '$.baseline.baselineUri' } },
@@ -66,9 +81,17 @@ export function registrationStage(scope: Construct, props: RegistrationStageProp
   const registry = props.registry;
   return {
     start: register,
-    ...mergePermissions({
-      statements: [new iam.PolicyStatement({ actions: ['sagemaker:CreateModelPackage', 'sagemaker:AddTags'], resources: [registry.groupArn, registry.packageArnPattern] })],
-      wildcards: [{ resources: [registry.packageArnPattern], reason: PACKAGE_WILDCARD_REASON }],
-    }, lineagePermissions(props.lineage)),
+    ...mergePermissions(
+      {
+        statements: [
+          new iam.PolicyStatement({
+            actions: ['sagemaker:CreateModelPackage', 'sagemaker:AddTags'],
+            resources: [registry.groupArn, registry.packageArnPattern],
+          }),
+        ],
+        wildcards: [{ resources: [registry.packageArnPattern], reason: PACKAGE_WILDCARD_REASON }],
+      },
+      lineagePermissions(props.lineage),
+    ),
   };
 }

@@ -60,4 +60,4 @@ export interface ModelPackageGroupRef {
 }
 
 /** Why the packages' ARN pattern is a wildcard. */
-export const PACKAGE_WILDCARD_REASON = 'Model package versions are created per run; the pattern is limited to this model\'s own model package group.';
+export const PACKAGE_WILDCARD_REASON = "Model package versions are created per run; the pattern is limited to this model's own model package group.";

@@ -52,47 +52,59 @@ export function trainingStage(scope: Construct, props: TrainingStageProps): Stag
   const t = props.training;
   const jobs = props.jobs;
   const { jobRole, dataKey, vpc, modelName, environmentName } = jobs.settings;
-  const train = jobs.task(scope, 'Train', 'training', {
-    'TrainingJobName.$': jobs.jobName('t'),
-    RoleArn: jobRole.roleArn,
-    AlgorithmSpecification: { TrainingImage: t.image, TrainingInputMode: 'File' },
-    HyperParameters: trainingHyperparameters(t),
-    InputDataConfig: [
-      {
-        ChannelName: 'train',
-        ...(t.contentType ? { ContentType: t.contentType } : {}),
-        DataSource: { S3DataSource: { S3DataType: 'S3Prefix', S3DataDistributionType: 'FullyReplicated', ...uriParam('S3Uri', props.trainingInputUri) } },
+  const train = jobs.task(
+    scope,
+    'Train',
+    'training',
+    {
+      'TrainingJobName.$': jobs.jobName('t'),
+      RoleArn: jobRole.roleArn,
+      AlgorithmSpecification: { TrainingImage: t.image, TrainingInputMode: 'File' },
+      HyperParameters: trainingHyperparameters(t),
+      InputDataConfig: [
+        {
+          ChannelName: 'train',
+          ...(t.contentType ? { ContentType: t.contentType } : {}),
+          DataSource: {
+            S3DataSource: { S3DataType: 'S3Prefix', S3DataDistributionType: 'FullyReplicated', ...uriParam('S3Uri', props.trainingInputUri) },
+          },
+        },
+        ...(t.entrypointScript
+          ? [
+              {
+                ChannelName: 'code',
+                DataSource: { S3DataSource: { S3DataType: 'S3Prefix', S3DataDistributionType: 'FullyReplicated', S3Uri: t.entrypointScript.uri } },
+              },
+            ]
+          : []),
+      ],
+      OutputDataConfig: { KmsKeyId: dataKey.keyArn, ...uriParam('S3OutputPath', runUri(props.run, 'model/')) },
+      ResourceConfig: {
+        InstanceType: t.instanceType,
+        InstanceCount: t.instanceCount,
+        VolumeSizeInGB: t.volumeSizeGb,
+        ...(t.volumeKmsAllowed ? { VolumeKmsKeyId: dataKey.keyArn } : {}),
       },
-      ...(t.entrypointScript ? [{
-        ChannelName: 'code',
-        DataSource: { S3DataSource: { S3DataType: 'S3Prefix', S3DataDistributionType: 'FullyReplicated', S3Uri: t.entrypointScript.uri } },
-      }] : []),
-    ],
-    OutputDataConfig: { KmsKeyId: dataKey.keyArn, ...uriParam('S3OutputPath', runUri(props.run, 'model/')) },
-    ResourceConfig: {
-      InstanceType: t.instanceType,
-      InstanceCount: t.instanceCount,
-      VolumeSizeInGB: t.volumeSizeGb,
-      ...(t.volumeKmsAllowed ? { VolumeKmsKeyId: dataKey.keyArn } : {}),
+      StoppingCondition: {
+        MaxRuntimeInSeconds: t.maxRuntimeSeconds,
+        ...(t.spot ? { MaxWaitTimeInSeconds: t.maxWaitSeconds } : {}),
+      },
+      EnableManagedSpotTraining: t.spot,
+      ...(t.spot ? { CheckpointConfig: uriParam('S3Uri', runUri(props.run, 'checkpoints/')) } : {}),
+      EnableInterContainerTrafficEncryption: t.instanceCount > 1,
+      ...(vpc ? { VpcConfig: { Subnets: vpc.subnetIds, SecurityGroupIds: vpc.securityGroupIds } } : {}),
+      Tags: resourceTags(modelName, environmentName),
     },
-    StoppingCondition: {
-      MaxRuntimeInSeconds: t.maxRuntimeSeconds,
-      ...(t.spot ? { MaxWaitTimeInSeconds: t.maxWaitSeconds } : {}),
+    {
+      resultSelector: {
+        'jobName.$': '$.TrainingJobName',
+        'jobArn.$': '$.TrainingJobArn',
+        'modelArtifactUri.$': '$.ModelArtifacts.S3ModelArtifacts',
+      },
+      resultPath: '$.training',
+      onFailure: props.onFailure,
     },
-    EnableManagedSpotTraining: t.spot,
-    ...(t.spot ? { CheckpointConfig: uriParam('S3Uri', runUri(props.run, 'checkpoints/')) } : {}),
-    EnableInterContainerTrafficEncryption: t.instanceCount > 1,
-    ...(vpc ? { VpcConfig: { Subnets: vpc.subnetIds, SecurityGroupIds: vpc.securityGroupIds } } : {}),
-    Tags: resourceTags(modelName, environmentName),
-  }, {
-    resultSelector: {
-      'jobName.$': '$.TrainingJobName',
-      'jobArn.$': '$.TrainingJobArn',
-      'modelArtifactUri.$': '$.ModelArtifacts.S3ModelArtifacts',
-    },
-    resultPath: '$.training',
-    onFailure: props.onFailure,
-  });
+  );
   return { start: train, statements: [], wildcards: [] };
 }
 
@@ -109,8 +121,10 @@ function trainingHyperparameters(training: TrainingJobSettings): Record<string, 
   if (!training.entrypointScript) return training.hyperparameters;
   const reserved = Object.keys(training.hyperparameters).filter((key) => key.startsWith('sagemaker_'));
   if (reserved.length) {
-    throw new Error(`training.hyperparameters ${reserved.map((k) => JSON.stringify(k)).join(', ')}: names starting with "sagemaker_" are `
-      + 'reserved for the training toolkit, which runs the blueprint\'s script; rename them');
+    throw new Error(
+      `training.hyperparameters ${reserved.map((k) => JSON.stringify(k)).join(', ')}: names starting with "sagemaker_" are ` +
+        "reserved for the training toolkit, which runs the blueprint's script; rename them",
+    );
   }
   return { ...training.hyperparameters, sagemaker_program: training.entrypointScript.fileName, sagemaker_submit_directory: TRAINING_CODE_DIR };
 }
