@@ -211,7 +211,7 @@ export class TrainingPipeline extends sfn.StateMachineFragment {
       loggingAndTracing(),
     );
     this.statements = permissions.statements;
-    this.wildcards = [...permissions.wildcards, anyResource(permissions.statements)];
+    this.wildcards = [...uniqueWildcards(permissions.wildcards), anyResource(permissions.statements)];
     this.startState = redeploy.start;
     this.endStates = [];
   }
@@ -254,4 +254,12 @@ function anyResource(statements: iam.PolicyStatement[]): WildcardGrant {
     resources: ['*'],
     reason: `Only actions without resource-level permissions are granted on "*" (${services.join(', ')}): ${actions.join(', ')}.`,
   };
+}
+
+/** Each wildcard resource once (several stages may grant on the same pattern), with the first stage's reason. */
+function uniqueWildcards(grants: WildcardGrant[]): WildcardGrant[] {
+  const seen = new Set<string>();
+  return grants
+    .map((g) => ({ ...g, resources: g.resources.filter((r) => !seen.has(r) && seen.add(r)) }))
+    .filter((g) => g.resources.length > 0);
 }
