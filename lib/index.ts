@@ -28,5 +28,7 @@ export * from './platform/notifications';
 export * from './platform/platform-keys';
 export * from './platform/platform-reference';
 export * from './platform/auditor-access';
-export * from '../pipelines/deployment';
+export { VARIANT_NAME } from '../contracts/serving';
+export * from '../pipelines/stages/deployment';
+export * from '../pipelines/stages/endpoint-status';
 export * from '../pipelines/training-pipeline';

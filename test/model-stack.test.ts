@@ -5,7 +5,7 @@ import { ModelDeclaration } from '../lib/config/model';
 import { ConfigError } from '../lib/config/schema';
 import { platformConfig } from '../config/platform';
 import { buildTestApp } from './helpers';
-import { ENDPOINT_POLL_SECONDS, endpointPollBounds } from '../pipelines/deployment';
+import { ENDPOINT_POLL_SECONDS, endpointPollBounds } from '../pipelines/stages/endpoint-status';
 
 type Resource = { Type: string; Properties: any; DependsOn?: string[]; DeletionPolicy?: string; UpdateReplacePolicy?: string }; // eslint-disable-line @typescript-eslint/no-explicit-any
 

@@ -4,6 +4,7 @@
  * built with bad props fails with the same message the app gives; `loadConfiguration` runs it for every model
  * before any construct exists.
  */
+import type { MlopsCostMetadata } from '../../contracts/cost';
 import { qualifiedNameLengthProblem } from './deployment-checks';
 import { environmentNameSchema, namespaceSchema, approvalSchema, sagemakerVpcSchema } from './environment';
 import { FeaturesDeclaration, ModelDeclaration } from './model';
@@ -13,7 +14,6 @@ import { MODEL_NAME, modelNameSchema, modelSchema } from './model-schema';
 import { MONITORING_DEFAULTS } from './monitoring';
 import { hasLocalNvme, isGpuInstanceType } from './instance-types';
 import {
-  ModelCostInputs,
   ModelPrefixes,
   ResolvedApproval,
   ResolvedDrift,
@@ -229,7 +229,7 @@ function build(model: ModelDeclaration, environment: ModelEnvironment, serving: 
 }
 
 /** The `MlopsCost` metadata (its key order is the template's). */
-function costInputs(m: Omit<ResolvedModel, 'cost'>): ModelCostInputs {
+function costInputs(m: Omit<ResolvedModel, 'cost'>): MlopsCostMetadata {
   const sv = m.serving;
   return {
     model: m.name,

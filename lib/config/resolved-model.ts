@@ -4,6 +4,7 @@
  * applying defaults themselves.
  */
 import type { EvaluationDeclaration, FeatureDeclaration, FeaturesDeclaration, ModelDeclaration } from './model';
+import type { MlopsCostMetadata } from '../../contracts/cost';
 import type { ResolvedServing } from './serving';
 
 /** The S3 key prefixes of one model (in the lake's and the audit bucket). */
@@ -82,26 +83,6 @@ export interface ResolvedRetraining {
   readonly schedule?: string;
 }
 
-/** One SageMaker job of the cost estimate. */
-export interface CostJob {
-  readonly instanceType: string;
-  readonly instanceCount?: number;
-  readonly maxRuntimeMinutes: number;
-  readonly spot?: boolean;
-}
-
-/** What the cost estimate reads from the model stack's `MlopsCost` template metadata (jobs and endpoints are not resources). */
-export interface ModelCostInputs {
-  readonly model: string;
-  readonly environment: string;
-  readonly serving: Record<string, unknown>;
-  readonly training: CostJob;
-  readonly evaluation: CostJob;
-  readonly preprocessing: CostJob | null;
-  readonly drift: { readonly scheduleMinutes: number; readonly memoryMb: number } | null;
-  readonly retraining: { readonly maxStartsPerDay: number };
-}
-
 /** A model resolved for one environment. */
 export interface ResolvedModel {
   /** The validated declaration, as written. */
@@ -138,5 +119,5 @@ export interface ResolvedModel {
   readonly drift: ResolvedDrift;
   readonly retraining: ResolvedRetraining;
   /** The `MlopsCost` template metadata. */
-  readonly cost: ModelCostInputs;
+  readonly cost: MlopsCostMetadata;
 }

@@ -9,7 +9,7 @@ import { ResolvedServing } from '../config/serving';
 import { MlopsFunction } from '../private/mlops-function';
 import { endpointCleanupFunction, idleStopFunction, runtimeNamePrefix } from './endpoint-housekeeping';
 import { isQualifiedName, QUALIFIED_NAME_RULE } from '../../contracts/names';
-import { VARIANT_NAME } from '../../pipelines/deployment';
+import { VARIANT_NAME } from '../../contracts/serving';
 
 /** Properties of {@link ModelEndpoint}. */
 export interface ModelEndpointProps {

@@ -1,5 +1,5 @@
 import { models } from '../../config/models';
-import { ENDPOINT_POLL_SECONDS, ENDPOINT_STATUSES } from '../../pipelines/deployment';
+import { ENDPOINT_POLL_SECONDS, ENDPOINT_STATUSES } from '../../pipelines/stages/endpoint-status';
 import { buildTestApp } from '../helpers';
 import { LocalRunResult, TaskOverride } from '../helpers/sfn';
 import { APPROVE as approve, APPROVED_ARN, definitionOf, INPUT, overrides, run } from './fixtures';
