@@ -29,6 +29,7 @@ export interface Settings {
   readonly decisionPrefix: string;
 }
 
+/** The function's settings; a missing variable is a configuration error naming it. */
 export function settings(): Settings {
   return {
     tableName: requiredEnv(ENV.TABLE_NAME),

@@ -48,6 +48,7 @@ export class RetryableFailure extends Error {
   }
 }
 
+/** The clients and table delivery works with. */
 export interface DeliveryContext {
   readonly ddb: DynamoDBDocumentClient;
   /** Without SDK retries: every HTTP attempt must be accounted for (see `deliveryInDoubt`). */
@@ -55,6 +56,7 @@ export interface DeliveryContext {
   readonly tableName: string;
 }
 
+/** An error's name, `Error` when it has none. */
 export function errorName(error: unknown): string {
   const name = typeof error === 'object' && error !== null ? (error as { name?: unknown }).name : undefined;
   return typeof name === 'string' ? name : 'Error';

@@ -47,10 +47,12 @@ export function formatSeconds(seconds: number): string {
   return parts.join(' ');
 }
 
+/** A value as escaped inline code. */
 export function code(value: unknown): string {
   return `<code>${escapeHtml(value)}</code>`;
 }
 
+/** A definition list of terms (escaped) and HTML descriptions (already escaped). */
 export function definitions(rows: ReadonlyArray<readonly [string, string]>): string {
   return `<dl>${rows.map(([term, html]) => `<dt>${escapeHtml(term)}</dt><dd>${html}</dd>`).join('')}</dl>`;
 }

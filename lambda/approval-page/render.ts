@@ -66,6 +66,7 @@ export function renderDocument(title: string, main: string): string {
   ].join('\n');
 }
 
+/** `approved` or `rejected`, for a status or a decision. */
 export function decidedWord(status: ApprovalStatus | 'approved' | 'rejected'): string {
   return status === 'APPROVED' || status === 'approved' ? 'approved' : status === 'REJECTED' || status === 'rejected' ? 'rejected' : 'pending';
 }

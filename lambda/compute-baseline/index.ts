@@ -33,6 +33,7 @@ export interface ComputeBaselineEvent {
   readonly baselineUri: string;
 }
 
+/** What the baseline step returns to the pipeline. */
 export interface ComputeBaselineResult {
   readonly baselineUri: string;
   readonly baselineVersionId?: string;
@@ -47,6 +48,7 @@ export interface DataManifest {
   readonly objects: ReadonlyArray<{ readonly key: string; readonly versionId: string }>;
 }
 
+/** The manifest lists no training data: the run fails with `NoTrainingData`. */
 export class NoTrainingDataError extends Error {
   constructor(message: string) {
     super(`No training data: ${message}`);
@@ -63,6 +65,7 @@ interface Config {
 
 const s3 = new S3Client({});
 
+/** Checks the event; throws InvalidEventError naming the field, its value and the rule. */
 export function validate(event: unknown): ComputeBaselineEvent {
   if (typeof event !== 'object' || event === null)
     throw new InvalidEventError('event', event, 'an object with manifestUri, predictionsUri and baselineUri');
@@ -114,6 +117,7 @@ export function parseManifest(value: unknown, uri: string): DataManifest {
   return value as DataManifest;
 }
 
+/** The baseline step's Lambda handler. */
 export async function handler(event: unknown): Promise<ComputeBaselineResult> {
   const input = validate(event);
   const { model, features, bins, maxCategories } = config();

@@ -10,6 +10,7 @@ import { CaptureCounters } from './window-state';
  * metric data (names and dimensions: docs/drift.md). Pure functions.
  */
 
+/** One feature's drift statistics in a window. */
 export interface FeatureDrift {
   readonly name: string;
   readonly kind: 'numeric' | 'categorical';
@@ -25,6 +26,7 @@ export interface FeatureDrift {
   readonly missingRateChange: number;
 }
 
+/** A window's drift: per feature and of the prediction. */
 export interface DriftSummary {
   readonly features: FeatureDrift[];
   /** PSI of the scores against the held-out predictions' (NaN when no score was captured). */

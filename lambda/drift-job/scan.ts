@@ -15,6 +15,7 @@ import { DeploymentPointer, DriftJobConfig, PartialState, Position } from './typ
 
 const s3 = new S3Client({});
 
+/** The parsed JSON at an s3:// URI, or undefined when there is no object; `field` names the URI in errors. */
 export async function readJson(uri: string, field: string): Promise<unknown | undefined> {
   const { bucket, key } = parseS3Uri(field, uri);
   try {
@@ -39,6 +40,7 @@ export function parsePointer(value: unknown, uri: string): DeploymentPointer {
   return value as DeploymentPointer;
 }
 
+/** Reads and checks the baseline of the deployed model version against FEATURES_JSON. */
 export async function loadBaseline(uri: string, features: readonly FeatureDefinition[]): Promise<Baseline> {
   const value = await readJson(uri, 'baselineUri');
   if (value === undefined) throw new Error(`Baseline ${uri} does not exist: the deployment pointer names a baseline that was not written`);

@@ -9,6 +9,7 @@ import type { SelfInvoker } from './types';
  */
 const lambda = new LambdaClient({});
 
+/** The invoker the handler uses when SELF_INVOKE is true. */
 export const lambdaSelfInvoker: SelfInvoker = {
   async invokeAsync(functionName: string, payload: unknown): Promise<void> {
     const response = await lambda.send(

@@ -20,6 +20,7 @@ import {
 
 const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
 
+/** Checks the event; throws InvalidEventError naming the field, its value and the rule. */
 export function validate(event: unknown, statePrefixUri?: string): DriftJobEvent {
   if (typeof event !== 'object' || event === null) throw new InvalidEventError('event', event, 'an object with scheduledTime');
   const { scheduledTime, windowMinutes, continuation } = event as Record<string, unknown>;

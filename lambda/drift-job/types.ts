@@ -13,6 +13,7 @@ export interface DriftJobEvent {
   readonly continuation?: Continuation;
 }
 
+/** Where a window continued in another invocation resumes. */
 export interface Continuation {
   /** The partial state to resume from (written by the previous part). */
   readonly stateUri: string;
@@ -20,6 +21,7 @@ export interface Continuation {
   readonly part: number;
 }
 
+/** The window of captured traffic a run compares: ISO start and end, and its length. */
 export interface WindowSpan {
   readonly start: string;
   readonly end: string;
@@ -66,6 +68,7 @@ export interface CompletedResult {
   readonly drift?: DriftSummary;
 }
 
+/** The drift job's result. */
 export type DriftJobResult = NoDeploymentResult | ContinueResult | CompletedResult;
 
 /** The deployment pointer written by the pipeline after a successful deployment. */
@@ -90,6 +93,7 @@ export interface InvocationContext {
   readonly invokedFunctionArn?: string;
 }
 
+/** The drift job's settings, from its environment (settings.ts). */
 export interface DriftJobConfig {
   readonly model: string;
   readonly pointerUri: string;
@@ -105,8 +109,11 @@ export interface DriftJobConfig {
 
 /** Default and limits of the event and settings. */
 export const DEFAULT_WINDOW_MINUTES = 60;
+/** Longest window: 7 days. */
 export const MAX_WINDOW_MINUTES = 7 * 24 * 60;
+/** Fewer valid rows than this: no drift value is published (MIN_SAMPLES). */
 export const DEFAULT_MIN_SAMPLES = 100;
+/** Time left at which a part stops and hands over to the next (TIME_RESERVE_MS). */
 export const DEFAULT_TIME_RESERVE_MS = 60_000;
 /** A window split into more parts than this fails instead of chaining invocations forever. */
 export const MAX_PARTS = 200;

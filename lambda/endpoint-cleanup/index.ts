@@ -166,6 +166,7 @@ async function deleteByPrefix(
   return deleted;
 }
 
+/** The endpoint cleanup's Lambda handler (a CloudFormation custom resource). */
 export async function handler(
   event: CloudFormationCustomResourceEvent,
   _context?: unknown,

@@ -20,8 +20,10 @@ const sagemaker = new SageMakerClient({});
 const cloudwatch = new CloudWatchClient({});
 const autoscaling = new ApplicationAutoScalingClient({});
 
+/** What the idle check decided. */
 export type IdleDecision = 'stopped' | 'in-use' | 'recently-deployed' | 'busy' | 'not-deployed';
 
+/** The idle check's result. */
 export interface IdleStopResult {
   readonly decision: IdleDecision;
   readonly endpoint: string;
@@ -93,6 +95,7 @@ async function invocations(endpointName: string, from: Date, to: Date): Promise<
   return total;
 }
 
+/** The idle check's Lambda handler (`now` is injectable for tests). */
 export async function handler(_event?: unknown, _context?: unknown, now: () => Date = () => new Date()): Promise<IdleStopResult> {
   const { endpointName, idleHours } = settings();
   const at = now();

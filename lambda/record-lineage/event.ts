@@ -73,16 +73,19 @@ const MAX_TRIGGER_DETAILS = 8192;
 /** A JSON object. */
 export type Json = Record<string, unknown>;
 
+/** The value at a dotted path of the pipeline state, or undefined. */
 export function field(state: Json, path: string): unknown {
   return path.split('.').reduce<unknown>((v, k) => (isObject(v) ? v[k] : undefined), state);
 }
 
+/** A non-empty string at a path of the state; throws InvalidEventError naming `state.<path>` otherwise. */
 export function requiredText(state: Json, path: string): string {
   const value = field(state, path);
   if (typeof value !== 'string' || value.length === 0) throw new InvalidEventError(`state.${path}`, value, 'a non-empty string');
   return value;
 }
 
+/** A string at a path of the state when present (null counts as absent); throws InvalidEventError unless a non-empty string. */
 export function optionalText(state: Json, path: string): string | undefined {
   const value = field(state, path);
   if (value === undefined || value === null) return undefined;
@@ -90,6 +93,7 @@ export function optionalText(state: Json, path: string): string | undefined {
   return value;
 }
 
+/** A whole number, 0 or more, at a path of the state when present; throws InvalidEventError otherwise. */
 export function optionalCount(state: Json, path: string): number | undefined {
   const value = field(state, path);
   if (value === undefined || value === null) return undefined;
@@ -98,12 +102,14 @@ export function optionalCount(state: Json, path: string): number | undefined {
   return value;
 }
 
+/** An s3:// URI at a path of the state; throws InvalidEventError otherwise. */
 export function requiredS3Uri(state: Json, path: string): string {
   const value = requiredText(state, path);
   parseS3Uri(`state.${path}`, value);
   return value;
 }
 
+/** An s3:// URI at a path of the state when present; throws InvalidEventError when malformed. */
 export function optionalS3Uri(state: Json, path: string): string | undefined {
   const value = optionalText(state, path);
   if (value !== undefined) parseS3Uri(`state.${path}`, value);

@@ -9,6 +9,7 @@ import type { TrainingDataPointer } from './training-data';
 /** What the trigger decided about one event (`invalid`: a malformed or foreign event, counted, then thrown). */
 export type Decision = 'started' | 'duplicate' | 'running' | 'cooldown' | 'daily-cap' | 'not-applicable' | 'invalid';
 
+/** The trigger's result. */
 export interface RetrainResult {
   /** What was decided; `invalid` is never returned: the invocation throws instead. */
   readonly decision: Exclude<Decision, 'invalid'>;

@@ -19,6 +19,7 @@ export interface SnapshotEvent {
   readonly manifestUri: string;
 }
 
+/** What the snapshot function returns to the pipeline. */
 export interface SnapshotResult {
   readonly manifestUri: string;
   readonly manifestVersionId?: string;
@@ -26,6 +27,7 @@ export interface SnapshotResult {
   readonly totalBytes: number;
 }
 
+/** One object of the manifest: its key and the exact version trained on. */
 export interface ManifestObject {
   readonly key: string;
   readonly versionId: string;
@@ -37,6 +39,7 @@ export interface ManifestObject {
 /** Objects above this count make the run fail rather than write a manifest too large to read back. */
 export const MAX_OBJECTS = 500_000;
 
+/** No object under the training data prefix: the run fails with `NoTrainingData`. */
 export class NoTrainingDataError extends Error {
   constructor(uri: string) {
     super(`No training data: there is no object under ${uri}`);
@@ -46,6 +49,7 @@ export class NoTrainingDataError extends Error {
 
 const s3 = new S3Client({});
 
+/** Checks the event; throws InvalidEventError naming the field, its value and the rule. */
 export function validate(event: unknown): SnapshotEvent {
   if (typeof event !== 'object' || event === null) throw new InvalidEventError('event', event, 'an object with dataUri and manifestUri');
   const { dataUri, manifestUri } = event as Record<string, unknown>;
@@ -55,6 +59,7 @@ export function validate(event: unknown): SnapshotEvent {
   return { dataUri: dataUri as string, manifestUri: manifestUri as string };
 }
 
+/** The snapshot function's Lambda handler. */
 export async function handler(event: unknown): Promise<SnapshotResult> {
   const input = validate(event);
   const data = parseS3Uri('dataUri', input.dataUri);

@@ -20,6 +20,7 @@ export interface NumericSummary {
   readonly mean: number | null;
 }
 
+/** Categorical distribution summary: the count of each category. */
 export interface CategoricalSummary {
   /** Count of each category (the CSV field's text, normalised by {@link categoryKey}). */
   readonly frequencies: Record<string, number>;
@@ -27,6 +28,7 @@ export interface CategoricalSummary {
   readonly otherCount: number;
 }
 
+/** One feature's baseline: its kind, missing rate and distribution summary. */
 export interface FeatureBaseline {
   readonly name: string;
   readonly kind: FeatureKind;
@@ -58,6 +60,7 @@ export interface Baseline {
   readonly prediction: NumericSummary & { readonly count: number };
 }
 
+/** Options of the baseline builder (baseline-builder.ts). */
 export interface BaselineOptions {
   /**
    * Quantile bins per numeric feature (fewer when values repeat: equal edges are merged).
@@ -76,8 +79,11 @@ export interface BaselineOptions {
   readonly reservoirSize?: number;
 }
 
+/** Default of {@link BaselineOptions.bins}. */
 export const DEFAULT_BINS = 10;
+/** Default of {@link BaselineOptions.maxCategories}. */
 export const DEFAULT_MAX_CATEGORIES = 100;
+/** Default of {@link BaselineOptions.reservoirSize}. */
 export const DEFAULT_RESERVOIR_SIZE = 50_000;
 
 /** A baseline or training-data row that does not have the expected shape; names where, the value and the rule. */

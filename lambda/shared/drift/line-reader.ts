@@ -14,6 +14,7 @@ const GZIP_MAGIC = [0x1f, 0x8b] as const;
 /** Default longest line kept: 32 Mi characters (SageMaker real-time payloads are at most 25 MB). */
 export const DEFAULT_MAX_LINE_CHARS = 32 * 1024 * 1024;
 
+/** What reading a stream line by line counted. */
 export interface LineReadStats {
   /** Bytes read from the source (compressed bytes for gzip). */
   readonly sourceBytes: number;
@@ -27,6 +28,7 @@ export interface LineReadStats {
   readonly oversizedLines: number;
 }
 
+/** Options of the line reader. */
 export interface LineReadOptions {
   /**
    * Longest line passed to the callback; longer lines are skipped and counted.
