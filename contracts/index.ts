@@ -10,4 +10,5 @@ export * from './features';
 export * from './lineage';
 export * from './metrics';
 export * from './names';
+export * from './serving';
 export * from './trigger';

@@ -10,6 +10,7 @@ import { RealtimeServing, ResolvedServing, VARIANT_NAME } from '../../contracts/
 import { NetworkSettings, passJobRole } from './jobs';
 import { sdkCall } from './sdk-call';
 import { resourceTags, StagePermissions } from './stage';
+import type { ApprovalDeploymentTarget } from '../../contracts/approval';
 
 /** The endpoint the pipeline deploys to (lib/model/model-endpoint.ts: its alarms and dashboard). */
 export interface EndpointRef {
@@ -147,8 +148,8 @@ export function trafficRouting(rollout: RealtimeServing['rollout']): object {
   }
 }
 
-/** Where approving deploys, for the approval page: the endpoint and how an update reaches it (lambda/shared/approval-contract.ts). */
-export function approvalTarget(props: { readonly endpoint: EndpointRef; readonly serving: ResolvedServing }): object {
+/** Where approving deploys, for the approval page: the endpoint and how an update reaches it (the approval contract). */
+export function approvalTarget(props: { readonly endpoint: EndpointRef; readonly serving: ResolvedServing }): ApprovalDeploymentTarget {
   const s = props.serving;
   const endpointName = props.endpoint.endpointName;
   if (s.mode === 'serverless') return { endpointName, mode: s.mode, memoryMb: s.memoryMb, maxConcurrency: s.maxConcurrency };
