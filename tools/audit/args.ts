@@ -1,4 +1,5 @@
 import { parseArgs } from 'util';
+// The module, not the package entry (which re-exports it): the entry loads aws-cdk-lib, which the auditor's command never needs.
 import { editDistance } from '../../lib/config/schema';
 
 /** The report formats. */

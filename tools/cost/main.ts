@@ -1,5 +1,5 @@
 /**
- * The bill before the deploy (docs/cost.md): `npm run cost -- -c env=NAME [-c config=FILE.json]
+ * The bill before the deploy (docs/cost.md), run by bin/mlops-cost.cjs: `npm run cost -- -c env=NAME [-c config=FILE.json]
  * [--output DIR] [--format text|json] [--region REGION] [load flags]`.
  *
  * Synthesizes the app in-process like bin/app.ts, reads every template of the cloud assembly, and
@@ -14,7 +14,8 @@ import { renderJson, renderText } from './report';
 import { synthesize } from './synth';
 import { ConfigError } from '../../lib';
 
-function main(argv: readonly string[]): number {
+/** Runs the command with the arguments after `mlops-cost` (or `npm run cost --`); returns the exit code. */
+export function main(argv: readonly string[]): number {
   let args;
   try {
     args = parseArgs(argv);
@@ -47,5 +48,3 @@ function main(argv: readonly string[]): number {
   process.stdout.write(args.format === 'json' ? renderJson(result) : renderText(result, { details: args.details }));
   return 0;
 }
-
-process.exitCode = main(process.argv.slice(2));

@@ -4,7 +4,7 @@
  * `-c` values.
  */
 import { App } from 'aws-cdk-lib';
-import { mkdtempSync, readFileSync, rmSync } from 'fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import { join, resolve } from 'path';
 import { models } from '../../config/models';
@@ -12,11 +12,10 @@ import { platformConfig } from '../../config/platform';
 import { buildMlopsApp } from '../../lib';
 import { StackInput } from './estimate';
 
-const ROOT = resolve(__dirname, '..', '..');
-
-/** cdk.json's context (feature flags), as the CLI passes it to the app. */
+/** cdk.json's context (feature flags), as the CLI passes it to the app: the cdk.json of the folder the command runs in. */
 function cdkJsonContext(): Record<string, unknown> {
-  return JSON.parse(readFileSync(join(ROOT, 'cdk.json'), 'utf8')).context ?? {};
+  const file = join(process.cwd(), 'cdk.json');
+  return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')).context ?? {}) : {};
 }
 
 /** Options of {@link synthesize}. */
