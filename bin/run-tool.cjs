@@ -4,7 +4,9 @@
 // sources and no devDependencies, the compiled JavaScript under dist/tools/ runs.
 'use strict';
 
+// eslint-disable-next-line @typescript-eslint/no-require-imports
 const { existsSync } = require('fs');
+// eslint-disable-next-line @typescript-eslint/no-require-imports
 const { join } = require('path');
 
 const ROOT = join(__dirname, '..');

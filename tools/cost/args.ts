@@ -25,7 +25,7 @@ export interface CostArgs {
 export class UsageError extends Error {
   constructor(readonly problems: readonly string[]) {
     super(
-      `Invalid arguments (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n${problems.map((p) => `  - ${p}`).join('\n')}\n\nRun npm run cost -- --help for the usage.`,
+      `Invalid arguments (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n${problems.map((p) => `  - ${p}`).join('\n')}\n\nRun mlops-cost --help (in the blueprint's repository: npm run cost -- --help) for the usage.`,
     );
     this.name = 'UsageError';
   }
@@ -35,7 +35,8 @@ export class UsageError extends Error {
 export function usage(): string {
   const width = Math.max(...LOAD_FIELDS.map((f) => f.flag.length)) + 2;
   return [
-    'Usage: npm run cost -- [-c env=NAME] [-c config=FILE.json] [--output DIR] [--format text|json] [--region REGION] [--no-checks] [load flags]',
+    'Usage: mlops-cost [-c env=NAME] [-c config=FILE.json] [--output DIR] [--format text|json] [--region REGION] [--no-checks] [load flags]',
+    "       (in the blueprint's repository: npm run cost -- [options])",
     '',
     'Synthesizes the app in-process like bin/app.ts and estimates the monthly cost of every stack and model,',
     'at idle (deployed, no traffic, empty lake) and at the stated load, from tools/cost/prices.json.',
