@@ -2,8 +2,8 @@
  * The package as another CDK app uses it (`npm run test:package`, run by CI after `npm test`):
  *
  *   1. `npm pack` (which builds dist/ through `prepack`) into a temporary folder;
- *   2. a new app next to it: its own package.json (the tarball, aws-cdk-lib and constructs), its own model declaration
- *      and an app file importing only the package's entry (`mlops-cdk-blueprint`), the example of docs/library.md;
+ *   2. a new app next to it: its own package.json (the tarball, aws-cdk-lib and constructs) and the minimal app of
+ *      docs/library.md (its own environment and model, importing only the package's entry `mlops-cdk-blueprint`);
  *   3. `npm install --prefer-offline` (the local npm cache first, the registry for anything missing);
  *   4. the app type-checked against the package's typings and compiled, then synthesized the way the CDK CLI runs an
  *      app (CDK_OUTDIR set), with the Lambda code bundled for real by the package's esbuild (never Docker) and the
@@ -21,29 +21,23 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'os';
 import { join } from 'path';
 
+class CheckFailed extends Error {}
+
 const ROOT = join(__dirname, '..');
 const PACKAGE = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
 const TSC = require.resolve('typescript/bin/tsc');
-/** The app's namespace, environment and model: the stacks are `shop-dev-platform` and `shop-dev-model-demand`. */
+/** The example app's namespace and model: its stacks are `shop-dev-platform` and `shop-dev-model-demand`. */
 const NAMESPACE = 'shop';
 const MODEL = 'demand';
 
-/** The app another team would write: only the package's entry is imported. */
-const APP_SOURCE = `import { App } from 'aws-cdk-lib';
-import { buildMlopsApp, ModelDeclaration, PlatformConfig } from 'mlops-cdk-blueprint';
+/** The minimal app of docs/library.md, read from its first TypeScript block: only the package's entry is imported. */
+const EXAMPLE = join(ROOT, 'docs', 'library.md');
 
-const config: PlatformConfig = {
-  namespace: '${NAMESPACE}',
-  environments: { dev: { audit: { objectLockMode: 'GOVERNANCE', objectLockRetentionDays: 30 }, approval: { mode: 'auto' } } },
-};
-const models: ModelDeclaration[] = [{ name: '${MODEL}', framework: 'xgboost', training: { instanceType: 'ml.m5.large' },
-  evaluation: { metric: 'rmse', direction: 'minimize', threshold: 10 },
-  features: { recordIdentifier: 'sku', eventTime: 'day', definitions: [{ name: 'sku', type: 'string' }, { name: 'day', type: 'fractional' }] } }];
-
-buildMlopsApp(new App(), { config, configSource: 'app.ts', models, modelsSource: 'app.ts' });
-`;
-
-class CheckFailed extends Error {}
+function appSource(): string {
+  const block = /```ts\n([\s\S]*?)```/.exec(readFileSync(EXAMPLE, 'utf8'))?.[1];
+  if (!block) throw new CheckFailed(`no \`\`\`ts block in ${EXAMPLE}`);
+  return block;
+}
 
 /** Runs a command; a non-zero exit fails the check with the command's output. */
 function run(what: string, command: string, args: readonly string[], options: SpawnSyncOptions = {}): string {
@@ -142,7 +136,7 @@ function main(): number {
         2,
       )}\n`,
     );
-    writeFileSync(join(app, 'app.ts'), APP_SOURCE);
+    writeFileSync(join(app, 'app.ts'), appSource());
     const tsconfig = {
       compilerOptions: { target: 'ES2022', module: 'commonjs', moduleResolution: 'node', strict: true, skipLibCheck: true, types: [], outDir: 'out' },
     };
