@@ -91,7 +91,9 @@ export class AuditState {
     if (!validation.valid) {
       this.find(
         'RECORD_INVALID',
-        `s3://${this.bucket}/${key}: ${validation.problems.slice(0, 5).join('; ')}${validation.problems.length > 5 ? `; and ${validation.problems.length - 5} more` : ''}.`,
+        `s3://${this.bucket}/${key}: ${validation.problems.slice(0, 5).join('; ')}` +
+          `${validation.problems.length > 5 ? `; and ${validation.problems.length - 5} more` : ''}` +
+          `.`,
       );
       return undefined;
     }

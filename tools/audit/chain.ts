@@ -56,7 +56,8 @@ class LineageAudit extends AuditState {
       if (!(await this.aws.modelPackageGroupExists(this.qualifiedName))) {
         throw new AuditError(
           'unknown-model',
-          `Unknown model "${o.model}" in namespace "${o.namespace}", environment "${o.environment}" (${region}): there are no lineage records under ` +
+          `Unknown model "${o.model}" in namespace "${o.namespace}", environment "${o.environment}" ` +
+            `(${region}): there are no lineage records under ` +
             `s3://${this.bucket}/${this.prefix} and no model package group ${this.qualifiedName}. Check --model, --env, --namespace and --region.`,
         );
       }

@@ -59,14 +59,16 @@ export function explain(error: unknown, action: string, resource: string): Audit
   if (name === 'CredentialsProviderError' || /Could not load credentials/i.test(message)) {
     return new AuditError(
       'credentials',
-      'No AWS credentials found. Sign in first (for example `aws sso login --profile <auditor profile>` and `export AWS_PROFILE=<auditor profile>`, ' +
+      'No AWS credentials found. Sign in first (for example `aws sso login --profile <auditor ' +
+        'profile>` and `export AWS_PROFILE=<auditor profile>`, ' +
         `or set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY), then run the command again. (${message})`,
     );
   }
   if (EXPIRED.has(name)) {
     return new AuditError(
       'credentials',
-      `Your AWS credentials were refused (${name}): they are expired or invalid. Sign in again (for example \`aws sso login\`) and run the command again.`,
+      `Your AWS credentials were refused (${name}): they are expired or invalid. Sign in again ` +
+        `(for example \`aws sso login\`) and run the command again.`,
     );
   }
   if (/Region is missing|region.*not.*(set|configured)/i.test(message)) {
@@ -77,7 +79,8 @@ export function explain(error: unknown, action: string, resource: string): Audit
     return new AuditError(
       'access-denied',
       `Access denied: ${action} on ${resource}.${detail} ` +
-        'The auditor policy (docs/auditing.md, "Getting access") grants every action the command needs; ask your platform team to attach it to your role.',
+        'The auditor policy (docs/auditing.md, "Getting access") grants every action the command ' +
+        'needs; ask your platform team to attach it to your role.',
     );
   }
   return new AuditError('aws', `${action} on ${resource} failed: ${name}: ${message}`);

@@ -108,7 +108,9 @@ export async function auditApproval(
     audit.find(
       'NO_APPROVAL_RECORD',
       `Model package ${packageArn ?? '(unknown)'} has no decision record: no approved lineage record, and its approval description ` +
-        `${pkg?.ApprovalDescription ? `("${pkg.ApprovalDescription}") names none` : 'is empty'}${pkg?.LastModifiedBy?.IamIdentity?.Arn ? `; last changed by ${pkg.LastModifiedBy.IamIdentity.Arn}` : ''}.`,
+        `${pkg?.ApprovalDescription ? `("${pkg.ApprovalDescription}") names none` : 'is empty'}` +
+        `${pkg?.LastModifiedBy?.IamIdentity?.Arn ? `; last changed by ${pkg.LastModifiedBy.IamIdentity.Arn}` : ''}` +
+        `.`,
       'approval',
     );
     audit.link('approval', 'not found', [], 'missing');
@@ -144,7 +146,9 @@ export async function auditApproval(
       ? [
           {
             label: 'Evidence',
-            value: `${decision.evidence.metric} ${decision.evidence.candidateValue}${decision.evidence.approvedValue !== undefined ? ` vs approved ${decision.evidence.approvedValue}` : ''}`,
+            value:
+              `${decision.evidence.metric} ${decision.evidence.candidateValue}` +
+              `${decision.evidence.approvedValue !== undefined ? ` vs approved ${decision.evidence.approvedValue}` : ''}`,
           },
         ]
       : []),

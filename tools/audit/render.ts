@@ -74,7 +74,10 @@ export function renderText(report: AuditReport): string {
   const lines: string[] = [
     title,
     scope,
-    `Read by ${report.readBy.arn} (account ${report.readBy.account}, ${report.readBy.region}); ${report.records.total} lineage records of ${report.records.executions} executions under s3://${report.subject.auditBucket}/${report.subject.lineagePrefix}`,
+    `Read by ${report.readBy.arn} (account ${report.readBy.account}, ${report.readBy.region}); ` +
+      `${report.records.total} lineage records of ${report.records.executions} ` +
+      `executions under s3://${report.subject.auditBucket}/` +
+      `${report.subject.lineagePrefix}`,
     '',
   ];
   lines.push('Chain');
@@ -125,21 +128,28 @@ h1 { font-size: 24px; margin: 0 0 4px; } h2 { font-size: 18px; margin: 28px 0 8p
 .scope { font-size: 16px; margin: 0 0 4px; } .meta { color: var(--muted); margin: 0; overflow-wrap: anywhere; }
 .verdict { margin: 16px 0; padding: 12px 16px; border-radius: 6px; font-weight: 600; }
 .verdict.clean { background: #dafbe1; color: var(--ok); } .verdict.findings { background: #ffebe9; color: var(--bad); }
-table { border-collapse: collapse; width: 100%; } th, td { text-align: left; vertical-align: top; padding: 6px 8px; border-bottom: 1px solid var(--line); }
+table { border-collapse: collapse; width: 100%; } th, td { text-align: left; vertical-align: top; padding: 6px 8px; \
+border-bottom: 1px solid var(--line); }
 th[scope=row] { width: 190px; } td.name { overflow-wrap: anywhere; font-family: ui-monospace, SFMono-Regular, Menlo, monospace; font-size: 13px; }
-dl { margin: 0; display: grid; grid-template-columns: 11em 1fr; gap: 2px 12px; } dt { color: var(--muted); } dd { margin: 0; overflow-wrap: anywhere; }
+dl { margin: 0; display: grid; grid-template-columns: 11em 1fr; gap: 2px 12px; } dt { color: var(--muted); } dd { margin: 0; \
+overflow-wrap: anywhere; }
 .status { font-weight: 600; white-space: nowrap; } tr.ok .status { color: var(--ok); } tr.flagged .status, tr.missing .status { color: var(--bad); }
 tr.flagged, tr.missing { background: #fff5f5; }
-ul.findings { list-style: none; padding: 0; } ul.findings li { border-left: 4px solid var(--bad); background: #fff5f5; padding: 8px 12px; margin: 8px 0; }
+ul.findings { list-style: none; padding: 0; } ul.findings li { border-left: 4px solid var(--bad); background: #fff5f5; padding: 8px 12px; \
+margin: 8px 0; }
 ul.findings li.warning { border-color: var(--warn); background: #fff8c5; } .code { font-family: ui-monospace, monospace; font-weight: 600; }
-.why { color: var(--muted); margin: 4px 0 0; } .history td, .evidence td { font-size: 13px; overflow-wrap: anywhere; } .unrecorded { color: var(--bad); font-weight: 600; }
+.why { color: var(--muted); margin: 4px 0 0; } .history td, .evidence td { font-size: 13px; overflow-wrap: anywhere; } \
+.unrecorded { color: var(--bad); font-weight: 600; }
 `;
 
 function chainRow(link: ChainLink): string {
   const status = link.status === 'ok' ? 'ok' : link.status === 'flagged' ? 'flagged' : 'missing';
   const facts =
     link.facts.length === 0 ? '' : `<dl>${link.facts.map((f) => `<dt>${escapeHtml(f.label)}</dt><dd>${escapeHtml(f.value)}</dd>`).join('')}</dl>`;
-  return `<tr class="${status}"><th scope="row">${escapeHtml(link.title)}</th><td class="status">${status}</td><td class="name">${escapeHtml(link.name)}</td><td>${facts}</td></tr>`;
+  return (
+    `<tr class="${status}"><th scope="row">${escapeHtml(link.title)}</th><td ` +
+    `class="status">${status}</td><td class="name">${escapeHtml(link.name)}</td><td>${facts}</td></tr>`
+  );
 }
 
 /**
@@ -160,18 +170,22 @@ export function renderHtml(report: AuditReport): string {
           .map(
             (f) =>
               `<li class="${f.severity}">` +
-              `<span class="code">${e(f.severity.toUpperCase())} ${e(f.code)}</span>${f.step ? ` (${e(report.chain.find((l) => l.step === f.step)?.title ?? f.step)})` : ''}` +
+              `<span class="code">${e(f.severity.toUpperCase())} ${e(f.code)}</span>` +
+              `${f.step ? ` (${e(report.chain.find((l) => l.step === f.step)?.title ?? f.step)})` : ''}` +
               `<p>${e(f.message)}</p><p class="why">Why it matters: ${e(f.explanation)}</p></li>`,
           )
           .join('')}</ul>`;
   const history =
     report.history.length === 0
       ? '<p>No configuration change is known.</p>'
-      : `<table class="history"><thead><tr><th>Time (UTC)</th><th>Source</th><th>What</th><th>Configuration</th><th>By</th><th>Serving after</th></tr></thead><tbody>${report.history
+      : '<table class="history"><thead><tr><th>Time (UTC)</th><th>Source</th><th>What</th><th>Configuration</th><th>By</th>' +
+        `<th>Serving after</th></tr></thead><tbody>${report.history
           .map(
             (h) =>
               `<tr>` +
-              `<td>${e(h.time)}</td><td>${h.source === 'record' ? 'lineage record' : 'CloudTrail'}</td><td>${e(h.what)}${h.failed ? ` (failed: ${e(h.failed)})` : ''}` +
+              `<td>${e(h.time)}</td><td>` +
+              `${h.source === 'record' ? 'lineage record' : 'CloudTrail'}</td><td>${e(h.what)}` +
+              `${h.failed ? ` (failed: ${e(h.failed)})` : ''}` +
               `${h.source === 'cloudtrail' && h.explained === false && !h.failed ? ' <span class="unrecorded">no record</span>' : ''}</td>` +
               `<td>${e(h.endpointConfigName ?? '')}</td><td>${e(h.by ?? '')}</td><td>${e(h.servingAfter ?? 'nothing')}</td></tr>`,
           )
@@ -179,7 +193,8 @@ export function renderHtml(report: AuditReport): string {
   const evidence =
     report.cloudTrail.length === 0
       ? '<p>None recorded.</p>'
-      : `<table class="evidence"><thead><tr><th>Event</th><th>Source</th><th>Resource</th><th>Time</th><th>Request ID</th></tr></thead><tbody>${report.cloudTrail
+      : '<table class="evidence"><thead><tr><th>Event</th><th>Source</th><th>Resource</th><th>Time</th>' +
+        `<th>Request ID</th></tr></thead><tbody>${report.cloudTrail
           .map(
             (r) =>
               `<tr>` +
@@ -201,7 +216,9 @@ export function renderHtml(report: AuditReport): string {
 <main>
 <h1>${e(title)}</h1>
 <p class="scope">${e(scope)}</p>
-<p class="meta">Read by ${e(report.readBy.arn)} (account ${e(report.readBy.account)}, ${e(report.readBy.region)}) at ${e(report.generatedAt)}; ${e(report.records.total)} lineage records of ${e(report.records.executions)} executions under s3://${e(report.subject.auditBucket)}/${e(report.subject.lineagePrefix)}</p>
+<p class="meta">Read by ${e(report.readBy.arn)} (account ${e(report.readBy.account)}, ${e(report.readBy.region)}) \
+at ${e(report.generatedAt)}; ${e(report.records.total)} lineage records of ${e(report.records.executions)} executions \
+under s3://${e(report.subject.auditBucket)}/${e(report.subject.lineagePrefix)}</p>
 ${verdict}
 <section aria-labelledby="chain-heading"><h2 id="chain-heading">Chain, from the endpoint back to the data</h2>
 <table class="chain"><thead><tr><th>Link</th><th>Status</th><th>Identity</th><th>Facts</th></tr></thead><tbody>
@@ -210,7 +227,12 @@ ${report.chain.map(chainRow).join('\n')}
 </section>
 <section aria-labelledby="findings-heading"><h2 id="findings-heading">Findings (${report.findings.length})</h2>${findings}</section>
 <section aria-labelledby="history-heading"><h2 id="history-heading">Configuration history</h2>${history}</section>
-${report.notes.length ? `<section aria-labelledby="notes-heading"><h2 id="notes-heading">Notes</h2><ul>${report.notes.map((n) => `<li>${e(n)}</li>`).join('')}</ul></section>` : ''}
+${
+  report.notes.length
+    ? `<section aria-labelledby="notes-heading"><h2 id="notes-heading">Notes</h2><ul>` +
+      `${report.notes.map((n) => `<li>${e(n)}</li>`).join('')}</ul></section>`
+    : ''
+}
 <section aria-labelledby="evidence-heading"><h2 id="evidence-heading">CloudTrail evidence</h2>${evidence}</section>
 </main>
 </body>

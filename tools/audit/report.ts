@@ -81,47 +81,63 @@ export const FINDINGS = {
   NO_LINEAGE_RECORDS: {
     severity: 'error',
     explanation:
-      'The model exists (its package group does) but no execution wrote a lineage record: nothing it serves can be traced. Check that the pipeline has the lineage steps and that records were not written elsewhere.',
+      'The model exists (its package group does) but no execution wrote a lineage record: ' +
+      'nothing it serves can be traced. Check that the pipeline has the lineage steps and that ' +
+      'records were not written elsewhere.',
   },
   NO_APPROVAL_RECORD: {
     severity: 'error',
     explanation:
-      'Every model that serves must have been approved through the gate, which writes a decision record to the audit bucket. A package approved by hand (update-model-package) or whose record is gone has none: find out who approved it (CloudTrail UpdateModelPackage) and why.',
+      'Every model that serves must have been approved through the gate, which writes a decision ' +
+      'record to the audit bucket. A package approved by hand (update-model-package) or whose ' +
+      'record is gone has none: find out who approved it (CloudTrail UpdateModelPackage) and why.',
   },
   APPROVAL_MISMATCH: {
     severity: 'error',
     explanation:
-      'The decision record does not approve this package: it rejects it, or it is about another package. The served model was not approved as recorded.',
+      'The decision record does not approve this package: it rejects it, or it is about another ' +
+      'package. The served model was not approved as recorded.',
   },
   PACKAGE_NOT_APPROVED: {
     severity: 'error',
     explanation:
-      'The registry does not (or no longer) mark the served package Approved. Either it was deployed without approval, or its status was changed afterwards (CloudTrail UpdateModelPackage says by whom).',
+      'The registry does not (or no longer) mark the served package Approved. Either it was ' +
+      'deployed without approval, or its status was changed afterwards (CloudTrail ' +
+      'UpdateModelPackage says by whom).',
   },
   PACKAGE_MISSING: {
     severity: 'error',
     explanation:
-      'The model package the chain leads to does not exist (it was deleted, or never registered): its approval and training cannot be read from the registry.',
+      'The model package the chain leads to does not exist (it was deleted, or never ' +
+      'registered): its approval and training cannot be read from the registry.',
   },
   MODEL_WITHOUT_PACKAGE: {
     severity: 'error',
     explanation:
-      'The SageMaker model was not created from a registered model package, so nothing links what serves to a training run and an approval. The pipeline always deploys packages: someone created this model by other means.',
+      'The SageMaker model was not created from a registered model package, so nothing links ' +
+      'what serves to a training run and an approval. The pipeline always deploys packages: ' +
+      'someone created this model by other means.',
   },
   UNEXPLAINED_CONFIG: {
     severity: 'error',
     explanation:
-      'No deployment record of the pipeline explains the configuration the endpoint serves (at the audited time): it was put in place outside the pipeline, or its record is missing. The configuration history shows the CloudTrail call that did it, and who made it.',
+      'No deployment record of the pipeline explains the configuration the endpoint serves (at ' +
+      'the audited time): it was put in place outside the pipeline, or its record is missing. ' +
+      'The configuration history shows the CloudTrail call that did it, and who made it.',
   },
   UNRECORDED_CHANGE: {
     severity: 'warning',
     explanation:
-      'CloudTrail shows an endpoint change that no lineage record explains: a CreateEndpoint or UpdateEndpoint made outside the pipeline (by hand, or by another tool). It may no longer serve, but it did.',
+      'CloudTrail shows an endpoint change that no lineage record explains: a CreateEndpoint or ' +
+      'UpdateEndpoint made outside the pipeline (by hand, or by another tool). It may no longer ' +
+      'serve, but it did.',
   },
   LINEAGE_RECORD_MISSING: {
     severity: 'warning',
     explanation:
-      "An execution on the chain lacks one of its lineage records; the audit fell back on the registry's metadata where it could. Every milestone should have its record: check the execution's history for a failed lineage step.",
+      'An execution on the chain lacks one of its lineage records; the audit fell back on the ' +
+      "registry's metadata where it could. Every milestone should have its record: check the " +
+      "execution's history for a failed lineage step.",
   },
   RECORD_INVALID: {
     severity: 'error',
@@ -130,12 +146,17 @@ export const FINDINGS = {
   RECORD_MISMATCH: {
     severity: 'error',
     explanation:
-      "A record and AWS disagree about the same thing (a training job's image or hyperparameters, a model's package, a manifest's object count). One of them was changed after the fact, or the record was written for something else.",
+      "A record and AWS disagree about the same thing (a training job's image or " +
+      "hyperparameters, a model's package, a manifest's object count). One of them was changed " +
+      'after the fact, or the record was written for something else.',
   },
   RECORD_NOT_LOCKED: {
     severity: 'error',
     explanation:
-      "An audit record on the chain has no Object Lock retention and no legal hold, so it could have been changed or deleted. The audit bucket locks every object by default: a record without a lock was written while the bucket's default retention was off, or its lock was removed (GOVERNANCE mode allows that with s3:BypassGovernanceRetention).",
+      'An audit record on the chain has no Object Lock retention and no legal hold, so it could ' +
+      'have been changed or deleted. The audit bucket locks every object by default: a record ' +
+      "without a lock was written while the bucket's default retention was off, or its lock was " +
+      'removed (GOVERNANCE mode allows that with s3:BypassGovernanceRetention).',
   },
   DATA_MANIFEST_MISSING: {
     severity: 'error',
@@ -145,12 +166,16 @@ export const FINDINGS = {
   DATA_VERSION_MISSING: {
     severity: 'error',
     explanation:
-      "Object versions the model was trained on no longer exist: the lake removes noncurrent versions after the configured number of days unless a legal hold pins them. The training cannot be reproduced from the lake; to keep training data, place a legal hold on the manifest's versions when a model is approved.",
+      'Object versions the model was trained on no longer exist: the lake removes noncurrent ' +
+      'versions after the configured number of days unless a legal hold pins them. The training ' +
+      'cannot be reproduced from the lake; to keep training data, place a legal hold on the ' +
+      "manifest's versions when a model is approved.",
   },
   AT_BEFORE_FIRST_DEPLOYMENT: {
     severity: 'error',
     explanation:
-      'The audited time is before any deployment the records and CloudTrail know of for this endpoint: nothing can be said of what it served then (or it did not exist yet).',
+      'The audited time is before any deployment the records and CloudTrail know of for this ' +
+      'endpoint: nothing can be said of what it served then (or it did not exist yet).',
   },
 } as const satisfies Record<string, { severity: Severity; explanation: string }>;
 

@@ -27,7 +27,9 @@ export async function auditEndpoint(audit: AuditState, endpointName: string, dep
   buildHistory(audit, deployments, events);
   if (o.at && o.at < windowStart) {
     audit.notes.push(
-      `CloudTrail event history reaches back ${EVENT_HISTORY_DAYS} days (to ${windowStart.toISOString()}); before that, the configuration history has only lineage records. ` +
+      `CloudTrail event history reaches back ${EVENT_HISTORY_DAYS} days (to ` +
+        `${windowStart.toISOString()}); before that, the configuration history has only lineage ` +
+        `records. ` +
         "Older calls are in the trail's log files in the audit bucket (AWSLogs/).",
     );
   }
@@ -138,7 +140,9 @@ export async function auditEndpoint(audit: AuditState, endpointName: string, dep
     if (!modelPackage) {
       audit.find(
         'MODEL_WITHOUT_PACKAGE',
-        `SageMaker model ${modelName} was created from ${containers.map((c) => c.Image ?? '?').join(', ')} and ${containers.map((c) => c.ModelDataUrl ?? '?').join(', ')}, not from a model package.`,
+        `SageMaker model ${modelName} was created from ` +
+          `${containers.map((c) => c.Image ?? '?').join(', ')} and ` +
+          `${containers.map((c) => c.ModelDataUrl ?? '?').join(', ')}, not from a model package.`,
         'model',
       );
     }
@@ -157,7 +161,8 @@ export async function auditEndpoint(audit: AuditState, endpointName: string, dep
     if (modelPackage && !samePackage(modelPackage, deployed.record.modelPackageArn)) {
       audit.find(
         'RECORD_MISMATCH',
-        `Deployment record ${deployed.record.recordUri} says model ${modelName} serves ${deployed.record.modelPackageArn}; SageMaker says ${modelPackage}.`,
+        `Deployment record ${deployed.record.recordUri} says model ${modelName} serves ` +
+          `${deployed.record.modelPackageArn}; SageMaker says ${modelPackage}.`,
         'model',
       );
     }

@@ -57,11 +57,16 @@ export async function auditTraining(
       ...(code?.s3Uri ? [{ label: 'Code', value: code.s3Uri }] : []),
       {
         label: 'Instance',
-        value: `${job?.ResourceConfig?.InstanceCount ?? recorded?.instanceCount ?? '?'} x ${job?.ResourceConfig?.InstanceType ?? recorded?.instanceType ?? '?'}${(job?.EnableManagedSpotTraining ?? recorded?.spot) ? ', spot' : ''}`,
+        value:
+          `${job?.ResourceConfig?.InstanceCount ?? recorded?.instanceCount ?? '?'} x ` +
+          `${job?.ResourceConfig?.InstanceType ?? recorded?.instanceType ?? '?'}` +
+          `${(job?.EnableManagedSpotTraining ?? recorded?.spot) ? ', spot' : ''}`,
       },
       {
         label: 'Ran',
-        value: `${time(job?.TrainingStartTime) ?? recorded?.startTime ?? '?'} to ${time(job?.TrainingEndTime) ?? recorded?.endTime ?? '?'} (${job?.TrainingJobStatus ?? recorded?.status ?? 'status unknown'})`,
+        value:
+          `${time(job?.TrainingStartTime) ?? recorded?.startTime ?? '?'} to ` +
+          `${time(job?.TrainingEndTime) ?? recorded?.endTime ?? '?'} (${job?.TrainingJobStatus ?? recorded?.status ?? 'status unknown'})`,
       },
       ...(registered
         ? [

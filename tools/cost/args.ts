@@ -25,7 +25,9 @@ export interface CostArgs {
 export class UsageError extends Error {
   constructor(readonly problems: readonly string[]) {
     super(
-      `Invalid arguments (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n${problems.map((p) => `  - ${p}`).join('\n')}\n\nRun mlops-cost --help (in the blueprint's repository: npm run cost -- --help) for the usage.`,
+      `Invalid arguments (${problems.length} problem${problems.length === 1 ? '' : 's'}` +
+        `):\n${problems.map((p) => `  - ${p}`).join('\n')}\n\nRun mlops-cost --help (in ` +
+        `the blueprint's repository: npm run cost -- --help) for the usage.`,
     );
     this.name = 'UsageError';
   }

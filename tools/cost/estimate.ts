@@ -121,7 +121,9 @@ function metadataLines(ctx: PricingContext, metadata: CostMetadata, templateHasE
     const min = s.stopWhenIdleHours === undefined ? s.minInstances : 0;
     if (s.stopWhenIdleHours !== undefined) {
       notes.push(
-        `the endpoint is deleted after ${s.stopWhenIdleHours} h without an invocation: idle means after that; each stop bills up to ${s.stopWhenIdleHours} h of ${s.minInstances} x ${s.instanceType} first`,
+        `the endpoint is deleted after ${s.stopWhenIdleHours} h without an invocation: idle means ` +
+          `after that; each stop bills up to ${s.stopWhenIdleHours} h of ${s.minInstances} x ` +
+          `${s.instanceType} first`,
       );
     }
     out.push(
@@ -172,7 +174,9 @@ function metadataLines(ctx: PricingContext, metadata: CostMetadata, templateHasE
         idle: cost,
         load: cost,
         unconfirmed: m.unconfirmed,
-        detail: `${count(Math.round(checks))} checks/month x ${l.lambdaSeconds} s x ${gb} GB as an arm64 Lambda function (not in the template: assumed) x ${perUnit(rate)}/GB-s + requests`,
+        detail:
+          `${count(Math.round(checks))} checks/month x ${l.lambdaSeconds} s x ${gb} GB as an arm64 ` +
+          `Lambda function (not in the template: assumed) x ${perUnit(rate)}/GB-s + requests`,
       });
     }
   }
@@ -181,7 +185,9 @@ function metadataLines(ctx: PricingContext, metadata: CostMetadata, templateHasE
     const perRun = out.filter((x) => x.category === 'training').reduce((n, x) => n + (x.perRun ?? 0), 0);
     const worst = metadata.retraining.maxStartsPerDay * (ctx.hours / 24);
     notes.push(
-      `retraining may start at most ${metadata.retraining.maxStartsPerDay} run(s) a day: up to ${count(Math.round(worst))} runs and ${usd(perRun * worst)} of jobs a month in the worst case (the estimate assumes ${runs})`,
+      `retraining may start at most ${metadata.retraining.maxStartsPerDay} run(s) a day: up to ` +
+        `${count(Math.round(worst))} runs and ${usd(perRun * worst)} of jobs a month in the worst ` +
+        `case (the estimate assumes ${runs})`,
     );
   }
   return out;
@@ -305,23 +311,50 @@ function assumptions(options: EstimateOptions, unconfirmedUsed: boolean): string
   const changed = LOAD_FIELDS.filter((f) => l[f.key] !== f.default).map((f) => `--${f.flag} ${l[f.key]}`);
   return [
     options.region.note,
-    `Prices: ${PRICES_FILE}, dated ${table.date}, on-demand ${table.currency} list prices; a month is ${table.hoursPerMonth} hours.${unconfirmedUsed ? ' Lines marked * use prices the table lists as unconfirmed.' : ''}`,
-    'Idle: the stacks deployed with no inference traffic, no pipeline runs and an empty lake; time-driven work (schedules, what they invoke, provisioned capacity, minimum endpoint instances) still runs.',
-    `At load: idle plus ${count(l.requestsPerMonth)} inference requests per model a month (${l.inferenceMs} ms, ${l.payloadKb} KB each), ${l.trainingRunsPerMonth} pipeline runs per model, ` +
-      `a ${l.lakeGb} GB lake with ${count(l.lakeRequestsPerMonth)} object requests a month (${LAKE_WRITE_SHARE * 100}% writes), ${count(l.managementEventsPerMonth)} CloudTrail management events, ` +
-      `${l.logGbPerGroup} GB of logs per log group, ${count(l.lambdaInvocations)} invocations of ${l.lambdaSeconds} s per unscheduled Lambda function, ` +
-      `${count(l.apiRequests)} requests per API, ${count(l.snsPublishes)} messages per topic, ${count(l.dynamoWrites)} writes and ${count(l.dynamoReads)} reads per DynamoDB table.` +
+    `Prices: ${PRICES_FILE}, dated ${table.date}, on-demand ${table.currency} list prices; a ` +
+      `month is ${table.hoursPerMonth} hours.${unconfirmedUsed ? ' Lines marked * use prices the table lists as unconfirmed.' : ''}`,
+    'Idle: the stacks deployed with no inference traffic, no pipeline runs and an empty lake; ' +
+      'time-driven work (schedules, what they invoke, provisioned capacity, minimum endpoint ' +
+      'instances) still runs.',
+    `At load: idle plus ${count(l.requestsPerMonth)} inference requests per model a month ` +
+      `(${l.inferenceMs} ms, ${l.payloadKb} KB each), ${l.trainingRunsPerMonth} pipeline runs ` +
+      `per model, ` +
+      `a ${l.lakeGb} GB lake with ${count(l.lakeRequestsPerMonth)} object requests a month ` +
+      `(${LAKE_WRITE_SHARE * 100}% writes), ${count(l.managementEventsPerMonth)} CloudTrail ` +
+      `management events, ` +
+      `${l.logGbPerGroup} GB of logs per log group, ${count(l.lambdaInvocations)} invocations of ` +
+      `${l.lambdaSeconds} s per unscheduled Lambda function, ` +
+      `${count(l.apiRequests)} requests per API, ${count(l.snsPublishes)} messages per topic, ` +
+      `${count(l.dynamoWrites)} writes and ${count(l.dynamoReads)} reads per DynamoDB table.` +
       (changed.length > 0 ? ` Changed from the defaults: ${changed.join(', ')}.` : ' All load figures are the defaults (see --help).'),
-    `Real-time endpoints: minimum instances all month at idle; at load as many instances as keep them ${l.targetUtilization * 100}% busy (one request at a time per instance), within the autoscaling bounds; ` +
-      `a scale-to-zero endpoint is up ${l.activeHoursPerDay} h a day at load. Data capture (${l.capturePercent}% unless the metadata says) is stored in S3. Blue/green fleets during updates are not priced.`,
-    'Serverless endpoints: provisioned concurrency all month at idle; at load, inference duration x memory plus data processed (requests served by provisioned concurrency are priced at the on-demand duration rate).',
-    `SageMaker jobs: each run takes its maximum runtime (an upper bound); managed spot training at ${l.spotDiscount * 100}% off on-demand (actual spot savings vary with capacity, up to 90%); ` +
-      'processing jobs at the processing rates (training rates where the table has none); the first-two-months SageMaker free tier is not subtracted.',
+    `Real-time endpoints: minimum instances all month at idle; at load as many instances as ` +
+      `keep them ${l.targetUtilization * 100}% busy (one request at a time per instance), within ` +
+      `the autoscaling bounds; ` +
+      `a scale-to-zero endpoint is up ${l.activeHoursPerDay} h a day at load. Data capture ` +
+      `(${l.capturePercent}% unless the metadata says) is stored in S3. Blue/green fleets during ` +
+      `updates are not priced.`,
+    'Serverless endpoints: provisioned concurrency all month at idle; at load, inference ' +
+      'duration x memory plus data processed (requests served by provisioned concurrency are ' +
+      'priced at the on-demand duration rate).',
+    `SageMaker jobs: each run takes its maximum runtime (an upper bound); managed spot ` +
+      `training at ${l.spotDiscount * 100}% off on-demand (actual spot savings vary with ` +
+      `capacity, up to 90%); ` +
+      'processing jobs at the processing rates (training rates where the table has none); the ' +
+      'first-two-months SageMaker free tier is not subtracted.',
     `Step Functions: one transition per state of the definition per run (${DEFAULT_TRANSITIONS_PER_RUN} when unreadable), standard workflows.`,
-    `CloudTrail: S3 data events = the lake requests on the buckets the trail records; events reach CloudWatch Logs at ${TRAIL_EVENT_KB} KB each and S3 gzipped ${TRAIL_GZIP_RATIO}:1; ` +
-      `S3 server access logs take ${ACCESS_LOG_RECORD_KB} KB per request. Log and audit storage is priced after ${l.retainedMonths} months of the load (capped by retention), uncompressed for CloudWatch Logs.`,
-    `KMS: ${l.keyAgeMonths} months old keys (--key-age-months); rotation adds $1/month at each of the first two rotations, none after; request charges (S3 Bucket Keys keep them low) are not priced.`,
-    'Free allowances applied: the first trail delivering management events and the first 3 dashboards of the environment (assumes no others in the account). Usage free tiers are not subtracted.',
-    "Not priced: data transfer out of AWS, KMS and Secrets Manager API requests, X-Ray traces, S3 requests other than the lake's, standard SSM parameters (free), EventBridge events of AWS services (free), AWS Support and tax.",
+    `CloudTrail: S3 data events = the lake requests on the buckets the trail records; events ` +
+      `reach CloudWatch Logs at ${TRAIL_EVENT_KB} KB each and S3 gzipped ${TRAIL_GZIP_RATIO}:1; ` +
+      `S3 server access logs take ${ACCESS_LOG_RECORD_KB} KB per request. Log and audit storage ` +
+      `is priced after ${l.retainedMonths} months of the load (capped by retention), ` +
+      `uncompressed for CloudWatch Logs.`,
+    `KMS: ${l.keyAgeMonths} months old keys (--key-age-months); rotation adds $1/month at each ` +
+      `of the first two rotations, none after; request charges (S3 Bucket Keys keep them low) ` +
+      `are not priced.`,
+    'Free allowances applied: the first trail delivering management events and the first 3 ' +
+      'dashboards of the environment (assumes no others in the account). Usage free tiers are ' +
+      'not subtracted.',
+    'Not priced: data transfer out of AWS, KMS and Secrets Manager API requests, X-Ray traces, ' +
+      "S3 requests other than the lake's, standard SSM parameters (free), EventBridge events of " +
+      'AWS services (free), AWS Support and tax.',
   ];
 }

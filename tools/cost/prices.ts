@@ -289,7 +289,9 @@ export function chooseRegion(table: PriceTable, deployRegion: string | undefined
     why = "the environment's region";
   } else {
     wanted = DEFAULT_REGION;
-    why = `the stacks are environment-agnostic (the environment names no region), so they are priced as ${DEFAULT_REGION}; pass --region to price another region`;
+    why =
+      `the stacks are environment-agnostic (the environment names no region), so they are priced ` +
+      `as ${DEFAULT_REGION}; pass --region to price another region`;
   }
   if (known.includes(wanted)) return { prices: new RegionPrices(table, wanted), region: wanted, deployRegion, note: `Region: ${wanted}: ${why}.` };
   const fallback = known.includes(DEFAULT_REGION) ? DEFAULT_REGION : known[0];
@@ -297,6 +299,8 @@ export function chooseRegion(table: PriceTable, deployRegion: string | undefined
     prices: new RegionPrices(table, fallback),
     region: fallback,
     deployRegion,
-    note: `Region: ${wanted} (${why}) is not in ${PRICES_FILE}, which covers ${known.join(', ')}: priced at ${fallback} rates instead; add the region to the table for real figures.`,
+    note:
+      `Region: ${wanted} (${why}) is not in ${PRICES_FILE}, which covers ${known.join(', ')}: ` +
+      `priced at ${fallback} rates instead; add the region to the table for real figures.`,
   };
 }

@@ -15,7 +15,8 @@ export const cloudTrail: Pricer = (ctx, id, r) => {
       const cost = (ctx.load.managementEventsPerMonth / 100_000) * m.price('cloudtrail.additionalManagementEventsPer100k');
       load += cost;
       parts.push(
-        `management events: another trail of this environment already delivers them, so ${count(ctx.load.managementEventsPerMonth)} events are charged: ${perUnit(cost)}`,
+        `management events: another trail of this environment already delivers them, so ` +
+          `${count(ctx.load.managementEventsPerMonth)} events are charged: ${perUnit(cost)}`,
       );
     }
   }

@@ -59,7 +59,8 @@ export const dashboard: Pricer = (ctx, id, r) => {
       idle: cost,
       load: cost,
       detail: isFree
-        ? `dashboard ${ctx.allowances.dashboards} of this environment: within the account's ${free} free dashboards (assumes the account has no others); ${perUnit(rate)}/month beyond`
+        ? `dashboard ${ctx.allowances.dashboards} of this environment: within the account's ${free} ` +
+          `free dashboards (assumes the account has no others); ${perUnit(rate)}/month beyond`
         : `dashboard ${ctx.allowances.dashboards} of this environment, beyond the ${free} free: ${perUnit(rate)}/month`,
     }),
   ];

@@ -14,7 +14,9 @@ export const natGateway: Pricer = (ctx, id, r) => {
       description: 'NAT gateway',
       idle,
       load: idle + ctx.load.natGb * gb,
-      detail: `${perUnit(hour)}/h x ${ctx.hours} h + ${ctx.load.natGb} GB (--nat-gb) x ${perUnit(gb)}/GB (data transfer out to the internet not priced)`,
+      detail:
+        `${perUnit(hour)}/h x ${ctx.hours} h + ${ctx.load.natGb} GB (--nat-gb) x ${perUnit(gb)}/GB ` +
+        `(data transfer out to the internet not priced)`,
     }),
   ];
 };
@@ -59,7 +61,9 @@ export const vpcEndpoint: Pricer = (ctx, id, r) => {
       description: `interface VPC endpoint${service ? ` ${service}` : ''}`,
       idle,
       load: idle + ctx.load.endpointGb * gb,
-      detail: `${azs} AZ(s)${subnets === undefined ? ' (subnets not literal: assumed 2)' : ''} x ${perUnit(hour)}/h x ${ctx.hours} h + ${ctx.load.endpointGb} GB (--endpoint-gb) x ${perUnit(gb)}/GB`,
+      detail:
+        `${azs} AZ(s)${subnets === undefined ? ' (subnets not literal: assumed 2)' : ''} x ` +
+        `${perUnit(hour)}/h x ${ctx.hours} h + ${ctx.load.endpointGb} GB (--endpoint-gb) x ${perUnit(gb)}/GB`,
     }),
   ];
 };

@@ -17,7 +17,8 @@ export const kmsKey: Pricer = (ctx, id, r) => {
     total = key + rotations * per;
     detail +=
       `; rotation every ${period} days adds ${perUnit(per)}/month at each of the first ${cap} rotations ` +
-      `(${perUnit(key + per)} from day ${period}, ${perUnit(key + cap * per)} from day ${cap * period}); key age ${ctx.load.keyAgeMonths} months: ${rotations} charged rotation(s)`;
+      `(${perUnit(key + per)} from day ${period}, ${perUnit(key + cap * per)} from day ` +
+      `${cap * period}); key age ${ctx.load.keyAgeMonths} months: ${rotations} charged rotation(s)`;
   }
   const multiRegion = p.MultiRegion === true ? ' (multi-Region primary: each replica is priced in its own region)' : '';
   return [

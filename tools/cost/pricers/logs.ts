@@ -27,10 +27,15 @@ export function logGroupPricer(trails: TrailFacts): Pricer {
         : `${gb} GB/month (--log-gb)`;
     return [
       line(ctx, id, r.Type, m, {
-        description: `log group${days !== undefined ? `, ${days} days` : ', never expires'}${infrequent ? ', infrequent access' : ''}${trailEvents !== undefined ? ' (CloudTrail)' : ''}`,
+        description:
+          `log group${days !== undefined ? `, ${days} days` : ', never expires'}` +
+          `${infrequent ? ', infrequent access' : ''}` +
+          `${trailEvents !== undefined ? ' (CloudTrail)' : ''}`,
         idle: 0,
         load,
-        detail: `ingestion ${source} x ${perUnit(ingestRate)}/GB; storage ${stored.toFixed(3)} GB (${months.toFixed(1)} months kept, uncompressed) x ${perUnit(storeRate)}/GB-month`,
+        detail:
+          `ingestion ${source} x ${perUnit(ingestRate)}/GB; storage ${stored.toFixed(3)} GB ` +
+          `(${months.toFixed(1)} months kept, uncompressed) x ${perUnit(storeRate)}/GB-month`,
       }),
     ];
   };

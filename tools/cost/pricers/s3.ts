@@ -31,7 +31,10 @@ export function bucketPricer(trails: TrailFacts, accessLogs: Set<string>): Price
           description: 'S3 data bucket',
           idle: 0,
           load: gb * storageRate + requestCost,
-          detail: `${gb.toFixed(1)} GB (--lake-gb ${l.lakeGb} over ${n} data buckets) x ${perUnit(storageRate)}/GB-month + ${count(Math.round(requests))} requests (${LAKE_WRITE_SHARE * 100}% writes x ${perUnit(put)}/1000, reads x ${perUnit(get)}/1000)${tiering}`,
+          detail:
+            `${gb.toFixed(1)} GB (--lake-gb ${l.lakeGb} over ${n} data buckets) x ` +
+            `${perUnit(storageRate)}/GB-month + ${count(Math.round(requests))} requests ` +
+            `(${LAKE_WRITE_SHARE * 100}% writes x ${perUnit(put)}/1000, reads x ${perUnit(get)}/1000)${tiering}`,
         }),
       ];
     }
@@ -43,7 +46,10 @@ export function bucketPricer(trails: TrailFacts, accessLogs: Set<string>): Price
           description: 'S3 audit bucket (trail log files)',
           idle: 0,
           load: gb * storageRate,
-          detail: `${count(Math.round(trailEvents))} events/month x ${TRAIL_EVENT_KB} KB / ${TRAIL_GZIP_RATIO} (gzip) x ${l.retainedMonths} months = ${gb.toFixed(3)} GB x ${perUnit(storageRate)}/GB-month (decision records and delivery requests negligible)`,
+          detail:
+            `${count(Math.round(trailEvents))} events/month x ${TRAIL_EVENT_KB} KB / ` +
+            `${TRAIL_GZIP_RATIO} (gzip) x ${l.retainedMonths} months = ${gb.toFixed(3)} GB x ` +
+            `${perUnit(storageRate)}/GB-month (decision records and delivery requests negligible)`,
         }),
       ];
     }
@@ -54,7 +60,10 @@ export function bucketPricer(trails: TrailFacts, accessLogs: Set<string>): Price
           description: 'S3 access-log bucket',
           idle: 0,
           load: gb * storageRate,
-          detail: `${count(l.lakeRequestsPerMonth)} logged requests/month x ${ACCESS_LOG_RECORD_KB} KB x ${keptMonths.toFixed(1)} months kept = ${gb.toFixed(3)} GB x ${perUnit(storageRate)}/GB-month (log delivery is free)`,
+          detail:
+            `${count(l.lakeRequestsPerMonth)} logged requests/month x ${ACCESS_LOG_RECORD_KB} KB x ` +
+            `${keptMonths.toFixed(1)} months kept = ${gb.toFixed(3)} GB x ` +
+            `${perUnit(storageRate)}/GB-month (log delivery is free)`,
         }),
       ];
     }
@@ -63,7 +72,9 @@ export function bucketPricer(trails: TrailFacts, accessLogs: Set<string>): Price
         description: 'S3 bucket',
         idle: 0,
         load: 0,
-        detail: `no data size is stated for this bucket (neither a lake data bucket, an audit bucket nor an access-log bucket): storage at ${perUnit(storageRate)}/GB-month not priced`,
+        detail:
+          `no data size is stated for this bucket (neither a lake data bucket, an audit bucket nor ` +
+          `an access-log bucket): storage at ${perUnit(storageRate)}/GB-month not priced`,
       }),
     ];
   };

@@ -86,7 +86,11 @@ export function jobLineItem(
       description: `${description}, ${instances} x ${instanceType}${spot ? ' spot' : ''}`,
       idle: 0,
       load: perRun * runs,
-      detail: `per run ${perUnit(perRun)} = ${instances} x ${perUnit(hourly)}/h x ${minutes} min (the maximum runtime)${spot ? ` x (1 - ${ctx.load.spotDiscount} spot discount)` : ''}; x ${runs} run(s)/month`,
+      detail:
+        `per run ${perUnit(perRun)} = ${instances} x ${perUnit(hourly)}/h x ${minutes} ` +
+        `min (the maximum runtime)` +
+        `${spot ? ` x (1 - ${ctx.load.spotDiscount} spot discount)` : ''}; x ${runs} ` +
+        `run(s)/month`,
     }),
     perRun,
   };

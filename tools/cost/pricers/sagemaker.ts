@@ -33,7 +33,9 @@ export const featureGroup: Pricer = (ctx, id, r) => {
       description: 'feature group with online store (standard tier, on demand)',
       idle: 0,
       load: cost,
-      detail: `${count(l.featureWrites)} writes x ${perUnit(w)}/M + ${count(reads)} reads (one per inference request) x ${perUnit(rd)}/M + ${l.featureGb} GB x ${perUnit(st)}/GB-month`,
+      detail:
+        `${count(l.featureWrites)} writes x ${perUnit(w)}/M + ${count(reads)} reads (one per ` +
+        `inference request) x ${perUnit(rd)}/M + ${l.featureGb} GB x ${perUnit(st)}/GB-month`,
     }),
   ];
 };
@@ -132,7 +134,9 @@ export function realtimeLine(
   const load = atLoad * hourly * loadHours + captureGb * s3;
   const parts = [
     `idle: ${min} x ${perUnit(hourly)}/h x ${ctx.hours} h (minimum instances)`,
-    `at load: ${atLoad} instance(s) x ${loadHours.toFixed(0)} h (${count(l.requestsPerMonth)} requests x ${l.inferenceMs} ms need ${needed} at ${l.targetUtilization * 100}% utilization; bounds ${min}-${max})`,
+    `at load: ${atLoad} instance(s) x ${loadHours.toFixed(0)} h (${count(l.requestsPerMonth)} ` +
+      `requests x ${l.inferenceMs} ms need ${needed} at ${l.targetUtilization * 100}% ` +
+      `utilization; bounds ${min}-${max})`,
   ];
   if (captureGb > 0) parts.push(`data capture ${capturePercent}%: ${captureGb.toFixed(3)} GB x ${perUnit(s3)}/GB-month`);
   if (initial > min) parts.push(`starts with ${initial} instance(s) until autoscaling scales in`);
@@ -163,8 +167,12 @@ export function serverlessLine(ctx: PricingContext, id: string, description: str
     idle,
     load,
     detail:
-      `${provisioned ? `idle: ${provisioned} x ${gb} GB x ${perUnit(pcRate)}/GB-s provisioned concurrency x ${ctx.hours} h; ` : 'idle: nothing (scales to zero); '}` +
-      `at load: ${count(l.requestsPerMonth)} requests x ${l.inferenceMs} ms x ${gb} GB = ${count(Math.round(gbSeconds))} GB-s x ${perUnit(rate)} + ${dataGb.toFixed(3)} GB processed x ${perUnit(dataRate)}/GB`,
+      (provisioned
+        ? `idle: ${provisioned} x ${gb} GB x ${perUnit(pcRate)}/GB-s provisioned concurrency x ${ctx.hours} h; `
+        : 'idle: nothing (scales to zero); ') +
+      `at load: ${count(l.requestsPerMonth)} requests x ${l.inferenceMs} ms x ${gb} GB = ` +
+      `${count(Math.round(gbSeconds))} GB-s x ${perUnit(rate)} + ${dataGb.toFixed(3)} GB ` +
+      `processed x ${perUnit(dataRate)}/GB`,
   });
 }
 

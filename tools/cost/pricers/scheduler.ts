@@ -16,7 +16,11 @@ export const schedule: Pricer = (ctx, id, r) => {
       description: `EventBridge Scheduler schedule ${expression}`,
       idle: cost,
       load: cost,
-      detail: `${count(Math.round(perMonth))} invocations/month${rate?.note ? ` (${rate.note})` : rate ? '' : ' (expression not understood: assumed hourly)'} x ${perUnit(price)}/M (the account's 14M free invocations not subtracted); the target is priced on its own line`,
+      detail:
+        `${count(Math.round(perMonth))} invocations/month` +
+        `${rate?.note ? ` (${rate.note})` : rate ? '' : ' (expression not understood: assumed hourly)'}` +
+        ` x ${perUnit(price)}/M (the account's 14M free invocations not subtracted); the ` +
+        `target is priced on its own line`,
     }),
   ];
 };

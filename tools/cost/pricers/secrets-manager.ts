@@ -12,7 +12,9 @@ export const secret: Pricer = (ctx, id, r) => {
       description: `Secrets Manager secret${replicas ? ` with ${replicas} replica(s)` : ''}`,
       idle: cost,
       load: cost,
-      detail: `${1 + replicas} x ${perUnit(rate)}/secret-month; API calls (${perUnit(m.price('secretsManager.per10kApiCalls'))}/10k) negligible at this load, not priced`,
+      detail:
+        `${1 + replicas} x ${perUnit(rate)}/secret-month; API calls ` +
+        `(${perUnit(m.price('secretsManager.per10kApiCalls'))}/10k) negligible at this load, not priced`,
     }),
   ];
 };

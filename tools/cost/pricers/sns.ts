@@ -18,7 +18,9 @@ export const snsTopic: Pricer = (ctx, id, r) => {
       description: `SNS topic${emails ? `, ${emails} e-mail subscription(s)` : ''}`,
       idle: 0,
       load: cost,
-      detail: `${count(publishes)} publishes (--sns-publishes) x ${perUnit(pub)}/M${emails ? ` + ${count(publishes * emails)} e-mails x ${perUnit(mail)}/100k` : ''}`,
+      detail:
+        `${count(publishes)} publishes (--sns-publishes) x ${perUnit(pub)}/M` +
+        `${emails ? ` + ${count(publishes * emails)} e-mails x ${perUnit(mail)}/100k` : ''}`,
     }),
   ];
 };

@@ -12,7 +12,10 @@ export const sqsQueue: Pricer = (ctx, id, r) => {
       description: `SQS queue${fifo ? ', FIFO' : ''}`,
       idle: 0,
       load: cost,
-      detail: `${count(ctx.load.sqsRequests)} requests (--sqs-requests) x ${perUnit(rate)}/M (the account's 1M free requests not subtracted; a Lambda consumer's long polling adds requests even when idle)`,
+      detail:
+        `${count(ctx.load.sqsRequests)} requests (--sqs-requests) x ${perUnit(rate)}/M (the ` +
+        `account's 1M free requests not subtracted; a Lambda consumer's long polling adds requests ` +
+        `even when idle)`,
     }),
   ];
 };

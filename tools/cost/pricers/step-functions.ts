@@ -21,7 +21,10 @@ export const stateMachine: Pricer = (ctx, id, r) => {
   } else {
     const rate = m.price('stepFunctions.standardPer1000Transitions');
     cost = ((transitions * runs) / 1000) * rate;
-    detail = `${transitions} transitions per run (${states !== undefined ? 'one per state of the definition, an upper bound for one run' : 'definition unreadable: assumed'}) x ${runs} runs (--training-runs) x ${perUnit(rate)}/1000`;
+    detail =
+      `${transitions} transitions per run ` +
+      `(${states !== undefined ? 'one per state of the definition, an upper bound for one run' : 'definition unreadable: assumed'}) ` +
+      `x ${runs} runs (--training-runs) x ${perUnit(rate)}/1000`;
   }
   const out = [line(ctx, id, r.Type, m, { description: `Step Functions state machine${express ? ', express' : ''}`, idle: 0, load: cost, detail })];
   if (definition && !ctx.jobsFromMetadata) out.push(...jobsInDefinition(ctx, id, definition, runs));
