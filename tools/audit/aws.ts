@@ -26,6 +26,10 @@ import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { AuditError, errorName, explain, httpStatus } from './errors';
 import { Progress } from './progress';
+import { ENDPOINT_EVENT_NAMES, EndpointEvent, parseEndpointEvent } from './cloudtrail-events';
+
+export { ENDPOINT_EVENT_NAMES, EVENT_HISTORY_DAYS, parseEndpointEvent } from './cloudtrail-events';
+export type { EndpointEvent } from './cloudtrail-events';
 
 /** The caller, as STS sees it. */
 export interface Identity {
@@ -43,25 +47,6 @@ export interface ObjectLock {
   readonly legalHold: boolean;
 }
 
-/** A CloudTrail event that created, updated or deleted one endpoint. */
-export interface EndpointEvent {
-  readonly eventName: string;
-  readonly eventTime: Date;
-  readonly endpointName: string;
-  /** The configuration the call asked for (`requestParameters.endpointConfigName`); absent for `DeleteEndpoint`. */
-  readonly endpointConfigName?: string;
-  /** Who called (`userIdentity.arn`, or the session issuer for an assumed role). */
-  readonly caller?: string;
-  readonly requestId?: string;
-  readonly eventId?: string;
-  /** The call's error code when it failed (nothing changed then). */
-  readonly errorCode?: string;
-}
-
-/** How long CloudTrail event history (`LookupEvents`) reaches back. */
-export const EVENT_HISTORY_DAYS = 90;
-/** Endpoint calls looked up in CloudTrail. */
-export const ENDPOINT_EVENT_NAMES = ['CreateEndpoint', 'UpdateEndpoint', 'DeleteEndpoint'] as const;
 /** Parallel `HeadObject` calls when checking data versions. */
 const HEAD_CONCURRENCY = 16;
 
@@ -351,33 +336,4 @@ export class AuditAws {
     const partition = this.caller?.partition ?? 'aws';
     return `arn:${partition}:s3:::${bucket}${key === undefined ? '' : `/${key}`}${versionId ? ` (version ${versionId})` : ''}`;
   }
-}
-
-/** The endpoint fields of one CloudTrail event's JSON; `undefined` when it is not about an endpoint. */
-export function parseEndpointEvent(
-  json: string | undefined,
-  eventName: string,
-  eventTime: Date | undefined,
-): (Omit<EndpointEvent, 'eventId'> & { eventId?: string }) | undefined {
-  let event: Record<string, unknown>;
-  try {
-    event = JSON.parse(json ?? '');
-  } catch {
-    return undefined;
-  }
-  const request = (event.requestParameters ?? {}) as Record<string, unknown>;
-  const endpointName = request.endpointName;
-  if (typeof endpointName !== 'string') return undefined;
-  const identity = (event.userIdentity ?? {}) as { arn?: string; sessionContext?: { sessionIssuer?: { arn?: string } } };
-  const time = typeof event.eventTime === 'string' ? new Date(event.eventTime) : eventTime;
-  return {
-    eventName,
-    eventTime: time ?? new Date(0),
-    endpointName,
-    endpointConfigName: typeof request.endpointConfigName === 'string' ? request.endpointConfigName : undefined,
-    caller: identity.arn ?? identity.sessionContext?.sessionIssuer?.arn,
-    requestId: typeof event.requestID === 'string' ? event.requestID : undefined,
-    eventId: typeof event.eventID === 'string' ? event.eventID : undefined,
-    errorCode: typeof event.errorCode === 'string' ? event.errorCode : undefined,
-  };
 }

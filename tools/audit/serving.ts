@@ -4,7 +4,7 @@
  */
 import { DeploymentMilestoneRecord } from '../../lambda/shared/lineage';
 import { AuditState, DAY_MS, deployedTime, Loaded, samePackage, time } from './audit-state';
-import { EndpointEvent, EVENT_HISTORY_DAYS } from './aws';
+import { EndpointEvent, EVENT_HISTORY_DAYS } from './cloudtrail-events';
 import { AuditError } from './errors';
 import { HistoryEntry } from './report';
 
