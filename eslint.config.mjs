@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'cdk.out/', 'test-artifacts/', 'coverage/', 'scratch/', '**/*.js', '**/*.d.ts'] },
+  { ignores: ['node_modules/', 'cdk.out/', 'dist/', 'test-artifacts/', 'coverage/', 'scratch/', '**/*.js', '**/*.d.ts'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

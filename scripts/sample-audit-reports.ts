@@ -2,7 +2,7 @@
  * Writes the sample reports of `mlops-audit lineage` in docs/samples/, so an auditor sees the report
  * before having credentials. They are produced by the real command (argument parsing, AWS reads, chain,
  * checks, rendering) against the recorded production history of the tests
- * (test/helpers/lineage-fixtures.ts through test/scripts/audit/fake-aws.ts): nothing calls AWS, and
+ * (test/helpers/lineage-fixtures.ts through test/tools/audit/fake-aws.ts): nothing calls AWS, and
  * the clock is fixed, so the same code gives the same bytes.
  *
  *   npx tsx scripts/sample-audit-reports.ts           # writes docs/samples/audit-*.{txt,json,html}
@@ -12,9 +12,9 @@
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'fs';
 import path from 'path';
-import { main } from './audit/main';
+import { main } from '../tools/audit/main';
 import { NOW } from '../test/helpers/lineage-fixtures';
-import { FakeAws, prodWorld } from '../test/scripts/audit/fake-aws';
+import { FakeAws, prodWorld } from '../test/tools/audit/fake-aws';
 
 export const SAMPLES_DIR = path.join(__dirname, '..', 'docs', 'samples');
 const FORMATS = { txt: 'text', json: 'json', html: 'html' } as const;

@@ -17,6 +17,7 @@ import { ModelDeclaration } from '../config/model';
 import { resolveModel } from '../config/resolve-model';
 import { ResolvedModel } from '../config/resolved-model';
 import { IPlatform } from '../platform/platform-reference';
+import { packagePath } from '../private/package-paths';
 import { ApprovalGate } from './approval-gate';
 import { containerImage } from './container-images';
 import { addEndpointRuntimeStatements, createJobRole } from './job-role';
@@ -125,7 +126,7 @@ export class MlopsModel extends MlopsModelBase {
     const image = containerImage(this, { framework, gpu: resolved.gpu, purpose: 'training' });
     // The evaluation script, shipped with the blueprint as a single-file asset (no Lambda needed
     // to copy it anywhere): processing jobs read it straight from the CDK assets bucket.
-    const scripts = join(__dirname, '..', '..', 'pipelines', 'scripts');
+    const scripts = packagePath('pipelines', 'scripts');
     const evaluationScript = new s3assets.Asset(this, 'EvaluationScript', { path: join(scripts, 'evaluate.py') });
     // Framework containers run the blueprint's training script; built-in algorithms need none.
     const trainingScript =

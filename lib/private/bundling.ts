@@ -5,9 +5,13 @@ import { createHash } from 'crypto';
 import { BuildFailure, BuildOptions, buildSync, formatMessagesSync, Message, version as esbuildVersion } from 'esbuild';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'fs';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'path';
+import { PACKAGE_ROOT } from './package-paths';
 
-/** The repository's root: entries, manifest paths and esbuild's working directory are relative to it. */
-const REPO_ROOT = join(__dirname, '..', '..');
+/**
+ * The package's root (the repository, or the installed package in an app's node_modules): entries, manifest paths and
+ * esbuild's working directory are relative to it.
+ */
+const REPO_ROOT = PACKAGE_ROOT;
 
 /** Where {@link handlerCode} keeps one folder per handler (a manifest and the bundle). */
 export const BUNDLE_CACHE_ROOT = join(REPO_ROOT, 'node_modules', '.cache', 'mlops-blueprint', 'bundles');

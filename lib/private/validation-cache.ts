@@ -1,13 +1,14 @@
 import { createHash } from 'crypto';
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'fs';
-import { join, resolve } from 'path';
+import { join } from 'path';
 import type { PolicyViolation } from 'aws-cdk-lib';
+import { packagePath } from './package-paths';
 
 /** Environment variable that turns every validation result cache off (`off`) for one synth. */
 export const VALIDATION_CACHE_ENV = 'MLOPS_VALIDATION_CACHE';
 
 /** Where validation caches live: with other tools' caches, removed by `npm ci`. */
-export const VALIDATION_CACHE_ROOT = resolve(__dirname, '..', '..', 'node_modules', '.cache', 'mlops-blueprint');
+export const VALIDATION_CACHE_ROOT = packagePath('node_modules', '.cache', 'mlops-blueprint');
 
 /**
  * Findings of a deterministic validator, stored per template under a hash of everything the result

@@ -1,6 +1,6 @@
 /**
  * Realistic pipeline runs of the `churn` model, shared by the lineage recorder's tests
- * (test/lambda/record-lineage.test.ts) and the auditor's command's tests (test/scripts/audit/):
+ * (test/lambda/record-lineage.test.ts) and the auditor's command's tests (test/tools/audit/):
  * for each run, the pipeline state at each milestone, what SageMaker answers about the run's
  * resources, the lineage records the recorder must write (byte for byte, given the same clock), the
  * decision record, the data manifest and its objects. The recorder test proves these records are
