@@ -11,4 +11,5 @@ export * from './lineage';
 export * from './metrics';
 export * from './names';
 export * from './serving';
+export * from './training';
 export * from './trigger';

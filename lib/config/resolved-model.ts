@@ -5,6 +5,9 @@
  */
 import type { EvaluationDeclaration, FeatureDeclaration, FeaturesDeclaration, ModelDeclaration } from './model';
 import type { MlopsCostMetadata } from '../../contracts/cost';
+import type { ResolvedTraining } from '../../contracts/training';
+
+export type { ResolvedTraining };
 import type { ResolvedServing } from './serving';
 
 /** The S3 key prefixes of one model (in the lake's and the audit bucket). */
@@ -29,22 +32,6 @@ export interface ModelPrefixes {
   readonly lineage: string;
   /** `decisions/<qualified name>/`: the approval decisions (audit bucket). */
   readonly decisions: string;
-}
-
-/** The training job, every default applied. */
-export interface ResolvedTraining {
-  readonly instanceType: string;
-  readonly instanceCount: number;
-  readonly volumeSizeGb: number;
-  readonly maxRuntimeSeconds: number;
-  /** Spot capacity wait plus training; `undefined` without spot. */
-  readonly maxWaitSeconds?: number;
-  readonly spot: boolean;
-  /** The training volume may carry a KMS key (the instance type has no local NVMe storage). */
-  readonly volumeKmsAllowed: boolean;
-  readonly hyperparameters: Record<string, string>;
-  /** `text/csv` for the built-in XGBoost; `undefined` for framework containers. */
-  readonly contentType?: string;
 }
 
 /** A processing job (evaluation, preprocessing), every default applied. */

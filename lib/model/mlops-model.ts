@@ -183,16 +183,8 @@ export class MlopsModel extends MlopsModelBase {
       run: { bucket: lake.artifacts, prefix: prefixes.runs },
       defaultTrainingDataUri: `s3://${lake.curated.bucketName}/${prefixes.trainingData}`,
       training: {
+        ...t,
         image: image.uri,
-        instanceType: t.instanceType,
-        instanceCount: t.instanceCount,
-        volumeSizeGb: t.volumeSizeGb,
-        maxRuntimeSeconds: t.maxRuntimeSeconds,
-        maxWaitSeconds: t.maxWaitSeconds,
-        spot: t.spot,
-        volumeKmsAllowed: t.volumeKmsAllowed,
-        hyperparameters: t.hyperparameters,
-        contentType: t.contentType,
         entrypointScript: trainingScript ? { uri: trainingScript.s3ObjectUrl, fileName: trainingScript.s3ObjectKey } : undefined,
       },
       evaluation: {

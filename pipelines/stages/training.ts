@@ -1,24 +1,14 @@
 /** Training stage: the training job, run through the `.sync` integration. */
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
+import type { ResolvedTraining } from '../../contracts/training';
 import { SageMakerJobs, uriParam } from './jobs';
 import { resourceTags, RunLocation, runUri, StagePermissions } from './stage';
 
-/** Settings of the training job, with defaults already applied. */
-export interface TrainingJobSettings {
+/** Settings of the training job, with defaults already applied: the resolved training job, its image and script. */
+export interface TrainingJobSettings extends ResolvedTraining {
+  /** The training image URI. */
   readonly image: string;
-  readonly instanceType: string;
-  readonly instanceCount: number;
-  readonly volumeSizeGb: number;
-  readonly maxRuntimeSeconds: number;
-  /** Spot only: maximum wait for capacity plus training. */
-  readonly maxWaitSeconds?: number;
-  readonly spot: boolean;
-  /** Whether the volume may carry a KMS key (instance types with local NVMe storage reject one). */
-  readonly volumeKmsAllowed: boolean;
-  readonly hyperparameters: Record<string, string>;
-  /** Content type of the training channel, e.g. `text/csv` for XGBoost. @default - none */
-  readonly contentType?: string;
   /**
    * One Python file the framework container runs (PyTorch Deep Learning Containers, through the SageMaker
    * training toolkit): delivered as the `code` input channel, named by the toolkit's `sagemaker_program` and
