@@ -3,8 +3,16 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
-  transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json', diagnostics: false }] },
+  // TypeScript is stripped by esbuild (types are checked by `tsc --noEmit`); ts-jest only for files whose
+  // jest.mock() calls must be moved above their imports.
+  transform: {
+    'test/private/bundling\\.test\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json', diagnostics: false }],
+    '^.+\\.tsx?$': '<rootDir>/test/setup/esbuild-transform.cjs',
+  },
   testTimeout: 120000,
-  // Polyfills for Node 22 APIs used by test-only dependencies (Node 20 still runs the tests); quiet output of passing tests.
-  setupFiles: ['<rootDir>/test/setup/polyfills.ts', '<rootDir>/test/setup/quiet-output.ts'],
+  // Both cores: the suites are CPU-bound (synthesis, validation) and jest's default leaves one core to itself.
+  maxWorkers: 2,
+  // Polyfills for Node 22 APIs used by test-only dependencies (Node 20 still runs the tests); quiet output of passing tests;
+  // CloudFormation validation with one engine per test file.
+  setupFiles: ['<rootDir>/test/setup/polyfills.ts', '<rootDir>/test/setup/quiet-output.ts', '<rootDir>/test/setup/cfn-validation.ts'],
 };

@@ -3,7 +3,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { mkdtempSync, readFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
-import { platformConfig } from '../config/platform';
+import { platformConfig } from './fixtures/config';
 import { buildMlopsApp, MlopsAppOptions, MlopsStacks } from '../lib/mlops-app';
 
 /** The context of cdk.json (feature flags, strict validation), as the CLI would pass it. */

@@ -1,9 +1,8 @@
 import { CfnElement, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { models } from '../config/models';
 import { ModelDeclaration } from '../lib/config/model';
 import { ConfigError } from '../lib/config/schema';
-import { platformConfig } from '../config/platform';
+import { models, platformConfig } from './fixtures/config';
 import { buildTestApp } from './helpers';
 import { ENDPOINT_POLL_SECONDS, endpointPollBounds } from '../pipelines/stages/endpoint-status';
 

@@ -2,7 +2,7 @@ import { Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { readFileSync, writeFileSync } from 'fs';
 import { join } from 'path';
-import { models } from '../config/models';
+import { models } from './fixtures/config';
 import { buildTestApp } from './helpers';
 
 /**

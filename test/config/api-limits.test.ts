@@ -1,4 +1,4 @@
-import { models } from '../../config/models';
+import { models } from '../fixtures/config';
 import { selectEnvironment } from '../../lib/config/load';
 import { MAX_FEATURES_JSON_BYTES, MAX_HYPERPARAMETERS, parseModels } from '../../lib/config/model-schema';
 import { ConfigError } from '../../lib/config/schema';

@@ -1,4 +1,4 @@
-import { models } from '../../config/models';
+import { models } from '../fixtures/config';
 import { MAX_QUALIFIED_NAME_LENGTH } from '../../lib/config/deployment-checks';
 import { loadConfiguration, selectEnvironment } from '../../lib/config/load';
 import { ConfigError } from '../../lib/config/schema';

@@ -1,7 +1,7 @@
 import { parseModels } from '../../lib/config/model-schema';
 import { scheduleExpressionProblem } from '../../lib/config/schedule';
 import { ConfigError } from '../../lib/config/schema';
-import { models } from '../../config/models';
+import { models } from '../fixtures/config';
 
 describe('EventBridge Scheduler expressions', () => {
   test.each([

@@ -1,6 +1,6 @@
 import { checkModelsAgainstEnvironments } from '../../lib/config/model-schema';
 import { resolveServing, ServingContext, ServingSettingsDeclaration } from '../../lib/config/serving';
-import { models } from '../../config/models';
+import { models } from '../fixtures/config';
 import { defaultConfig } from '../helpers';
 
 const CPU = { gpu: false, vpc: false, production: true };

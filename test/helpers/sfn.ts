@@ -14,6 +14,7 @@
 import '../setup/polyfills';
 import { Template } from 'aws-cdk-lib/assertions';
 import { StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
+import { IntrinsicScope, isRecord, resolveIntrinsics } from './intrinsics';
 
 // ---------------------------------------------------------------------------------------------------------------
 // Types
@@ -223,90 +224,30 @@ function cloneJson<T>(value: T): T {
   return value === undefined ? value : (JSON.parse(JSON.stringify(value)) as T);
 }
 
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
-
 /** Resolves CloudFormation intrinsics in a value, with the fixed values of `TEST_ENV`. */
-class IntrinsicResolver {
+class IntrinsicResolver implements IntrinsicScope {
+  readonly conditionIsIntrinsic = true;
+  readonly mappings: CfnTemplate['Mappings'];
+
   constructor(
     private readonly template: CfnTemplate,
     private readonly options: ResolveOptions,
-  ) {}
-
-  resolve(value: unknown, where: string): unknown {
-    if (Array.isArray(value)) return value.map((item, i) => this.resolve(item, `${where}[${i}]`));
-    if (!isRecord(value)) return value;
-    const keys = Object.keys(value);
-    if (keys.length === 1 && (keys[0] === 'Ref' || keys[0].startsWith('Fn::') || keys[0] === 'Condition')) {
-      return this.intrinsic(keys[0], value[keys[0]], where);
-    }
-    const out: Record<string, unknown> = {};
-    for (const key of keys) out[key] = this.resolve(value[key], `${where}.${key}`);
-    return out;
+  ) {
+    this.mappings = template.Mappings;
   }
 
-  private fail(name: string, args: unknown, where: string, why: string): never {
+  resolve(value: unknown, where: string): unknown {
+    return resolveIntrinsics(this, value, where);
+  }
+
+  fail(name: string, args: unknown, where: string, why: string): never {
     throw new Error(
       `resolveDefinition: cannot resolve ${JSON.stringify({ [name]: args })} at ${where}: ${why}. ` +
         'Pass a value in resolveDefinition(template, logicalId, { refs, getAtts }) or extend test/helpers/sfn.ts.',
     );
   }
 
-  private str(value: unknown, name: string, args: unknown, where: string): string {
-    const resolved = this.resolve(value, where);
-    if (typeof resolved === 'string') return resolved;
-    if (typeof resolved === 'number' || typeof resolved === 'boolean') return String(resolved);
-    return this.fail(name, args, where, `expected a string, got ${JSON.stringify(resolved)}`);
-  }
-
-  private intrinsic(name: string, args: unknown, where: string): unknown {
-    switch (name) {
-      case 'Ref':
-        if (typeof args !== 'string') return this.fail(name, args, where, 'Ref takes a logical id');
-        return this.ref(args, where);
-      case 'Fn::GetAtt': {
-        const parts = typeof args === 'string' ? splitOnce(args, '.') : args;
-        if (!Array.isArray(parts) || parts.length !== 2) return this.fail(name, args, where, 'expected [logicalId, attribute]');
-        const attribute = this.str(parts[1], name, args, where);
-        return this.getAtt(this.str(parts[0], name, args, where), attribute, where);
-      }
-      case 'Fn::Join': {
-        if (!Array.isArray(args) || args.length !== 2) return this.fail(name, args, where, 'expected [delimiter, list]');
-        const delimiter = this.str(args[0], name, args, where);
-        const list = this.resolve(args[1], where);
-        if (!Array.isArray(list)) return this.fail(name, args, where, 'the second argument must be a list');
-        return list.map((item) => this.str(item, name, args, where)).join(delimiter);
-      }
-      case 'Fn::Select': {
-        if (!Array.isArray(args) || args.length !== 2) return this.fail(name, args, where, 'expected [index, list]');
-        const index = Number(this.resolve(args[0], where));
-        const list = this.resolve(args[1], where);
-        if (!Array.isArray(list) || !Number.isInteger(index) || index < 0 || index >= list.length) {
-          return this.fail(name, args, where, `index ${index} is not in ${JSON.stringify(list)}`);
-        }
-        return list[index];
-      }
-      case 'Fn::Split': {
-        if (!Array.isArray(args) || args.length !== 2) return this.fail(name, args, where, 'expected [delimiter, string]');
-        return this.str(args[1], name, args, where).split(this.str(args[0], name, args, where));
-      }
-      case 'Fn::Sub':
-        return this.sub(name, args, where);
-      case 'Fn::FindInMap': {
-        if (!Array.isArray(args) || args.length < 3) return this.fail(name, args, where, 'expected [map, key, key]');
-        const [map, top, second] = args.slice(0, 3).map((arg) => this.str(arg, name, args, where));
-        const found = this.template.Mappings?.[map]?.[top]?.[second];
-        if (found === undefined) return this.fail(name, args, where, 'no such entry in the template Mappings');
-        return found;
-      }
-      case 'Fn::Base64':
-        return Buffer.from(this.str(args, name, args, where), 'utf8').toString('base64');
-      default:
-        return this.fail(name, args, where, `${name} is not supported by the test resolver`);
-    }
-  }
-
-  private ref(id: string, where: string): string {
+  ref(id: string, where: string): string {
     const given = this.options.refs?.[id];
     if (given !== undefined) return given;
     const pseudo = PSEUDO_PARAMETERS[id];
@@ -317,7 +258,7 @@ class IntrinsicResolver {
     return REF_BY_TYPE[resource.Type]?.(id) ?? id;
   }
 
-  private getAtt(id: string, attribute: string, where: string): string {
+  getAtt(id: string, attribute: string, where: string): string {
     const given = this.options.getAtts?.[`${id}.${attribute}`];
     if (given !== undefined) return given;
     const resource = this.template.Resources?.[id];
@@ -327,27 +268,6 @@ class IntrinsicResolver {
     if (attribute === 'Arn') return (ARN_BY_TYPE[resource.Type] ?? ((x: string) => genericArn(resource.Type, x)))(id);
     return this.fail('Fn::GetAtt', [id, attribute], where, `no fake value for attribute "${attribute}" of ${resource.Type}`);
   }
-
-  private sub(name: string, args: unknown, where: string): string {
-    const [text, variables] = Array.isArray(args) ? [args[0], args[1]] : [args, undefined];
-    if (typeof text !== 'string') return this.fail(name, args, where, 'expected a string or [string, variables]');
-    const values: Record<string, string> = {};
-    if (isRecord(variables)) {
-      for (const [key, value] of Object.entries(variables)) values[key] = this.str(value, name, args, `${where}.${key}`);
-    }
-    return text.replace(/\$\{([^}]*)\}/g, (match, expression: string) => {
-      if (expression.startsWith('!')) return `\${${expression.slice(1)}}`;
-      if (expression in values) return values[expression];
-      if (expression in PSEUDO_PARAMETERS || !expression.includes('.')) return this.ref(expression, where);
-      const [id, attribute] = splitOnce(expression, '.');
-      return id && attribute ? this.getAtt(id, attribute, where) : match;
-    });
-  }
-}
-
-function splitOnce(text: string, separator: string): string[] {
-  const at = text.indexOf(separator);
-  return at < 0 ? [text] : [text.slice(0, at), text.slice(at + separator.length)];
 }
 
 /**

@@ -1,5 +1,5 @@
 import { Template } from 'aws-cdk-lib/assertions';
-import { models } from '../../config/models';
+import { models } from '../fixtures/config';
 import { DELIVERY_LEASE_MS } from '../../lambda/approval-page/delivery';
 import { checkModelsAgainstEnvironments } from '../../lib/config/model-schema';
 import { buildTestApp, defaultConfig } from '../helpers';

@@ -1,5 +1,5 @@
 import { Template } from 'aws-cdk-lib/assertions';
-import { models } from '../../config/models';
+import { models } from '../fixtures/config';
 import { buildTestApp, defaultConfig } from '../helpers';
 import { iamPatternMatches } from '../runtime/evaluate';
 

@@ -2,7 +2,7 @@ import { Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sns from 'aws-cdk-lib/aws-sns';
-import { models } from '../../config/models';
+import { models } from '../fixtures/config';
 import { ModelEndpoint } from '../../lib/model/model-endpoint';
 import { buildTestApp, newApp } from '../helpers';
 

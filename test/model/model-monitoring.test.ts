@@ -1,5 +1,6 @@
+import { CfnElement } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { models } from '../../config/models';
+import { models } from '../fixtures/config';
 import { buildTestApp } from '../helpers';
 
 type Any = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -15,9 +16,13 @@ describe('ModelMonitoring (issue 6 wiring)', () => {
   test('both sample models have the baseline step, the drift job, drift alarms and the retraining trigger', () => {
     for (const name of ['churn', 'fraud-dl'] as const) {
       const m = stacks.models[name].model;
-      expect(m.monitoring).toBeDefined();
       expect(m.monitoring!.retrainingAlarms.length).toBeGreaterThanOrEqual(2);
       const t = Template.fromStack(stacks.models[name]);
+      // The alarms the monitoring exposes for retraining are alarms of this model's template.
+      const alarmIds = Object.keys(t.findResources('AWS::CloudWatch::Alarm'));
+      for (const alarm of m.monitoring!.retrainingAlarms) {
+        expect(alarmIds).toContain(stacks.models[name].getLogicalId(alarm.node.defaultChild as CfnElement));
+      }
       expect(fn(t, /^Summarises the training data/)).toBeDefined();
       expect(JSON.stringify(resources(t, 'AWS::StepFunctions::StateMachine')[0][1].Properties.DefinitionString)).toContain('ComputeBaseline');
     }

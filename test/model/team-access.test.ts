@@ -1,6 +1,6 @@
 import { Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { models } from '../../config/models';
+import { models } from '../fixtures/config';
 import { TeamAccess, trainingDataParameterName } from '../../lib/model/team-access';
 import { buildTestApp } from '../helpers';
 

@@ -96,7 +96,9 @@ describe('AuditorAccess', () => {
       ManagedPolicyArns: [{ Ref: Match.stringLikeRegexp('^AuditorAccessPolicy') }],
     });
     template.hasResourceProperties('AWS::IAM::ManagedPolicy', { ManagedPolicyName: 'mlops-prod-auditor' });
-    expect(access.role).toBeDefined();
+    // The role the construct exposes is the one in the template, with the policy attached.
+    const roleId = stack.getLogicalId(access.role!.node.defaultChild as iam.CfnRole);
+    expect(template.toJSON().Resources[roleId].Properties.ManagedPolicyArns).toEqual([{ Ref: expect.stringMatching(/^AuditorAccessPolicy/) }]);
   });
 
   test('GIVEN bad props THEN one error lists every problem', () => {

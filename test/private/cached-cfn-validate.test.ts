@@ -12,16 +12,44 @@ function template(resources: Record<string, unknown>): string {
 }
 
 function context(templatePaths: string[], region = 'eu-west-1'): IPolicyValidationContext {
-  const stackTemplates = templatePaths.map((templatePath, i) => ({ stackConstructPath: `Stack${i}`, templatePath, accountId: '123456789012', region }));
+  const stackTemplates = templatePaths.map((templatePath, i) => ({
+    stackConstructPath: `Stack${i}`,
+    templatePath,
+    accountId: '123456789012',
+    region,
+  }));
   return { templatePaths, stackTemplates } as unknown as IPolicyValidationContext;
 }
 
 function lines(violations: readonly PolicyViolation[]): string[] {
-  return violations.flatMap((v) => v.violatingResources.map((r) => `${v.ruleName} ${v.severity} ${r.resourceLogicalId} ${r.locations.join(',')} ${v.description}`)).sort();
+  return violations
+    .flatMap((v) => v.violatingResources.map((r) => `${v.ruleName} ${v.severity} ${r.resourceLogicalId} ${r.locations.join(',')} ${v.description}`))
+    .sort();
 }
 
 const BAD_BUCKET = { Type: 'AWS::S3::Bucket', Properties: { VersioningConfiguration: { Status: 'Sometimes' }, NoSuchProperty: true } };
 const GOOD_TOPIC = { Type: 'AWS::SNS::Topic', Properties: {} };
+
+/**
+ * Starting the validator's engine takes seconds (it loads every resource schema), and each plugin instance starts its
+ * own. One engine, started for every resource type these tests use, answers for every instance here: `engineRuns`
+ * counts the templates each validation sent to it, so what the cache answered is seen from outside as well.
+ */
+const engine = new CloudFormationValidatePlugin();
+const originalValidate = CloudFormationValidatePlugin.prototype.validate;
+let engineRuns: number[] = [];
+
+beforeAll(() => {
+  originalValidate.call(engine, context([template({ Bucket: BAD_BUCKET, Topic: GOOD_TOPIC })]));
+  jest.spyOn(CloudFormationValidatePlugin.prototype, 'validate').mockImplementation(function (this: CloudFormationValidatePlugin, ctx) {
+    engineRuns.push(ctx.stackTemplates.length);
+    return originalValidate.call(engine, ctx);
+  });
+});
+beforeEach(() => {
+  engineRuns = [];
+});
+afterAll(() => jest.restoreAllMocks());
 
 describe('CachedCloudFormationValidatePlugin', () => {
   const saved = process.env[VALIDATION_CACHE_ENV];
@@ -30,12 +58,12 @@ describe('CachedCloudFormationValidatePlugin', () => {
     else process.env[VALIDATION_CACHE_ENV] = saved;
   });
 
-  test('reports what aws-cdk-lib\'s validator reports, then the same from its cache for an unchanged template', () => {
+  test("reports what aws-cdk-lib's validator reports, then the same from its cache for an unchanged template", () => {
     // GIVEN a template with an invalid enum value and an unknown property, and a valid one
     const bad = template({ Bucket: BAD_BUCKET });
     const good = template({ Topic: GOOD_TOPIC });
     const cacheDir = mkdtempSync(join(tmpdir(), 'cfn-validate-cache-'));
-    const expected = lines(new CloudFormationValidatePlugin().validate(context([bad, good])).violations);
+    const expected = lines(originalValidate.call(engine, context([bad, good])).violations);
     expect(expected.join('\n')).toMatch(/Bucket .*Sometimes/);
 
     // WHEN validated cold, then warm from another folder
@@ -53,6 +81,7 @@ describe('CachedCloudFormationValidatePlugin', () => {
     expect(lines(warmReport.violations)).toEqual(expected);
     expect(warmReport.success).toBe(false);
     expect(new Set(warmReport.violations.flatMap((v) => v.violatingResources.map((r) => r.templatePath)))).toEqual(new Set([copy]));
+    expect(engineRuns).toEqual([2]);
   });
 
   test('a changed template, or another region, is validated again', () => {
@@ -64,11 +93,15 @@ describe('CachedCloudFormationValidatePlugin', () => {
     otherRegion.validate(context([path], 'us-east-1'));
     expect(otherRegion.lastCached).toBe(0);
 
-    writeFileSync(path, JSON.stringify({ Resources: { Bucket: { Type: 'AWS::S3::Bucket', Properties: { VersioningConfiguration: { Status: 'Enabled' } } } } }));
+    writeFileSync(
+      path,
+      JSON.stringify({ Resources: { Bucket: { Type: 'AWS::S3::Bucket', Properties: { VersioningConfiguration: { Status: 'Enabled' } } } } }),
+    );
     const fixed = new CachedCloudFormationValidatePlugin(cacheDir);
     const report = fixed.validate(context([path]));
     expect(fixed.lastCached).toBe(0);
     expect(report.success).toBe(true);
+    expect(engineRuns).toEqual([1, 1, 1]);
   });
 
   test(`${VALIDATION_CACHE_ENV}=off neither reads nor writes the cache`, () => {
@@ -79,6 +112,7 @@ describe('CachedCloudFormationValidatePlugin', () => {
     expect(plugin.validate(context([path])).success).toBe(false);
     expect(plugin.validate(context([path])).success).toBe(false);
     expect(plugin.lastCached).toBe(0);
+    expect(engineRuns).toEqual([1, 1]);
     expect(readdirSync(cacheDir)).toEqual([]);
   });
 

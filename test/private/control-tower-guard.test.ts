@@ -1,10 +1,10 @@
 import { IPolicyValidationContext, PolicyViolation } from 'aws-cdk-lib';
 import { CfnGuardValidator } from '@cdklabs/cdk-validator-cfnguard';
-import { spawnSync } from 'child_process';
+import { execFile } from 'child_process';
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'fs';
 import { arch, tmpdir } from 'os';
 import { basename, dirname, join } from 'path';
-import { models } from '../../config/models';
+import { models } from '../fixtures/config';
 import {
   CONTROL_TOWER_RULES_DIR,
   ControlTowerGuardValidator,
@@ -80,15 +80,20 @@ describe('rule selection', () => {
     expect(selectGuardRules(rules, new Set(['AWS::CDK::Metadata'])).map((r) => basename(r.path))).toEqual(['ct-eks-pr-2.guard']);
   });
 
-  test('every rule file parses (cfn-guard reports a rule file it cannot parse as SKIP, which would pass silently)', () => {
+  test('every rule file parses (cfn-guard reports a rule file it cannot parse as SKIP, which would pass silently)', async () => {
     // GIVEN the plugin's cfn-guard binary, and a rule file with a missing closing brace
     const binary = join(dirname(require.resolve('@cdklabs/cdk-validator-cfnguard/package.json')), 'bin', process.platform === 'darwin' ? 'macos' : 'ubuntu', arch() === 'arm64' ? 'aarch64' : 'x86_64', 'cfn-guard');
-    const parses = (path: string) => spawnSync(binary, ['parse-tree', '--rules', path], { encoding: 'utf8' }).status === 0;
+    const parses = (path: string) => new Promise<boolean>((done) => execFile(binary, ['parse-tree', '--rules', path], (error) => done(!error)));
     const broken = join(mkdtempSync(join(tmpdir(), 'guard-rules-')), 'broken.guard');
     writeFileSync(broken, 'let queues = Resources.*[ Type == "AWS::SQS::Queue" ]\nrule q when %queues not empty { %queues.Properties.KmsMasterKeyId exists\n');
-    // THEN the check tells them apart, and every shipped rule parses
-    expect(parses(broken)).toBe(false);
-    expect(rules.filter((r) => !parses(r.path)).map((r) => basename(r.path))).toEqual([]);
+    // THEN the check tells them apart, and every shipped rule parses (a few processes at a time)
+    expect(await parses(broken)).toBe(false);
+    const unparsed: string[] = [];
+    const queue = [...rules];
+    await Promise.all(Array.from({ length: 4 }, async () => {
+      for (let rule = queue.shift(); rule; rule = queue.shift()) if (!(await parses(rule.path))) unparsed.push(basename(rule.path));
+    }));
+    expect(unparsed).toEqual([]);
   });
 
   test('no rule file reports anything on a template without its resource types (the premise of skipping it)', () => {
@@ -108,14 +113,18 @@ describe('ControlTowerGuardValidator', () => {
     else process.env[VALIDATION_CACHE_ENV] = saved;
   });
 
-  test.each(['dev', 'prod'])('reports exactly what the plugin reports with every rule, on the %s templates', (env) => {
-    // GIVEN the default app's templates
-    const templatePaths = templatesOf(env);
+  test('reports exactly what the plugin reports with every rule, on the dev and prod templates', () => {
+    // GIVEN the default app's templates of both environments (one run of each validator: cfn-guard reads every rule
+    // file once per run)
+    const templatePaths = [...templatesOf('dev'), ...templatesOf('prod')];
     // WHEN both validate them
     const full = new CfnGuardValidator().validate(context(templatePaths));
     const fast = new ControlTowerGuardValidator({ cacheDir: mkdtempSync(join(tmpdir(), 'guard-cache-')), parallelism: 2 }).validate(context(templatePaths));
     // THEN the same findings (the templates carry acknowledged ones, so the comparison is not empty)
     expect(lines(full.violations).length).toBeGreaterThan(5);
+    expect(new Set(full.violations.flatMap((v) => v.violatingResources.map((r) => dirname(r.templatePath ?? ''))))).toEqual(
+      new Set(templatePaths.map((path) => dirname(path))),
+    );
     expect(lines(fast.violations)).toEqual(lines(full.violations));
     expect(fast.success).toBe(false);
   });

@@ -2,8 +2,7 @@
  * Synthesized apps for the run-time permission check: the default app in one environment, or several environments of
  * one namespace deployed to the same account and region.
  */
-import { models } from '../../config/models';
-import { platformConfig } from '../../config/platform';
+import { models, platformConfig } from '../fixtures/config';
 import { buildTestApp } from '../helpers';
 import { AwsEnv } from './types';
 import { StackInput, World } from './world';

@@ -10,6 +10,7 @@
 import { createHash } from 'crypto';
 import { generatedName, NAME_PROPERTY, token } from './physical-names';
 import { AwsEnv } from './types';
+import { IntrinsicScope, resolveIntrinsics, resolveString } from '../helpers/intrinsics';
 
 export interface CfnResource {
   readonly Type: string;
@@ -38,7 +39,6 @@ export interface WorldResource {
   readonly properties: Record<string, unknown>;
 }
 
-const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** An SSM parameter value a model stack reads and no stack of the world writes (e.g. CDK's bootstrap version). */
 const EXTERNAL_SSM: Record<string, string> = { '/cdk-bootstrap/hnb659fds/version': '21' };
@@ -48,6 +48,7 @@ export class World {
   private readonly stacks = new Map<string, CfnTemplate>();
   private readonly memo = new Map<string, unknown>();
   private readonly resolving = new Set<string>();
+  private readonly scopes = new Map<string, IntrinsicScope>();
   private ssmValues?: Map<string, string>;
 
   constructor(
@@ -183,22 +184,12 @@ export class World {
 
   /** Resolves every intrinsic in `value`, in the context of `stack`. */
   resolve(stack: string, value: unknown, where: string): unknown {
-    if (typeof value === 'string') return this.dynamicReferences(value, where);
-    if (Array.isArray(value)) return value.map((item, i) => this.resolve(stack, item, `${where}[${i}]`));
-    if (!isRecord(value)) return value;
-    const keys = Object.keys(value);
-    if (keys.length === 1 && (keys[0] === 'Ref' || keys[0].startsWith('Fn::'))) return this.intrinsic(stack, keys[0], value[keys[0]], where);
-    const out: Record<string, unknown> = {};
-    for (const key of keys) out[key] = this.resolve(stack, value[key], `${where}.${key}`);
-    return out;
+    return resolveIntrinsics(this.scope(stack), value, where);
   }
 
   /** Resolves `value` and requires a string. */
   str(stack: string, value: unknown, where: string): string {
-    const resolved = this.resolve(stack, value, where);
-    if (typeof resolved === 'string') return resolved;
-    if (typeof resolved === 'number' || typeof resolved === 'boolean') return String(resolved);
-    throw new Error(`World: expected a string at ${where}, got ${JSON.stringify(resolved)}`);
+    return resolveString(this.scope(stack), value, where);
   }
 
   /** Values the platform stacks write to SSM parameters, by parameter name. */
@@ -265,60 +256,21 @@ export class World {
     }
   }
 
-  private intrinsic(stack: string, name: string, args: unknown, where: string): unknown {
-    const list = (value: unknown): unknown[] => {
-      const resolved = this.resolve(stack, value, where);
-      if (!Array.isArray(resolved)) throw new Error(`World: ${name} at ${where} needs a list, got ${JSON.stringify(resolved)}`);
-      return resolved;
-    };
-    const pair = (): [unknown, unknown] => {
-      if (!Array.isArray(args) || args.length !== 2) throw new Error(`World: ${name} at ${where} takes two arguments`);
-      return [args[0], args[1]];
-    };
-    switch (name) {
-      case 'Ref':
-        return this.ref(stack, String(args), where);
-      case 'Fn::GetAtt': {
-        const [id, attribute] = typeof args === 'string' ? args.split(/\.(.*)/s) : (args as string[]);
-        return this.getAtt(stack, this.str(stack, id, where), this.str(stack, attribute, where), where);
-      }
-      case 'Fn::Join': {
-        const [delimiter, items] = pair();
-        return list(items)
-          .map((item) => this.str(stack, item, where))
-          .join(this.str(stack, delimiter, where));
-      }
-      case 'Fn::Select': {
-        const [index, items] = pair();
-        const all = list(items);
-        const at = Number(this.resolve(stack, index, where));
-        if (!(at in all)) throw new Error(`World: Fn::Select index ${at} out of range at ${where}`);
-        return all[at];
-      }
-      case 'Fn::Split': {
-        const [delimiter, text] = pair();
-        return this.str(stack, text, where).split(this.str(stack, delimiter, where));
-      }
-      case 'Fn::Sub': {
-        const [text, variables] = Array.isArray(args) ? [args[0], args[1]] : [args, {}];
-        const values = Object.fromEntries(Object.entries(isRecord(variables) ? variables : {}).map(([k, v]) => [k, this.str(stack, v, where)]));
-        return String(text).replace(/\$\{([^}]+)\}/g, (_m, expression: string) => {
-          if (expression.startsWith('!')) return `\${${expression.slice(1)}}`;
-          if (expression in values) return values[expression];
-          const [id, attribute] = expression.split(/\.(.*)/s);
-          return attribute && !expression.startsWith('AWS::') ? this.getAtt(stack, id, attribute, where) : this.ref(stack, expression, where);
-        });
-      }
-      case 'Fn::FindInMap': {
-        const [map, top, second] = (args as unknown[]).map((arg) => this.str(stack, arg, where));
-        const found = this.template(stack).Mappings?.[map]?.[top]?.[second];
-        if (found === undefined) throw new Error(`World: no mapping ${map}.${top}.${second} at ${where}`);
-        return found;
-      }
-      case 'Fn::Base64':
-        return Buffer.from(this.str(stack, args, where)).toString('base64');
-      default:
-        throw new Error(`World: ${name} at ${where} is not supported`);
+  /** The intrinsics' view of one stack: its references, its Mappings, SSM dynamic references in its strings. */
+  private scope(stack: string): IntrinsicScope {
+    let scope = this.scopes.get(stack);
+    if (!scope) {
+      scope = {
+        ref: (id, where) => this.ref(stack, id, where),
+        getAtt: (id, attribute, where) => this.getAtt(stack, id, attribute, where),
+        mappings: this.template(stack).Mappings,
+        string: (text, where) => this.dynamicReferences(text, where),
+        fail: (name, args, where, why) => {
+          throw new Error(`World: cannot resolve ${JSON.stringify({ [name]: args })} at ${where}: ${why}`);
+        },
+      };
+      this.scopes.set(stack, scope);
     }
+    return scope;
   }
 }
