@@ -2,7 +2,7 @@
  * Writes the sample reports of `mlops-audit lineage` in docs/samples/, so an auditor sees the report
  * before having credentials. They are produced by the real command (argument parsing, AWS reads, chain,
  * checks, rendering) against the recorded production history of the tests
- * (test/helpers/lineage-fixtures.ts through test/tools/audit/fake-aws.ts): nothing calls AWS, and
+ * (scripts/audit-samples/lineage-history.ts through scripts/audit-samples/fake-aws.ts): nothing calls AWS, and
  * the clock is fixed, so the same code gives the same bytes.
  *
  *   npx tsx scripts/sample-audit-reports.ts           # writes docs/samples/audit-*.{txt,json,html}
@@ -13,8 +13,8 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'fs';
 import path from 'path';
 import { main } from '../tools/audit/main';
-import { NOW } from '../test/helpers/lineage-fixtures';
-import { FakeAws, prodWorld } from '../test/tools/audit/fake-aws';
+import { NOW } from './audit-samples/lineage-history';
+import { FakeAws, prodWorld } from './audit-samples/fake-aws';
 
 export const SAMPLES_DIR = path.join(__dirname, '..', 'docs', 'samples');
 const FORMATS = { txt: 'text', json: 'json', html: 'html' } as const;

@@ -1,5 +1,5 @@
 import { lineageKey, lineagePrefix, MILESTONE_NUMBERS, MILESTONES, parseLineageKey, validateLineageRecord } from '../../contracts/lineage';
-import { pipelineRun, prodHistory } from '../helpers/lineage-fixtures';
+import { pipelineRun, prodHistory } from '../../scripts/audit-samples/lineage-history';
 
 describe('lineage key scheme', () => {
   const prefix = lineagePrefix('mlops', 'prod', 'churn');

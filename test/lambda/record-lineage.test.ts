@@ -11,7 +11,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { handler, normaliseTrigger } from '../../lambda/record-lineage';
 import { validateLineageRecord } from '../../contracts/lineage';
-import { pipelineRun, PipelineRun, prodHistory } from '../helpers/lineage-fixtures';
+import { pipelineRun, PipelineRun, prodHistory } from '../../scripts/audit-samples/lineage-history';
 
 const s3 = mockClient(S3Client);
 const sagemaker = mockClient(SageMakerClient);

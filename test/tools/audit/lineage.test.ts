@@ -6,11 +6,11 @@ import { tmpdir } from 'os';
 import { join } from 'path';
 import { main } from '../../../tools/audit/main';
 import type { AuditReport } from '../../../tools/audit/report';
-import { NOW } from '../../helpers/lineage-fixtures';
-import { awsError, FakeAws, noise, prodWorld } from './fake-aws';
+import { NOW } from '../../../scripts/audit-samples/lineage-history';
+import { awsError, FakeAws, noise, prodWorld } from '../../../scripts/audit-samples/fake-aws';
 
 /**
- * `mlops-audit lineage` end to end against recorded AWS responses (test/tools/audit/fake-aws.ts):
+ * `mlops-audit lineage` end to end against recorded AWS responses (scripts/audit-samples/fake-aws.ts):
  * the real argument parsing, AWS reads, chain, checks and rendering; only the SDK's `send` is fake.
  */
 const aws = new FakeAws();

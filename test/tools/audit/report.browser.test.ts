@@ -3,8 +3,8 @@ import path from 'path';
 import { Browser, Page } from 'playwright-core';
 import { main } from '../../../tools/audit/main';
 import { launchTestBrowser } from '../../helpers/browser';
-import { NOW } from '../../helpers/lineage-fixtures';
-import { FakeAws, prodWorld } from './fake-aws';
+import { NOW } from '../../../scripts/audit-samples/lineage-history';
+import { FakeAws, prodWorld } from '../../../scripts/audit-samples/fake-aws';
 
 /**
  * The HTML report (`--format html`) of an audit with a finding, opened from a file in Chromium

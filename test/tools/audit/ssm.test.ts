@@ -1,8 +1,8 @@
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
 import { main } from '../../../tools/audit/main';
-import { NOW } from '../../helpers/lineage-fixtures';
-import { awsError, FakeAws, prodWorld } from './fake-aws';
+import { NOW } from '../../../scripts/audit-samples/lineage-history';
+import { awsError, FakeAws, prodWorld } from '../../../scripts/audit-samples/fake-aws';
 
 /** Without --audit-bucket the command reads the platform's SSM parameter (answered here like SSM, never called). */
 const parameters = new Map<string, string>();

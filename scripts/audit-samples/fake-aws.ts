@@ -4,7 +4,7 @@
  * CloudTrail event history, answered through aws-sdk-client-mock with the exact errors AWS returns
  * (404 `NotFound` for a missing version on HEAD, `NoSuchObjectLockConfiguration`, SageMaker's
  * `ValidationException` "Could not find...", `AccessDenied`). `prodWorld()` builds the production
- * history of test/helpers/lineage-fixtures.ts, every record locked as the audit bucket locks it.
+ * history of scripts/audit-samples/lineage-history.ts, every record locked as the audit bucket locks it.
  */
 import { CloudTrailClient, LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
 import {
@@ -27,7 +27,7 @@ import {
 } from '@aws-sdk/client-sagemaker';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
-import { ACCOUNT, AUDITOR, PipelineRun, prodHistory, REGION } from '../../helpers/lineage-fixtures';
+import { ACCOUNT, AUDITOR, PipelineRun, prodHistory, REGION } from './lineage-history';
 
 export function awsError(name: string, message: string, status: number): Error {
   return Object.assign(new Error(message), { name, $fault: status >= 500 ? 'server' : 'client', $metadata: { httpStatusCode: status, requestId: 'REQ0000000000000' } });
