@@ -46,7 +46,7 @@ export function usage(): string {
     'Run from your CDK app\'s folder: synthesizes the app of its cdk.json as cdk synth does (the "app" command, with',
     "cdk.json's context and the -c values) and estimates the monthly cost of every stack and model, at idle",
     '(deployed, no traffic, empty lake) and at the stated load, from the price table tools/cost/prices.json of the package.',
-    'Model stacks are found by their MlopsCost template metadata; the region comes from the stacks\' environment.',
+    "Model stacks are found by their MlopsCost template metadata; the region comes from the stacks' environment.",
     '',
     '  -c, --context KEY=VALUE  context value, as with the CDK CLI (env: the environment, default dev; config: a JSON configuration)',
     '  -o, --output DIR         write the cloud assembly to DIR and keep it (default: a temporary folder, removed)',
@@ -157,7 +157,8 @@ export function parseArgs(argv: readonly string[]): CostArgs {
     if (output !== undefined) problems.push('--output: the app is not run with --assembly, so there is no cloud assembly to write');
     if (!checks) problems.push('--no-checks: the app is not run with --assembly; the assembly is priced as it was synthesized');
     const others = Object.keys(context).filter((k) => k !== 'env');
-    if (others.length > 0) problems.push(`-c ${others.join(', -c ')}: the app is not run with --assembly; only -c env (the environment's name) applies`);
+    if (others.length > 0)
+      problems.push(`-c ${others.join(', -c ')}: the app is not run with --assembly; only -c env (the environment's name) applies`);
   }
   if (problems.length > 0) throw new UsageError(problems);
   return { context, output, assembly, format, region, checks, details, load: load as Partial<LoadProfile>, help };

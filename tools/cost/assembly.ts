@@ -90,7 +90,9 @@ function readInto(dir: string, into: Assembly, depth: number): void {
     }
     if (artifact.type !== STACK_ARTIFACT) continue;
     if (typeof properties.templateFile !== 'string') {
-      throw new AssemblyError(`${manifestFile}: artifacts.${id}.properties.templateFile: expected the template's file name, relative to the assembly.`);
+      throw new AssemblyError(
+        `${manifestFile}: artifacts.${id}.properties.templateFile: expected the template's file name, relative to the assembly.`,
+      );
     }
     const templateFile = join(dir, properties.templateFile);
     const template = readJson(templateFile, `the CloudFormation template of stack ${id}`);

@@ -73,7 +73,7 @@ export function readCdkJson(dir: string): CdkJson {
 /** The context the app gets: cdk.json's, cdk.context.json's (when present), the `-c` values, and with `checks: false` {@link NO_CHECKS_CONTEXT}. */
 export function appContext(dir: string, cdkJson: CdkJson, context: Record<string, string>, checks: boolean): Obj {
   const cacheFile = join(dir, CDK_CONTEXT_JSON_FILE);
-  const cached = existsSync(cacheFile) ? parseJsonFile(cacheFile, 'the CDK CLI\'s context cache (key -> value)') : {};
+  const cached = existsSync(cacheFile) ? parseJsonFile(cacheFile, "the CDK CLI's context cache (key -> value)") : {};
   return { ...cdkJson.context, ...(isObj(cached) ? cached : {}), ...context, ...(checks ? {} : NO_CHECKS_CONTEXT) };
 }
 

@@ -73,7 +73,8 @@ function fromAssembly(dir: string, context: Record<string, string>, appOutput: s
   const notes: string[] = [];
   const environments = assembly.stacks.flatMap((s) => (s.environment ? [s.environment] : []));
   const environment = mostCommon(environments) ?? context.env ?? DEFAULT_ENVIRONMENT;
-  if (new Set(environments).size > 1) notes.push(`The model stacks name several environments (${[...new Set(environments)].join(', ')}): reported as ${environment}.`);
+  if (new Set(environments).size > 1)
+    notes.push(`The model stacks name several environments (${[...new Set(environments)].join(', ')}): reported as ${environment}.`);
   const regions = assembly.stacks.flatMap((s) => (s.region ? [s.region] : []));
   const region = mostCommon(regions);
   if (new Set(regions).size > 1) notes.push(`The stacks deploy to several regions (${[...new Set(regions)].join(', ')}): all priced as ${region}.`);
