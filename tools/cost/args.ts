@@ -14,7 +14,7 @@ export interface CostArgs {
   readonly format: 'text' | 'json';
   /** The region to price environment-agnostic stacks in. */
   readonly region?: string;
-  /** Run the compliance packs and bundle Lambda code, as bin/app.ts does. */
+  /** Run the compliance packs and bundle Lambda code, as a plain `cdk synth` does (`--no-checks`: false). */
   readonly checks: boolean;
   /** Print how each line was computed (text format). */
   readonly details: boolean;
