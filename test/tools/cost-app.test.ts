@@ -173,6 +173,22 @@ describe('the app of cdk.json', () => {
     expect(synthesized).toMatchObject({ environment: 'qa', region: 'us-east-1', appOutput: 'hello from the app\n' });
   });
 
+  test('a context too large for an environment variable goes to the file CONTEXT_OVERFLOW_LOCATION_ENV names, as the CLI does', () => {
+    // GIVEN an app that writes the context file it was given into its template
+    const dir = writeApp(
+      `const { readFileSync, writeFileSync } = require('fs'); const { join } = require('path'); const out = process.env.CDK_OUTDIR;
+       const stack = { type: 'aws:cloudformation:stack', properties: { templateFile: 's.json' } };
+       writeFileSync(join(out, 'manifest.json'), JSON.stringify({ version: '48.0.0', artifacts: { s: stack } }));
+       const context = JSON.parse(readFileSync(process.env.CONTEXT_OVERFLOW_LOCATION_ENV, 'utf8'));
+       writeFileSync(join(out, 's.json'), JSON.stringify({ Resources: {}, Metadata: { Json: process.env.CDK_CONTEXT_JSON ?? null, Big: context.big.length } }));`,
+      { big: 'x'.repeat(200_000) },
+    );
+    // WHEN
+    const synthesized = synthesize({ context: {}, cwd: dir });
+    // THEN
+    expect(synthesized.stacks[0].template.Metadata).toEqual({ Json: null, Big: 200_000 });
+  });
+
   test('an app that exits 1: its standard error verbatim after a line saying so, exit 2, no stack trace', () => {
     // GIVEN
     const message = '\nInvalid configuration in config/platform.ts (1 problem):\n  - environments.dev.region: got "mars-1"\n\n';

@@ -5,7 +5,8 @@
  * values) in its environment. Nothing calls AWS: context lookups are not performed.
  */
 import { spawnSync } from 'child_process';
-import { existsSync, readFileSync } from 'fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'fs';
+import { tmpdir } from 'os';
 import { join } from 'path';
 
 /** The file the command reads, as the CDK CLI does. */
@@ -16,6 +17,10 @@ export const CDK_CONTEXT_JSON_FILE = 'cdk.context.json';
 export const OUTDIR_ENV = 'CDK_OUTDIR';
 /** The environment variable carrying the context, as JSON. */
 export const CONTEXT_ENV = 'CDK_CONTEXT_JSON';
+/** The environment variable naming a JSON file with the context, when it is too large for {@link CONTEXT_ENV} (as the CLI does). */
+export const CONTEXT_OVERFLOW_ENV = 'CONTEXT_OVERFLOW_LOCATION_ENV';
+/** Context JSON longer than this goes to a file: one environment string may hold at most 128 KiB on Linux. */
+export const MAX_CONTEXT_ENV_LENGTH = 100_000;
 /** Context that skips the compliance packs and the Lambda bundling (`--no-checks`): what `cdk ls` passes, plus `compliance=off`. */
 export const NO_CHECKS_CONTEXT: Readonly<Record<string, unknown>> = { 'aws:cdk:bundling-stacks': [], compliance: 'off' };
 
@@ -100,14 +105,28 @@ export interface AppRun {
  */
 export function runApp(dir: string, cdkJson: CdkJson, outdir: string, context: Obj): AppRun {
   const command = commandLine(dir, cdkJson.app);
-  const result = spawnSync(command, {
-    cwd: dir,
-    shell: true,
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'pipe'],
-    maxBuffer: 256 * 1024 * 1024,
-    env: { ...process.env, [OUTDIR_ENV]: outdir, [CONTEXT_ENV]: JSON.stringify(context) },
-  });
+  const json = JSON.stringify(context);
+  const overflow = json.length > MAX_CONTEXT_ENV_LENGTH ? mkdtempSync(join(tmpdir(), 'mlops-cost-context-')) : undefined;
+  if (overflow) writeFileSync(join(overflow, 'context.json'), json);
+  // Only the context given here: none inherited from a calling CDK process.
+  const env: NodeJS.ProcessEnv = { ...process.env, [OUTDIR_ENV]: outdir };
+  delete env[CONTEXT_ENV];
+  delete env[CONTEXT_OVERFLOW_ENV];
+  if (overflow) env[CONTEXT_OVERFLOW_ENV] = join(overflow, 'context.json');
+  else env[CONTEXT_ENV] = json;
+  let result;
+  try {
+    result = spawnSync(command, {
+      cwd: dir,
+      shell: true,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+      maxBuffer: 256 * 1024 * 1024,
+      env,
+    });
+  } finally {
+    if (overflow) rmSync(overflow, { recursive: true, force: true });
+  }
   const stdout = result.stdout ?? '';
   const stderr = result.stderr ?? '';
   if (result.error) throw new AppError(`The app of ${cdkJson.file} could not be run (${command}): ${result.error.message}`);
