@@ -7,7 +7,6 @@ import { DEFAULT_LOAD, LOAD_FIELDS, LoadProfile, loadProfile } from '../../tools
 import { readCostMetadata } from '../../tools/cost/metadata';
 import { chooseRegion, loadPriceTable, PRICES_FILE, PriceTableError, validatePriceTable } from '../../tools/cost/prices';
 import { renderJson, renderText } from '../../tools/cost/report';
-import { synthesize } from '../../tools/cost/synth';
 import { CfnResource, scheduleRate } from '../../tools/cost/template';
 
 const TABLE = loadPriceTable();
@@ -422,24 +421,6 @@ describe('helpers', () => {
     expect(args).toEqual(expect.objectContaining({ context: { env: 'prod', config: 'cfg.json' }, output: 'out', format: 'json', checks: false, load: { requestsPerMonth: 250000, spotDiscount: 0.6 } }));
     expect(() => parseArgs(['-c', 'env', '--format', 'xml', '--requests', '-5', '--bogus'])).toThrow(UsageError);
     expect(() => parseArgs(['-c', 'env', '--format', 'xml', '--requests', '-5', '--bogus'])).toThrow(/4 problems[\s\S]*-c env: expected KEY=VALUE[\s\S]*--format: got "xml"[\s\S]*--requests: got "-5"; expected a number from 0[\s\S]*--bogus: unknown argument/);
-  });
-});
-
-describe('the default app', () => {
-  test('env dev synthesizes in-process and every stack and model is estimated', () => {
-    // WHEN (one synth; compliance packs and bundling off: the same resources)
-    const synthesized = synthesize({ context: { env: 'dev' }, checks: false });
-    const e = estimate(synthesized.stacks, { environment: synthesized.environment, region: chooseRegion(TABLE, synthesized.region), load: DEFAULT_LOAD });
-    // THEN
-    expect(synthesized.environment).toBe('dev');
-    expect(e.stacks.map((s) => s.stack)).toEqual(expect.arrayContaining(['mlops-dev-platform', 'mlops-dev-model-churn', 'mlops-dev-model-fraud-dl']));
-    expect(e.totals.idle).toBeGreaterThan(0);
-    expect(e.totals.load).toBeGreaterThan(e.totals.idle);
-    expect(e.models.map((m) => m.model).sort()).toEqual(['churn', 'fraud-dl']);
-    for (const m of e.models) expect(m.total.load).toBeGreaterThan(0);
-    expect(e.lines.filter((l) => l.type === 'AWS::KMS::Key')).toHaveLength(3);
-    expect(e.notPriced).toEqual([]);
-    expect(renderText(e)).toMatch(/^Estimated monthly AWS cost of environment "dev"/);
   });
 });
 

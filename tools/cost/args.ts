@@ -9,10 +9,12 @@ export interface CostArgs {
   readonly context: Record<string, string>;
   /** Where to write the cloud assembly; kept after the run. @default - a temporary folder, removed */
   readonly output?: string;
+  /** An existing cloud assembly to price instead of running the app. */
+  readonly assembly?: string;
   readonly format: 'text' | 'json';
   /** The region to price environment-agnostic stacks in. */
   readonly region?: string;
-  /** Run the compliance packs and bundle Lambda code, as bin/app.ts does. */
+  /** Run the compliance packs and bundle Lambda code, as a plain `cdk synth` does (`--no-checks`: false). */
   readonly checks: boolean;
   /** Print how each line was computed (text format). */
   readonly details: boolean;
@@ -38,16 +40,21 @@ export function usage(): string {
   const width = Math.max(...LOAD_FIELDS.map((f) => f.flag.length)) + 2;
   return [
     'Usage: mlops-cost [-c env=NAME] [-c config=FILE.json] [--output DIR] [--format text|json] [--region REGION] [--no-checks] [load flags]',
+    '       mlops-cost --assembly DIR [-c env=NAME] [--format text|json] [--region REGION] [load flags]',
     "       (in the blueprint's repository: npm run cost -- [options])",
     '',
-    'Synthesizes the app in-process like bin/app.ts and estimates the monthly cost of every stack and model,',
-    'at idle (deployed, no traffic, empty lake) and at the stated load, from tools/cost/prices.json.',
+    'Run from your CDK app\'s folder: synthesizes the app of its cdk.json as cdk synth does (the "app" command, with',
+    "cdk.json's context and the -c values) and estimates the monthly cost of every stack and model, at idle",
+    '(deployed, no traffic, empty lake) and at the stated load, from the price table tools/cost/prices.json of the package.',
+    "Model stacks are found by their MlopsCost template metadata; the region comes from the stacks' environment.",
     '',
     '  -c, --context KEY=VALUE  context value, as with the CDK CLI (env: the environment, default dev; config: a JSON configuration)',
     '  -o, --output DIR         write the cloud assembly to DIR and keep it (default: a temporary folder, removed)',
+    '  --assembly DIR           price the cloud assembly in DIR (written by cdk synth -o DIR) without running the app',
     '  --format text|json       report format (default text)',
     '  --region REGION          region to price environment-agnostic stacks in (default us-east-1)',
-    '  --no-checks              skip the compliance packs and Lambda bundling (same resources, faster synth)',
+    '  --no-checks              skip the compliance packs and Lambda bundling (same resources, faster synth): adds the context',
+    '                           {"aws:cdk:bundling-stacks": [], "compliance": "off"}',
     '  --details                print how each line was computed (text format)',
     '  -h, --help               this text',
     '',
@@ -66,6 +73,7 @@ export function parseArgs(argv: readonly string[]): CostArgs {
   const context: Record<string, string> = {};
   const load: Partial<Record<keyof LoadProfile, number>> = {};
   let output: string | undefined;
+  let assembly: string | undefined;
   let format: 'text' | 'json' = 'text';
   let region: string | undefined;
   let checks = true;
@@ -101,6 +109,9 @@ export function parseArgs(argv: readonly string[]): CostArgs {
       case '-o':
       case '--output':
         output = value();
+        break;
+      case '--assembly':
+        assembly = value();
         break;
       case '--format': {
         const f = value();
@@ -142,6 +153,13 @@ export function parseArgs(argv: readonly string[]): CostArgs {
       }
     }
   }
+  if (assembly !== undefined) {
+    if (output !== undefined) problems.push('--output: the app is not run with --assembly, so there is no cloud assembly to write');
+    if (!checks) problems.push('--no-checks: the app is not run with --assembly; the assembly is priced as it was synthesized');
+    const others = Object.keys(context).filter((k) => k !== 'env');
+    if (others.length > 0)
+      problems.push(`-c ${others.join(', -c ')}: the app is not run with --assembly; only -c env (the environment's name) applies`);
+  }
   if (problems.length > 0) throw new UsageError(problems);
-  return { context, output, format, region, checks, details, load: load as Partial<LoadProfile>, help };
+  return { context, output, assembly, format, region, checks, details, load: load as Partial<LoadProfile>, help };
 }
