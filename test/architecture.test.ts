@@ -12,10 +12,6 @@ const REPO_ROOT = join(__dirname, '..');
 const KNOWN_VIOLATIONS: Record<string, string> = {
   'tools import only contracts/, the public entry lib/index.ts and their own files: tools/audit/args.ts imports lib/config/schema.ts':
     'the edit distance moves to contracts/',
-  'tools import only contracts/, the public entry lib/index.ts and their own files: tools/cost/synth.ts imports config/models.ts':
-    'the cost command runs the app named by cdk.json instead of importing the configuration',
-  'tools import only contracts/, the public entry lib/index.ts and their own files: tools/cost/synth.ts imports config/platform.ts':
-    'the cost command runs the app named by cdk.json instead of importing the configuration',
 };
 
 /** A repository tree in a temporary folder: `files` maps paths to their text. */
