@@ -12,6 +12,13 @@ const fn = (t: Template, description: RegExp) => resources(t, 'AWS::Lambda::Func
 const statements = (t: Template, description: RegExp): Any[] => resources(t, 'AWS::IAM::ManagedPolicy')
   .filter(([, p]) => description.test(p.Properties.Description)).flatMap(([, p]) => p.Properties.PolicyDocument.Statement);
 
+/** `arn` is the ARN of an SQS queue of template `t` (a dead-letter queue that exists, not just any value). */
+function expectQueue(t: Template, arn: Any): void {
+  const queues = Object.keys(t.findResources('AWS::SQS::Queue'));
+  expect(queues).toContain(arn?.['Fn::GetAtt']?.[0]);
+  expect(arn['Fn::GetAtt'][1]).toBe('Arn');
+}
+
 describe('ModelMonitoring (issue 6 wiring)', () => {
   test('both sample models have the baseline step, the drift job, drift alarms and the retraining trigger', () => {
     for (const name of ['churn', 'fraud-dl'] as const) {
@@ -23,7 +30,7 @@ describe('ModelMonitoring (issue 6 wiring)', () => {
       for (const alarm of m.monitoring!.retrainingAlarms) {
         expect(alarmIds).toContain(stacks.models[name].getLogicalId(alarm.node.defaultChild as CfnElement));
       }
-      expect(fn(t, /^Summarises the training data/)).toBeDefined();
+      expect(fn(t, /^Summarises the training data/)[1].Properties.Handler).toBe('index.handler');
       expect(JSON.stringify(resources(t, 'AWS::StepFunctions::StateMachine')[0][1].Properties.DefinitionString)).toContain('ComputeBaseline');
     }
   });
@@ -35,13 +42,13 @@ describe('ModelMonitoring (issue 6 wiring)', () => {
     expect(schedules[0]).toEqual(expect.objectContaining({ ScheduleExpression: 'cron(15 * * * ? *)', FlexibleTimeWindow: { Mode: 'OFF' } }));
     expect(schedules[0].Target.Arn).toEqual({ 'Fn::GetAtt': [driftId, 'Arn'] });
     expect(JSON.parse(schedules[0].Target.Input)).toEqual({ scheduledTime: '<aws.scheduler.scheduled-time>' });
-    expect(schedules[0].Target.DeadLetterConfig.Arn).toBeDefined();
+    expectQueue(churn, schedules[0].Target.DeadLetterConfig.Arn);
     expect(schedules[0].Target.RetryPolicy).toEqual({ MaximumRetryAttempts: 3, MaximumEventAgeInSeconds: 3600 });
     expect(drift.Properties.Environment.Variables).toEqual(expect.objectContaining({
       MODEL_NAME: 'churn', CAPTURE_PREFIX: 'churn/', METRIC_NAMESPACE: 'MLOps/Drift', MIN_SAMPLES: '200', SELF_INVOKE: 'true',
       FEATURES_JSON: JSON.stringify([{ name: 'tenure_months', type: 'integral' }, { name: 'monthly_charges', type: 'fractional' }, { name: 'support_calls', type: 'integral' }, { name: 'contract_type', type: 'string' }]),
     }));
-    expect(drift.Properties.DeadLetterConfig).toBeDefined();
+    expectQueue(churn, drift.Properties.DeadLetterConfig.TargetArn);
     expect(drift.Properties.Timeout).toBe(900);
     // PutMetricData only in its own namespace.
     expect(statements(churn, /^Drift statistics of/)).toContainEqual(expect.objectContaining({ Action: 'cloudwatch:PutMetricData', Condition: { StringEquals: { 'cloudwatch:namespace': 'MLOps/Drift' } } }));
@@ -67,7 +74,7 @@ describe('ModelMonitoring (issue 6 wiring)', () => {
     expect(rules[0].EventPattern.resources.map((r: Any) => r['Fn::GetAtt'][0]).sort()).toEqual(aggregated);
     const [triggerId, trigger] = fn(churn, /^Starts the training pipeline of/);
     expect(rules[0].Targets[0]).toEqual(expect.objectContaining({ Arn: { 'Fn::GetAtt': [triggerId, 'Arn'] }, RetryPolicy: { MaximumRetryAttempts: 4, MaximumEventAgeInSeconds: 7200 } }));
-    expect(rules[0].Targets[0].DeadLetterConfig).toBeDefined();
+    expectQueue(churn, rules[0].Targets[0].DeadLetterConfig.Arn);
     const [machineId] = resources(churn, 'AWS::StepFunctions::StateMachine')[0];
     expect(trigger.Properties.Environment.Variables.STATE_MACHINE_ARN).toEqual({ Ref: machineId });
     expect(statements(churn, /^Starts the training pipeline of/)).toContainEqual({ Effect: 'Allow', Action: ['states:ListExecutions', 'states:StartExecution'], Resource: { Ref: machineId } });
