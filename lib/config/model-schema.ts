@@ -10,37 +10,32 @@
  * (`resolve-model.ts`) applies {@link MODEL_DEFAULTS} for one environment.
  */
 import {
-  arrayOf, bool, closest, ConfigError, int, isPlainObject, obj, oneOf, optional, Problem, recordOf, refine, Schema, show, str,
+  arrayOf, bool, ConfigError, int, isPlainObject, obj, oneOf, optional, Problem, recordOf, refine, Schema, show, str,
 } from './schema';
 import {
-  EvaluationDeclaration, FeatureDeclaration, FeaturesDeclaration, ModelDeclaration, PreprocessingDeclaration,
-  RegistryDeclaration, TrainingDeclaration,
+  EvaluationDeclaration, ModelDeclaration, PreprocessingDeclaration, RegistryDeclaration, TrainingDeclaration,
 } from './model';
 import { MODEL_NAME } from '../../contracts/names';
 import { EnvironmentConfig } from './environment';
 import { driftSchema, retrainingSchema } from './monitoring';
 import { servingSchema } from './serving';
 import { modelEnvironmentRules } from './model-environment';
-import { GPU_INSTANCE_FAMILIES, INSTANCE_FAMILIES, KNOWN_INSTANCE_FAMILIES, parseInstanceType } from './instance-types';
+import { GPU_INSTANCE_FAMILIES, INSTANCE_FAMILIES, parseInstanceType } from './instance-types';
 import { MODEL_DEFAULTS } from './model-defaults';
+import { featuresSchema } from './feature-schema';
+import { instanceTypeSchema } from './instance-type-schema';
+import { isIntIn, numberAtLeast, withRule } from './schema-rules';
 
 export { MODEL_DEFAULTS } from './model-defaults';
 
 // The naming rule of models (contracts/names.ts), re-exported.
 export { MODEL_NAME };
-/**
- * Feature Store feature names: FeatureName allows `[a-zA-Z0-9]([-_]*[a-zA-Z0-9]){0,63}` (so no trailing underscore);
- * we also refuse hyphens and a leading digit (offline store column names).
- */
-export const FEATURE_NAME = /^(?=.{1,64}$)[a-zA-Z](?:_*[a-zA-Z0-9])*$/;
+export { FEATURE_NAME, MAX_FEATURES_JSON_BYTES, RESERVED_FEATURE_NAMES } from './feature-schema';
+export { instanceTypeSchema } from './instance-type-schema';
 /** CreateFeatureGroup's Description allows 128 characters; CreateModelPackageGroup's description pattern refuses control characters. */
 export const DESCRIPTION = /^[\p{L}\p{M}\p{Z}\p{S}\p{N}\p{P}]*$/u;
-/** The input feature list travels in a Lambda environment variable (drift and baseline functions); Lambda allows 4 KB of variables in all. */
-export const MAX_FEATURES_JSON_BYTES = 3072;
 /** CreateTrainingJob takes at most 100 hyperparameters; values match `.*`, which excludes line terminators. */
 export const MAX_HYPERPARAMETERS = 100;
-/** Feature names Feature Store reserves for its own columns (compared case-insensitively). */
-export const RESERVED_FEATURE_NAMES: readonly string[] = ['is_deleted', 'write_time', 'api_invocation_time'];
 /** Metrics that are ratios in [0, 1]; a metric whose name ends with one of these (case-insensitively) is bounded. */
 export const BOUNDED_METRICS: readonly string[] = ['auc', 'accuracy', 'f1', 'precision', 'recall'];
 
@@ -52,143 +47,6 @@ export function isBoundedMetric(metric: string): boolean {
   return BOUNDED_METRICS.some((m) => lower.endsWith(m));
 }
 
-function isIntIn(value: unknown, min: number, max: number): value is number {
-  return typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max;
-}
-
-/**
- * Adds a cross-field rule that runs on the raw object even when the base schema found problems, so
- * that one run reports everything. The rule must skip fields the base schema already rejects.
- */
-function withRule<T>(base: Schema<T>, rule: (raw: Record<string, unknown>, path: string) => Problem[]): Schema<T> {
-  return {
-    expected: base.expected,
-    check(value, path, problems) {
-      const checked = base.check(value, path, problems);
-      if (!isPlainObject(value)) return checked;
-      const extra = rule(value, path);
-      problems.push(...extra);
-      return extra.length ? undefined : checked;
-    },
-  };
-}
-
-/** A finite number of at least `min` (no upper bound). */
-function numberAtLeast(min: number | undefined): Schema<number> {
-  const expected = min === undefined ? 'a finite number' : `a number of at least ${min}`;
-  return {
-    expected,
-    check(value, path, problems) {
-      if (typeof value !== 'number' || !Number.isFinite(value) || (min !== undefined && value < min)) {
-        problems.push({ path, got: show(value), expected });
-        return undefined;
-      }
-      return value;
-    },
-  };
-}
-
-const INSTANCE_TYPE_EXPECTED = `a SageMaker instance type "ml.<family>.<size>" of a known family (${KNOWN_INSTANCE_FAMILIES.join(', ')})`;
-
-/** A likely intended instance type for a mistyped one, or `undefined`. */
-function instanceTypeHint(value: unknown): string | undefined {
-  if (typeof value !== 'string') return undefined;
-  const candidates = [value.toLowerCase(), `ml.${value.toLowerCase()}`];
-  const direct = candidates.find((c) => c !== value && parseInstanceType(c));
-  if (direct) return direct;
-  const match = /^ml\.([a-z0-9-]+)\.([a-z0-9]+)$/.exec(value.toLowerCase());
-  const family = match && closest(match[1], KNOWN_INSTANCE_FAMILIES);
-  return family && parseInstanceType(`ml.${family}.${match[2]}`) ? `ml.${family}.${match[2]}` : undefined;
-}
-
-/** A known SageMaker instance type (see `instance-types.ts`). */
-export const instanceTypeSchema: Schema<string> = {
-  expected: INSTANCE_TYPE_EXPECTED,
-  check(value, path, problems) {
-    if (parseInstanceType(value)) return value as string;
-    const hint = instanceTypeHint(value);
-    problems.push({ path, got: show(value), expected: `${INSTANCE_TYPE_EXPECTED}${hint ? ` (did you mean "${hint}"?)` : ''}` });
-    return undefined;
-  },
-};
-
-const featureNameSchema = refine(
-  str({
-    pattern: FEATURE_NAME,
-    expected: 'a feature name: letters, digits and underscores, starting with a letter and not ending with an underscore, at most 64 characters',
-  }),
-  (name, path) => (RESERVED_FEATURE_NAMES.includes(name.toLowerCase())
-    ? [{ path, got: show(name), expected: `a feature name other than those reserved by Feature Store (${RESERVED_FEATURE_NAMES.join(', ')})` }]
-    : []),
-);
-
-const featureSchema: Schema<FeatureDeclaration> = obj<FeatureDeclaration>({
-  name: featureNameSchema,
-  type: oneOf('string', 'integral', 'fractional'),
-}, 'a feature { name, type }');
-
-/** `recordIdentifier` and `eventTime` must name declared features; names are unique (case-insensitively). */
-function featureRules(raw: Record<string, unknown>, path: string): Problem[] {
-  const problems: Problem[] = [];
-  if (!Array.isArray(raw.definitions)) return problems;
-  const declared = raw.definitions.filter(isPlainObject).filter((d) => typeof d.name === 'string');
-  const names = declared.map((d) => d.name as string);
-
-  const seen = new Map<string, number>();
-  raw.definitions.forEach((d, i) => {
-    if (!isPlainObject(d) || typeof d.name !== 'string') return;
-    const key = d.name.toLowerCase();
-    const first = seen.get(key);
-    if (first === undefined) seen.set(key, i);
-    else problems.push({
-      path: `${path}.definitions[${i}].name`,
-      got: show(d.name),
-      expected: `a feature name not already declared by definitions[${first}] (names are compared case-insensitively)`,
-    });
-  });
-
-  const inputs = declared.filter((d) => d.name !== raw.recordIdentifier && d.name !== raw.eventTime).map((d) => ({ name: d.name, type: d.type }));
-  const bytes = Buffer.byteLength(JSON.stringify(inputs));
-  if (bytes > MAX_FEATURES_JSON_BYTES) {
-    problems.push({
-      path: `${path}.definitions`,
-      got: `${inputs.length} input features whose list (JSON of names and types) is ${bytes} bytes`,
-      expected: `a list of at most ${MAX_FEATURES_JSON_BYTES} bytes, because the drift and baseline functions receive it in a Lambda environment `
-        + 'variable and Lambda allows 4 KB of variables per function (fewer features or shorter names)',
-    });
-  }
-
-  if (names.length === 0) return problems;
-  const listed = names.length > 10 ? `${names.slice(0, 10).join(', ')}, ... (${names.length - 10} more)` : names.join(', ');
-  for (const key of ['recordIdentifier', 'eventTime'] as const) {
-    const ref = raw[key];
-    if (typeof ref !== 'string' || ref === '') continue;
-    if (!names.includes(ref)) {
-      const hint = closest(ref, names);
-      problems.push({
-        path: `${path}.${key}`,
-        got: show(ref),
-        expected: `one of the declared features (${listed})${hint ? ` (did you mean "${hint}"?)` : ''}`,
-      });
-    }
-  }
-  const eventTime = declared.find((d) => d.name === raw.eventTime);
-  if (eventTime?.type === 'integral') {
-    problems.push({
-      path: `${path}.eventTime`,
-      got: `${show(raw.eventTime)} (a feature of type "integral")`,
-      expected: 'a feature of type "string" (ISO-8601) or "fractional" (Unix epoch seconds)',
-    });
-  }
-  return problems;
-}
-
-const featuresSchema: Schema<FeaturesDeclaration> = withRule(obj<FeaturesDeclaration>({
-  recordIdentifier: str({ expected: 'the name of a declared feature' }),
-  eventTime: str({ expected: 'the name of a declared feature' }),
-  definitions: arrayOf(featureSchema, { minItems: 1, maxItems: 2500 }),
-  onlineStore: optional(bool()),
-}, 'an object with recordIdentifier, eventTime and definitions'), featureRules);
 
 /** `maxWaitMinutes` is for spot training only, and at least `maxRuntimeMinutes`. */
 function trainingRules(raw: Record<string, unknown>, path: string): Problem[] {
