@@ -186,7 +186,12 @@ export function demoRequest(nowSeconds: number, overrides: Partial<ApprovalReque
 }
 
 /** `/approvals/<id>?approver=..&expires=..&sig=..` for one approver, signed with `key`. */
-export function signedPath(request: Pick<ApprovalRequest, 'requestId' | 'expiresAt'>, approver: string, key: Buffer = DEMO_SIGNING_KEY, expires = request.expiresAt): string {
+export function signedPath(
+  request: Pick<ApprovalRequest, 'requestId' | 'expiresAt'>,
+  approver: string,
+  key: Buffer = DEMO_SIGNING_KEY,
+  expires = request.expiresAt,
+): string {
   return buildLink('', { requestId: request.requestId, approver, expires, sig: signLink(key, request.requestId, approver, expires) });
 }
 
@@ -240,7 +245,12 @@ export function mockApprovalAws(secretString = JSON.stringify({ current: DEMO_SI
   const updateItem = (input: UpdateInput) => applyUpdate(items, 'requestId', input);
   const putObject = (input: { Key: string; Body: string; IfNoneMatch?: string }) => {
     if (input.IfNoneMatch === '*' && objects.has(input.Key)) {
-      throw new S3ServiceException({ name: 'PreconditionFailed', $fault: 'client', message: 'At least one of the pre-conditions you specified did not hold', $metadata: { httpStatusCode: 412 } });
+      throw new S3ServiceException({
+        name: 'PreconditionFailed',
+        $fault: 'client',
+        message: 'At least one of the pre-conditions you specified did not hold',
+        $metadata: { httpStatusCode: 412 },
+      });
     }
     objects.set(input.Key, String(input.Body));
     return { ETag: '"demo"' };

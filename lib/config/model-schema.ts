@@ -9,12 +9,8 @@
  * Defaults are not applied here: the validated declaration is returned as written, and `resolveModel`
  * (`resolve-model.ts`) applies {@link MODEL_DEFAULTS} for one environment.
  */
-import {
-  arrayOf, bool, ConfigError, int, isPlainObject, obj, oneOf, optional, Problem, recordOf, refine, Schema, show, str,
-} from './schema';
-import {
-  EvaluationDeclaration, ModelDeclaration, PreprocessingDeclaration, RegistryDeclaration, TrainingDeclaration,
-} from './model';
+import { arrayOf, bool, ConfigError, int, isPlainObject, obj, oneOf, optional, Problem, recordOf, refine, Schema, show, str } from './schema';
+import { EvaluationDeclaration, ModelDeclaration, PreprocessingDeclaration, RegistryDeclaration, TrainingDeclaration } from './model';
 import { MODEL_NAME } from '../../contracts/names';
 import { EnvironmentConfig } from './environment';
 import { driftSchema, retrainingSchema } from './monitoring';
@@ -47,7 +43,6 @@ export function isBoundedMetric(metric: string): boolean {
   return BOUNDED_METRICS.some((m) => lower.endsWith(m));
 }
 
-
 /** `maxWaitMinutes` is for spot training only, and at least `maxRuntimeMinutes`. */
 function trainingRules(raw: Record<string, unknown>, path: string): Problem[] {
   const wait = raw.maxWaitMinutes;
@@ -62,25 +57,40 @@ function trainingRules(raw: Record<string, unknown>, path: string): Problem[] {
   return [{ path: at, got: show(wait), expected: `a number of minutes of at least ${which}` }];
 }
 
-const trainingSchema: Schema<TrainingDeclaration> = withRule(obj<TrainingDeclaration>({
-  instanceType: instanceTypeSchema,
-  instanceCount: optional(int(1, 100)),
-  spot: optional(bool()),
-  maxRuntimeMinutes: optional(int(1, MINUTES_28_DAYS)),
-  maxWaitMinutes: optional(int(1, MINUTES_28_DAYS)),
-  volumeSizeGb: optional(int(1, 16384)),
-  hyperparameters: optional(refine(recordOf(
-    str({ pattern: /^[A-Za-z0-9_.:-]{1,256}$/, expected: 'a hyperparameter name of 1-256 letters, digits and _ . : -' }),
-    str({ pattern: /^[^\n\r\u0085\u2028\u2029]*$/, minLength: 0, maxLength: 2500, expected: 'a string without line breaks' }),
-  ), (map, path) => (Object.keys(map).length > MAX_HYPERPARAMETERS
-    ? [{ path, got: `${Object.keys(map).length} hyperparameters`, expected: `at most ${MAX_HYPERPARAMETERS} (CreateTrainingJob's limit)` }]
-    : []))),
-}, 'an object with at least instanceType'), trainingRules);
+const trainingSchema: Schema<TrainingDeclaration> = withRule(
+  obj<TrainingDeclaration>(
+    {
+      instanceType: instanceTypeSchema,
+      instanceCount: optional(int(1, 100)),
+      spot: optional(bool()),
+      maxRuntimeMinutes: optional(int(1, MINUTES_28_DAYS)),
+      maxWaitMinutes: optional(int(1, MINUTES_28_DAYS)),
+      volumeSizeGb: optional(int(1, 16384)),
+      hyperparameters: optional(
+        refine(
+          recordOf(
+            str({ pattern: /^[A-Za-z0-9_.:-]{1,256}$/, expected: 'a hyperparameter name of 1-256 letters, digits and _ . : -' }),
+            str({ pattern: /^[^\n\r\u0085\u2028\u2029]*$/, minLength: 0, maxLength: 2500, expected: 'a string without line breaks' }),
+          ),
+          (map, path) =>
+            Object.keys(map).length > MAX_HYPERPARAMETERS
+              ? [{ path, got: `${Object.keys(map).length} hyperparameters`, expected: `at most ${MAX_HYPERPARAMETERS} (CreateTrainingJob's limit)` }]
+              : [],
+        ),
+      ),
+    },
+    'an object with at least instanceType',
+  ),
+  trainingRules,
+);
 
-const preprocessingSchema: Schema<PreprocessingDeclaration> = obj<PreprocessingDeclaration>({
-  instanceType: instanceTypeSchema,
-  maxRuntimeMinutes: optional(int(1, 1440)),
-}, 'an object with at least instanceType');
+const preprocessingSchema: Schema<PreprocessingDeclaration> = obj<PreprocessingDeclaration>(
+  {
+    instanceType: instanceTypeSchema,
+    maxRuntimeMinutes: optional(int(1, 1440)),
+  },
+  'an object with at least instanceType',
+);
 
 /** Ratio metrics (auc, accuracy, f1, precision, recall) need a threshold in [0, 1]. */
 function evaluationRules(raw: Record<string, unknown>, path: string): Problem[] {
@@ -100,13 +110,19 @@ function evaluationRules(raw: Record<string, unknown>, path: string): Problem[] 
   return problems;
 }
 
-const evaluationSchema: Schema<EvaluationDeclaration> = withRule(obj<EvaluationDeclaration>({
-  // The metrics the blueprint's evaluation step writes (pipelines/scripts/evaluate.py).
-  metric: oneOf('auc', 'accuracy', 'rmse'),
-  direction: oneOf('maximize', 'minimize'),
-  threshold: numberAtLeast(undefined),
-  instanceType: optional(instanceTypeSchema),
-}, 'an object with metric, direction and threshold'), evaluationRules);
+const evaluationSchema: Schema<EvaluationDeclaration> = withRule(
+  obj<EvaluationDeclaration>(
+    {
+      // The metrics the blueprint's evaluation step writes (pipelines/scripts/evaluate.py).
+      metric: oneOf('auc', 'accuracy', 'rmse'),
+      direction: oneOf('maximize', 'minimize'),
+      threshold: numberAtLeast(undefined),
+      instanceType: optional(instanceTypeSchema),
+    },
+    'an object with metric, direction and threshold',
+  ),
+  evaluationRules,
+);
 
 const registrySchema: Schema<RegistryDeclaration> = obj<RegistryDeclaration>({
   crossAccountReaders: optional(arrayOf(str({ pattern: /^\d{12}$/, expected: 'a 12-digit AWS account ID' }), { unique: true })),
@@ -119,11 +135,13 @@ function modelRules(raw: Record<string, unknown>, path: string): Problem[] {
   const info = parseInstanceType(instanceType);
   if (!info || info.gpu) return [];
   const note = INSTANCE_FAMILIES[info.family].neuron ? ` (${info.family} is AWS Inferentia/Trainium, not an NVIDIA GPU)` : '';
-  return [{
-    path: `${path}.training.instanceType`,
-    got: show(instanceType),
-    expected: `a GPU instance type (families ${GPU_INSTANCE_FAMILIES.join(', ')}), because gpu is true${note}`,
-  }];
+  return [
+    {
+      path: `${path}.training.instanceType`,
+      got: show(instanceType),
+      expected: `a GPU instance type (families ${GPU_INSTANCE_FAMILIES.join(', ')}), because gpu is true${note}`,
+    },
+  ];
 }
 
 /** A model's name (see {@link MODEL_NAME}). */
@@ -133,30 +151,44 @@ export const modelNameSchema: Schema<string> = str({
 });
 
 /** One model declaration, with every rule of `docs/models.md`. */
-export const modelSchema: Schema<ModelDeclaration> = withRule(obj<ModelDeclaration>({
-  name: modelNameSchema,
-  description: optional(str({
-    pattern: DESCRIPTION,
-    minLength: 0,
-    maxLength: 128,
-    // Feature Store caps the feature group description at 128; the registry refuses control characters.
-    expected: 'a description (of the feature group and the model package group) without line breaks, tabs or other control characters',
-  })),
-  framework: oneOf('xgboost', 'pytorch'),
-  gpu: optional(bool()),
-  features: featuresSchema,
-  preprocessing: optional(preprocessingSchema),
-  training: trainingSchema,
-  evaluation: evaluationSchema,
-  registry: optional(registrySchema),
-  approvers: optional(recordOf(
-    str({ pattern: /^[a-z][a-z0-9-]{0,15}$/, expected: 'an environment name' }),
-    arrayOf(str({ pattern: /^[a-z0-9._%+-]+@[a-z0-9.-]+\.[a-z]{2,}$/, expected: 'a lower-case e-mail address' }), { minItems: 1, maxItems: 20, unique: true }),
-  )),
-  serving: optional(servingSchema),
-  drift: optional(driftSchema),
-  retraining: optional(retrainingSchema),
-}, 'a model declaration (an object)'), modelRules);
+export const modelSchema: Schema<ModelDeclaration> = withRule(
+  obj<ModelDeclaration>(
+    {
+      name: modelNameSchema,
+      description: optional(
+        str({
+          pattern: DESCRIPTION,
+          minLength: 0,
+          maxLength: 128,
+          // Feature Store caps the feature group description at 128; the registry refuses control characters.
+          expected: 'a description (of the feature group and the model package group) without line breaks, tabs or other control characters',
+        }),
+      ),
+      framework: oneOf('xgboost', 'pytorch'),
+      gpu: optional(bool()),
+      features: featuresSchema,
+      preprocessing: optional(preprocessingSchema),
+      training: trainingSchema,
+      evaluation: evaluationSchema,
+      registry: optional(registrySchema),
+      approvers: optional(
+        recordOf(
+          str({ pattern: /^[a-z][a-z0-9-]{0,15}$/, expected: 'an environment name' }),
+          arrayOf(str({ pattern: /^[a-z0-9._%+-]+@[a-z0-9.-]+\.[a-z]{2,}$/, expected: 'a lower-case e-mail address' }), {
+            minItems: 1,
+            maxItems: 20,
+            unique: true,
+          }),
+        ),
+      ),
+      serving: optional(servingSchema),
+      drift: optional(driftSchema),
+      retraining: optional(retrainingSchema),
+    },
+    'a model declaration (an object)',
+  ),
+  modelRules,
+);
 
 /** The path prefix naming a model: `models[1] "churn-gpu"`, or `models[1]` when it has no string name. */
 function modelPath(item: unknown, index: number): string {
@@ -184,7 +216,12 @@ export function parseModels(raw: unknown, source: string): ModelDeclaration[] {
     if (typeof name === 'string') {
       const first = firstIndex.get(name);
       if (first === undefined) firstIndex.set(name, i);
-      else problems.push({ path: `${path}.name`, got: show(name), expected: `a name not already used by models[${first}] (model names must be unique)` });
+      else
+        problems.push({
+          path: `${path}.name`,
+          got: show(name),
+          expected: `a name not already used by models[${first}] (model names must be unique)`,
+        });
     }
     return model;
   });
@@ -199,17 +236,27 @@ export function parseModels(raw: unknown, source: string): ModelDeclaration[] {
  *
  * @throws ConfigError (naming `source`, the models' file) listing every problem
  */
-export function checkModelsAgainstEnvironments(models: readonly ModelDeclaration[], environments: Record<string, EnvironmentConfig>, source: string): void {
+export function checkModelsAgainstEnvironments(
+  models: readonly ModelDeclaration[],
+  environments: Record<string, EnvironmentConfig>,
+  source: string,
+): void {
   const problems: Problem[] = [];
   const names = Object.keys(environments);
   models.forEach((model, i) => {
     const path = `models[${i}] ${show(model.name)}.approvers`;
     for (const env of Object.keys(model.approvers ?? {})) {
-      if (!names.includes(env)) problems.push({ path: `${path}.${env}`, got: 'an unknown environment', expected: `one of the environments ${names.join(', ')}` });
+      if (!names.includes(env))
+        problems.push({ path: `${path}.${env}`, got: 'an unknown environment', expected: `one of the environments ${names.join(', ')}` });
     }
     const servingPath = `models[${i}] ${show(model.name)}.serving`;
     for (const env of Object.keys(model.serving?.environments ?? {})) {
-      if (!names.includes(env)) problems.push({ path: `${servingPath}.environments.${env}`, got: 'an unknown environment', expected: `one of the environments ${names.join(', ')}` });
+      if (!names.includes(env))
+        problems.push({
+          path: `${servingPath}.environments.${env}`,
+          got: 'an unknown environment',
+          expected: `one of the environments ${names.join(', ')}`,
+        });
     }
     for (const [env, config] of Object.entries(environments)) {
       const rules = modelEnvironmentRules({ ...model }, { ...config, environmentName: env }, `models[${i}] ${show(model.name)}`);

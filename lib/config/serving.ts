@@ -38,7 +38,11 @@ export const SERVING_DEFAULTS = Object.freeze({
   latencyThresholdMs: 500,
 });
 
-const ALARM_NAME = str({ maxLength: 255, pattern: /^[^\s][\x20-\x7e]*$/, expected: 'a CloudWatch alarm name (printable ASCII, at most 255 characters)' });
+const ALARM_NAME = str({
+  maxLength: 255,
+  pattern: /^[^\s][\x20-\x7e]*$/,
+  expected: 'a CloudWatch alarm name (printable ASCII, at most 255 characters)',
+});
 
 const autoscalingSchema = obj<AutoscalingDeclaration>({
   minInstances: optional(int(0, 100)),
@@ -93,7 +97,11 @@ function arrayOfAlarmNames(): Schema<string[]> {
     expected: 'a list of at most 8 CloudWatch alarm names',
     check(value, path, problems) {
       if (!Array.isArray(value) || value.length > 8) {
-        problems.push({ path, got: show(value), expected: 'a list of at most 8 CloudWatch alarm names (with the blueprint\'s 2, SageMaker allows 10)' });
+        problems.push({
+          path,
+          got: show(value),
+          expected: "a list of at most 8 CloudWatch alarm names (with the blueprint's 2, SageMaker allows 10)",
+        });
         return undefined;
       }
       const before = problems.length;
@@ -135,7 +143,11 @@ export function servingSettingsFor(serving: ServingDeclaration | undefined, envi
  * @param path the path named in problems, e.g. `models[0] "churn".serving (environment "prod")`
  * @returns the settings, or the problems (all of them)
  */
-export function resolveServing(declared: ServingSettingsDeclaration, context: ServingContext, path: string): { serving?: ResolvedServing; problems: Problem[] } {
+export function resolveServing(
+  declared: ServingSettingsDeclaration,
+  context: ServingContext,
+  path: string,
+): { serving?: ResolvedServing; problems: Problem[] } {
   const problems: Problem[] = [];
   const at = (key: string) => `${path}.${key}`;
   const latencyThresholdMs = declared.latencyThresholdMs ?? SERVING_DEFAULTS.latencyThresholdMs;
@@ -143,36 +155,77 @@ export function resolveServing(declared: ServingSettingsDeclaration, context: Se
   if ((declared.mode ?? 'realtime') === 'serverless') {
     // Serverless Inference: CPU only, no VPC, data capture, multiple variants or guardrails (SageMaker rejects them at deploy time).
     const why = 'nothing, because serverless endpoints do not support it';
-    if (context.gpu) problems.push({ path: at('mode'), got: '"serverless" for a model with gpu: true', expected: '"realtime": serverless inference has no GPUs' });
-    if (context.vpc) problems.push({ path: at('mode'), got: '"serverless" in an environment with sagemakerVpc', expected: '"realtime": serverless endpoints cannot run in a VPC' });
-    for (const key of ['instanceType', 'instanceCount', 'autoscaling', 'rollout', 'startupHealthCheckTimeoutSeconds', 'modelDataDownloadTimeoutSeconds', 'rollbackAlarmNames', 'stopWhenIdleHours'] as const) {
+    if (context.gpu)
+      problems.push({ path: at('mode'), got: '"serverless" for a model with gpu: true', expected: '"realtime": serverless inference has no GPUs' });
+    if (context.vpc)
+      problems.push({
+        path: at('mode'),
+        got: '"serverless" in an environment with sagemakerVpc',
+        expected: '"realtime": serverless endpoints cannot run in a VPC',
+      });
+    for (const key of [
+      'instanceType',
+      'instanceCount',
+      'autoscaling',
+      'rollout',
+      'startupHealthCheckTimeoutSeconds',
+      'modelDataDownloadTimeoutSeconds',
+      'rollbackAlarmNames',
+      'stopWhenIdleHours',
+    ] as const) {
       if (declared[key] !== undefined) problems.push({ path: at(key), got: show(declared[key]), expected: `${why} (mode is "serverless")` });
     }
     if (declared.capture !== undefined && declared.capture !== false) {
-      problems.push({ path: at('capture'), got: show(declared.capture), expected: 'false or nothing: serverless endpoints cannot capture data (drift statistics need mode "realtime")' });
+      problems.push({
+        path: at('capture'),
+        got: show(declared.capture),
+        expected: 'false or nothing: serverless endpoints cannot capture data (drift statistics need mode "realtime")',
+      });
     }
     const s = declared.serverless ?? {};
     const maxConcurrency = s.maxConcurrency ?? SERVING_DEFAULTS.serverlessMaxConcurrency;
     if (s.provisionedConcurrency !== undefined && s.provisionedConcurrency > maxConcurrency) {
-      problems.push({ path: at('serverless.provisionedConcurrency'), got: show(s.provisionedConcurrency), expected: `at most maxConcurrency (${maxConcurrency})` });
+      problems.push({
+        path: at('serverless.provisionedConcurrency'),
+        got: show(s.provisionedConcurrency),
+        expected: `at most maxConcurrency (${maxConcurrency})`,
+      });
     }
     if (problems.length) return { problems };
     return {
       problems,
-      serving: { mode: 'serverless', memoryMb: s.memoryMb ?? SERVING_DEFAULTS.serverlessMemoryMb, maxConcurrency, provisionedConcurrency: s.provisionedConcurrency, latencyThresholdMs },
+      serving: {
+        mode: 'serverless',
+        memoryMb: s.memoryMb ?? SERVING_DEFAULTS.serverlessMemoryMb,
+        maxConcurrency,
+        provisionedConcurrency: s.provisionedConcurrency,
+        latencyThresholdMs,
+      },
     };
   }
 
   if (declared.serverless !== undefined) {
-    problems.push({ path: at('serverless'), got: show(declared.serverless), expected: 'nothing, because mode is "realtime" (set mode: "serverless" to use it)' });
+    problems.push({
+      path: at('serverless'),
+      got: show(declared.serverless),
+      expected: 'nothing, because mode is "realtime" (set mode: "serverless" to use it)',
+    });
   }
   const instanceType = declared.instanceType ?? (context.gpu ? SERVING_DEFAULTS.gpuInstanceType : SERVING_DEFAULTS.cpuInstanceType);
   const info = parseInstanceType(instanceType);
   if (!info) {
-    problems.push({ path: at('instanceType'), got: show(instanceType), expected: 'a known SageMaker instance type "ml.<family>.<size>" (see lib/config/instance-types.ts)' });
+    problems.push({
+      path: at('instanceType'),
+      got: show(instanceType),
+      expected: 'a known SageMaker instance type "ml.<family>.<size>" (see lib/config/instance-types.ts)',
+    });
   } else if (context.gpu && !info.gpu) {
     const note = INSTANCE_FAMILIES[info.family].neuron ? ` (${info.family} is AWS Inferentia/Trainium, not an NVIDIA GPU)` : '';
-    problems.push({ path: at('instanceType'), got: show(instanceType), expected: `a GPU instance type (families ${GPU_INSTANCE_FAMILIES.join(', ')}), because the model has gpu: true${note}` });
+    problems.push({
+      path: at('instanceType'),
+      got: show(instanceType),
+      expected: `a GPU instance type (families ${GPU_INSTANCE_FAMILIES.join(', ')}), because the model has gpu: true${note}`,
+    });
   }
   const gpu = info?.gpu ?? false;
   const instanceCount = declared.instanceCount ?? SERVING_DEFAULTS.instanceCount;
@@ -184,12 +237,23 @@ export function resolveServing(declared: ServingSettingsDeclaration, context: Se
     const minInstances = a.minInstances ?? instanceCount;
     const maxInstances = a.maxInstances ?? Math.max(2, 2 * instanceCount);
     if (minInstances < 1) {
-      problems.push({ path: at('autoscaling.minInstances'), got: show(minInstances), expected: 'at least 1: plain endpoint variants cannot scale to zero (only inference components can); use mode "serverless" for a CPU model that should cost nothing while idle' });
+      problems.push({
+        path: at('autoscaling.minInstances'),
+        got: show(minInstances),
+        expected:
+          'at least 1: plain endpoint variants cannot scale to zero (only inference components can); use mode "serverless" for a CPU model that should cost nothing while idle',
+      });
     }
-    if (minInstances > instanceCount) problems.push({ path: at('autoscaling.minInstances'), got: show(minInstances), expected: `at most instanceCount (${instanceCount})` });
-    if (maxInstances < instanceCount) problems.push({ path: at('autoscaling.maxInstances'), got: show(maxInstances), expected: `at least instanceCount (${instanceCount})` });
+    if (minInstances > instanceCount)
+      problems.push({ path: at('autoscaling.minInstances'), got: show(minInstances), expected: `at most instanceCount (${instanceCount})` });
+    if (maxInstances < instanceCount)
+      problems.push({ path: at('autoscaling.maxInstances'), got: show(maxInstances), expected: `at least instanceCount (${instanceCount})` });
     if (a.targetGpuUtilization !== undefined && info && !gpu) {
-      problems.push({ path: at('autoscaling.targetGpuUtilization'), got: show(a.targetGpuUtilization), expected: `nothing, because ${instanceType} has no GPU` });
+      problems.push({
+        path: at('autoscaling.targetGpuUtilization'),
+        got: show(a.targetGpuUtilization),
+        expected: `nothing, because ${instanceType} has no GPU`,
+      });
     }
     autoscaling = {
       minInstances,
@@ -204,19 +268,34 @@ export function resolveServing(declared: ServingSettingsDeclaration, context: Se
   // Deployment guardrails: SageMaker's limits on canary size, linear steps, waits and timeouts. The variant name is fixed
   // ("AllTraffic") by the pipeline, as guardrails need the same name across updates.
   const r = declared.rollout ?? { strategy: instanceCount >= 2 ? 'canary' : 'all-at-once' };
-  const trafficPercent = r.trafficPercent ?? (r.strategy === 'linear' ? SERVING_DEFAULTS.linearPercent : r.strategy === 'canary' ? SERVING_DEFAULTS.canaryPercent : 100);
+  const trafficPercent =
+    r.trafficPercent ?? (r.strategy === 'linear' ? SERVING_DEFAULTS.linearPercent : r.strategy === 'canary' ? SERVING_DEFAULTS.canaryPercent : 100);
   if (r.strategy === 'canary') {
-    if (trafficPercent > 50) problems.push({ path: at('rollout.trafficPercent'), got: show(trafficPercent), expected: 'at most 50: a canary is at most half the fleet' });
+    if (trafficPercent > 50)
+      problems.push({ path: at('rollout.trafficPercent'), got: show(trafficPercent), expected: 'at most 50: a canary is at most half the fleet' });
     const canaryInstances = Math.ceil((trafficPercent / 100) * instanceCount);
     if (instanceCount < 2) {
-      problems.push({ path: at('rollout.strategy'), got: `"canary" with instanceCount ${instanceCount}`, expected: 'instanceCount of at least 2 (a canary must be at most half the instances), or strategy "all-at-once"' });
+      problems.push({
+        path: at('rollout.strategy'),
+        got: `"canary" with instanceCount ${instanceCount}`,
+        expected: 'instanceCount of at least 2 (a canary must be at most half the instances), or strategy "all-at-once"',
+      });
     } else if (trafficPercent <= 50 && canaryInstances > Math.floor(instanceCount / 2)) {
-      problems.push({ path: at('rollout.trafficPercent'), got: show(trafficPercent), expected: `a canary of at most half of ${instanceCount} instances (${trafficPercent}% rounds up to ${canaryInstances})` });
+      problems.push({
+        path: at('rollout.trafficPercent'),
+        got: show(trafficPercent),
+        expected: `a canary of at most half of ${instanceCount} instances (${trafficPercent}% rounds up to ${canaryInstances})`,
+      });
     }
   } else if (r.strategy === 'linear') {
-    if (trafficPercent < 10 || trafficPercent > 50) problems.push({ path: at('rollout.trafficPercent'), got: show(trafficPercent), expected: 'a linear step of 10 to 50 percent' });
+    if (trafficPercent < 10 || trafficPercent > 50)
+      problems.push({ path: at('rollout.trafficPercent'), got: show(trafficPercent), expected: 'a linear step of 10 to 50 percent' });
   } else if (r.trafficPercent !== undefined) {
-    problems.push({ path: at('rollout.trafficPercent'), got: show(r.trafficPercent), expected: 'nothing, because strategy "all-at-once" shifts all traffic at once' });
+    problems.push({
+      path: at('rollout.trafficPercent'),
+      got: show(r.trafficPercent),
+      expected: 'nothing, because strategy "all-at-once" shifts all traffic at once',
+    });
   }
   const waitSeconds = r.waitSeconds ?? SERVING_DEFAULTS.waitSeconds;
   const terminationWaitSeconds = r.terminationWaitSeconds ?? SERVING_DEFAULTS.terminationWaitSeconds;
@@ -247,8 +326,10 @@ export function resolveServing(declared: ServingSettingsDeclaration, context: Se
       modelDataDownloadTimeoutSeconds: declared.modelDataDownloadTimeoutSeconds ?? (gpu ? 1200 : 600),
       latencyThresholdMs,
       rollbackAlarmNames: declared.rollbackAlarmNames ?? [],
-      stopWhenIdleHours: declared.stopWhenIdleHours === false ? undefined
-        : declared.stopWhenIdleHours ?? (context.production ? undefined : SERVING_DEFAULTS.nonProductionStopWhenIdleHours),
+      stopWhenIdleHours:
+        declared.stopWhenIdleHours === false
+          ? undefined
+          : (declared.stopWhenIdleHours ?? (context.production ? undefined : SERVING_DEFAULTS.nonProductionStopWhenIdleHours)),
     },
   };
 }

@@ -84,7 +84,8 @@ export function createPipelineFunctions(scope: Construct, props: PipelineFunctio
   );
   // resolveModel has checked that an environment with human approval names the model's approvers.
   const approval = model.approval;
-  const gate = approval.mode === 'human' ? new ApprovalGate(scope, 'Approval', { qualifiedName, platform, approvers: approval.approvers }) : undefined;
+  const gate =
+    approval.mode === 'human' ? new ApprovalGate(scope, 'Approval', { qualifiedName, platform, approvers: approval.approvers }) : undefined;
 
   // The drift baseline: training data per input feature (CSV columns after the label, in declaration
   // order, without the record identifier and event time) and the held-out predictions.

@@ -215,7 +215,12 @@ export class ControlTowerGuardValidator implements IPolicyValidationPlugin {
       violations.push(...own);
       this.cache.put(p.key, own);
     }
-    this.lastRun = { templates: context.templatePaths.length, cached: context.templatePaths.length - pending.length, processes: jobs.length, ruleFilesRun };
+    this.lastRun = {
+      templates: context.templatePaths.length,
+      cached: context.templatePaths.length - pending.length,
+      processes: jobs.length,
+      ruleFilesRun,
+    };
     return { success: violations.length === 0, violations };
   }
 }
