@@ -80,7 +80,10 @@ export interface ApprovalSettings {
 
 /** Existing subnets and security groups that SageMaker jobs run in. */
 export interface SageMakerVpcSettings {
-  /** Private subnets (1-16), e.g. `subnet-0123456789abcdef0`. They need a route to S3 (a gateway endpoint) and to ECR, CloudWatch Logs and SageMaker (interface endpoints or NAT). */
+  /**
+   * Private subnets (1-16), e.g. `subnet-0123456789abcdef0`. They need a route to S3 (a gateway endpoint) and to ECR,
+   * CloudWatch Logs and SageMaker (interface endpoints or NAT).
+   */
   readonly subnetIds: string[];
   /** Security groups (1-5), e.g. `sg-0123456789abcdef0`. */
   readonly securityGroupIds: string[];

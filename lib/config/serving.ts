@@ -241,7 +241,8 @@ export function resolveServing(
         path: at('autoscaling.minInstances'),
         got: show(minInstances),
         expected:
-          'at least 1: plain endpoint variants cannot scale to zero (only inference components can); use mode "serverless" for a CPU model that should cost nothing while idle',
+          'at least 1: plain endpoint variants cannot scale to zero (only inference components can); use mode "serverless" for a CPU model that ' +
+            'should cost nothing while idle',
       });
     }
     if (minInstances > instanceCount)
@@ -306,7 +307,8 @@ export function resolveServing(
     problems.push({
       path: at(r.maximumExecutionTimeoutSeconds === undefined ? 'rollout.waitSeconds' : 'rollout.maximumExecutionTimeoutSeconds'),
       got: r.maximumExecutionTimeoutSeconds === undefined ? show(waitSeconds) : show(r.maximumExecutionTimeoutSeconds),
-      expected: `a rollout whose waits (${shifts} x ${waitSeconds} s + ${terminationWaitSeconds} s termination wait = ${totalWaits} s) fit in the maximum execution time (${maximumExecutionTimeoutSeconds} s, at most 28800)`,
+      expected: `a rollout whose waits (${shifts} x ${waitSeconds} s + ${terminationWaitSeconds} s termination wait = ${totalWaits} s) fit in the ` +
+        `maximum execution time (${maximumExecutionTimeoutSeconds} s, at most 28800)`,
     });
   }
 

@@ -79,7 +79,8 @@ export class ApprovalGate extends Construct {
     acknowledge(
       this.table.node.defaultChild as dynamodb.CfnTable,
       ['NIST.800.53.R5-DynamoDBInBackupPlan', 'HIPAA.Security-DynamoDBInBackupPlan'],
-      'Requests live at most the gate timeout plus 30 days (TTL); point-in-time recovery covers them, and every decision is also written to the Object Lock audit bucket.',
+      'Requests live at most the gate timeout plus 30 days (TTL); point-in-time recovery covers them, and every decision is also written to the ' +
+        'Object Lock audit bucket.',
     );
 
     this.secret = new secretsmanager.Secret(this, 'SigningKey', {
@@ -97,7 +98,8 @@ export class ApprovalGate extends Construct {
     acknowledge(
       this.secret.node.defaultChild as secretsmanager.CfnSecret,
       ['AwsSolutions-SMG4', 'NIST.800.53.R5-SecretsManagerRotationEnabled', 'HIPAA.Security-SecretsManagerRotationEnabled'],
-      'The key is rotated by an operator (docs/approvals.md): the new key goes to "current", the old one to "previous", so links already sent keep working until they expire. Automatic rotation would need a rotation function for an HMAC key that no AWS template provides.',
+      'The key is rotated by an operator (docs/approvals.md): the new key goes to "current", the old one to "previous", so links already sent ' +
+        'keep working until they expire. Automatic rotation would need a rotation function for an HMAC key that no AWS template provides.',
     );
 
     this.topic = new sns.Topic(this, 'Topic', {
@@ -166,26 +168,30 @@ export class ApprovalGate extends Construct {
         acknowledge(
           permission,
           ['cdk-validator-cfnguard::lambda_function_public_access_prohibited_check'],
-          "The permission is limited by SourceArn to this API's own method; the control's static check cannot read a SourceArn that an environment-agnostic template builds with Fn::Join.",
+          "The permission is limited by SourceArn to this API's own method; the control's static check cannot read a SourceArn that an " +
+            'environment-agnostic template builds with Fn::Join.',
         );
       }
       const cfn = m.node.defaultChild as apigateway.CfnMethod;
       acknowledge(
         cfn,
         ['AwsSolutions-APIG4', 'AwsSolutions-COG4'],
-        'The approval page authenticates every request by its signed link (HMAC bound to request, approver and expiry, single use); approvers need no AWS or Cognito identity by design.',
+        'The approval page authenticates every request by its signed link (HMAC bound to request, approver and expiry, single use); approvers ' +
+          'need no AWS or Cognito identity by design.',
       );
     }
     const stage = this.api.deploymentStage.node.defaultChild as apigateway.CfnStage;
     acknowledge(
       stage,
       ['AwsSolutions-APIG3'],
-      'The page is throttled, answers only signed links and holds no data a scan could find; AWS WAF would cost about 5 USD a month per model and environment while idle.',
+      'The page is throttled, answers only signed links and holds no data a scan could find; AWS WAF would cost about 5 USD a month per model and ' +
+        'environment while idle.',
     );
     acknowledge(
       stage,
       ['NIST.800.53.R5-APIGWSSLEnabled', 'HIPAA.Security-APIGWSSLEnabled'],
-      'The API is only reachable over HTTPS (API Gateway has no HTTP endpoint); client certificates are for backend calls, which this Lambda proxy does not make.',
+      'The API is only reachable over HTTPS (API Gateway has no HTTP endpoint); client certificates are for backend calls, which this Lambda ' +
+        'proxy does not make.',
     );
     acknowledge(
       stage,

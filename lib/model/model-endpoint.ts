@@ -128,7 +128,8 @@ export class ModelEndpoint extends Construct {
       widgets: [
         [
           new cloudwatch.TextWidget({
-            markdown: `# ${props.endpointName}\n${describeServing(props.serving)}. The training pipeline creates the endpoint when it deploys the first approved model; until then these graphs are empty.`,
+            markdown: `# ${props.endpointName}\n${describeServing(props.serving)}. The training pipeline creates the endpoint when it deploys the ` +
+              `first approved model; until then these graphs are empty.`,
             width: 24,
             height: 2,
           }),

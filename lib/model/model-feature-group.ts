@@ -87,7 +87,8 @@ export class ModelFeatureGroup extends Construct {
     acknowledgeWildcardResources(
       policyResource,
       [glueTables],
-      "Feature Store names the offline store's Glue table after the group plus a creation timestamp, so the table name cannot be known in advance; access stays within the feature store database.",
+      "Feature Store names the offline store's Glue table after the group plus a creation timestamp, so the table name cannot be known in " +
+        'advance; access stays within the feature store database.',
     );
 
     const f = props.features;

@@ -119,12 +119,14 @@ export class ModelMonitoring extends Construct {
     acknowledgeWildcardResources(
       driftPolicy,
       ['*'],
-      'Only X-Ray tracing and cloudwatch:PutMetricData (limited to the drift namespace by condition) are granted on "*": neither has a resource type.',
+      'Only X-Ray tracing and cloudwatch:PutMetricData (limited to the drift namespace by condition) are granted on "*": neither has a resource ' +
+        'type.',
     );
     acknowledgeWildcardResources(
       driftPolicy,
       [baselineObjects, captureObjects, stateObjects],
-      "The job reads the baseline of whichever run is serving, the captured hours of this model and its own partial state: all under this model's own prefixes, with names known only at run time.",
+      "The job reads the baseline of whichever run is serving, the captured hours of this model and its own partial state: all under this model's " +
+        'own prefixes, with names known only at run time.',
     );
     // Long windows continue in a new invocation of the same function (a separate policy: the function depends on its main one).
     new iam.ManagedPolicy(this, 'DriftJobContinuation', {
@@ -193,7 +195,8 @@ export class ModelMonitoring extends Construct {
     acknowledge(
       this.stateTable.node.defaultChild as dynamodb.CfnTable,
       ['NIST.800.53.R5-DynamoDBInBackupPlan', 'HIPAA.Security-DynamoDBInBackupPlan'],
-      'The table only holds retraining guardrail state (idempotency keys, last start, daily counts) that expires by itself; point-in-time recovery covers it.',
+      'The table only holds retraining guardrail state (idempotency keys, last start, daily counts) that expires by itself; point-in-time ' +
+        'recovery covers it.',
     );
     const allowed = props.drift?.retrainOnDrift ?? MONITORING_DEFAULTS.retrainOnDrift ? this.retrainingAlarms : [];
     this.retrainFunction = new MlopsFunction(this, 'RetrainTrigger', {
@@ -230,7 +233,8 @@ export class ModelMonitoring extends Construct {
     acknowledgeWildcardResources(
       this.retrainFunction.policy.node.defaultChild as iam.CfnManagedPolicy,
       ['*'],
-      'Only X-Ray tracing and cloudwatch:PutMetricData (limited to the retraining namespace by condition) are granted on "*": neither has a resource type.',
+      'Only X-Ray tracing and cloudwatch:PutMetricData (limited to the retraining namespace by condition) are granted on "*": neither has a ' +
+        'resource type.',
     );
     if (allowed.length) {
       const rule = new events.Rule(this, 'OnDrift', {

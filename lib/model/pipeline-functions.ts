@@ -106,7 +106,8 @@ export function createPipelineFunctions(scope: Construct, props: PipelineFunctio
   acknowledgeWildcardResources(
     baseline.policy.node.defaultChild as iam.CfnManagedPolicy,
     [props.dataObjects, runObjects],
-    "The function reads the snapshotted training objects under this model's data prefix and writes the baseline into the run's folder: names known only at run time.",
+    "The function reads the snapshotted training objects under this model's data prefix and writes the baseline into the run's folder: names " +
+      'known only at run time.',
   );
 
   // Lineage: one record per milestone in the Object Lock audit bucket (docs/auditing.md).
@@ -145,7 +146,8 @@ export function createPipelineFunctions(scope: Construct, props: PipelineFunctio
   acknowledgeWildcardResources(
     lineage.policy.node.defaultChild as iam.CfnManagedPolicy,
     [lineageObjects, ...lineageReads],
-    "Lineage records are written one per execution and milestone under this model's prefix of the audit bucket, and describe this model's per-run jobs, " +
+    "Lineage records are written one per execution and milestone under this model's prefix of the audit bucket, and describe this model's per-run " +
+      'jobs, ' +
       'packages, models and configurations, whose names are generated per run.',
   );
   return {

@@ -47,7 +47,8 @@ export class ApiGatewayAccount extends Construct {
     acknowledgeWildcardResources(
       policy.node.defaultChild as iam.CfnManagedPolicy,
       ['*'],
-      "The account-wide API Gateway role writes to log groups that API Gateway names per API and stage (API-Gateway-Execution-Logs_<id>/<stage>) and to any stage's access-log group; one role serves every API of the account and region.",
+      'The account-wide API Gateway role writes to log groups that API Gateway names per API and stage (API-Gateway-Execution-Logs_<id>/<stage>) ' +
+        "and to any stage's access-log group; one role serves every API of the account and region.",
     );
     const account = new apigateway.CfnAccount(this, 'Account', { cloudWatchRoleArn: this.role.roleArn });
     account.node.addDependency(policy);

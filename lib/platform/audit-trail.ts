@@ -111,7 +111,8 @@ export class AuditTrail extends Construct {
     acknowledge(
       this.bucket.node.defaultChild as s3.CfnBucket,
       ['NIST.800.53.R5-S3BucketReplicationEnabled', 'HIPAA.Security-S3BucketReplicationEnabled'],
-      'Audit records are protected by Object Lock and log file validation in this region; a replica needs an operator-chosen destination region and account (an organisation trail is the usual place for that copy).',
+      'Audit records are protected by Object Lock and log file validation in this region; a replica needs an operator-chosen destination region ' +
+        'and account (an organisation trail is the usual place for that copy).',
     );
 
     // CloudTrail writes only to its own prefix, only for this trail (aws:SourceArn from the known name).
@@ -173,7 +174,8 @@ export class AuditTrail extends Construct {
       acknowledge(
         this.logGroup.node.defaultChild as logs.CfnLogGroup,
         ['cdk-validator-cfnguard::cloudwatch_log_group_retention_period_check'],
-        'The log group is a searchable copy of the trail, kept shorter by configuration to save cost; the system of record is the trail log files in the audit bucket under Object Lock.',
+        'The log group is a searchable copy of the trail, kept shorter by configuration to save cost; the system of record is the trail log files ' +
+          'in the audit bucket under Object Lock.',
       );
     }
     // The key policy statement for CloudWatch Logs must exist before the log group.

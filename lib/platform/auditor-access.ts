@@ -164,32 +164,38 @@ export class AuditorAccess extends Construct {
     acknowledgeWildcardResources(
       policy,
       ['*'],
-      'Only sagemaker:ListModelPackages (the latest approved package when nothing is deployed) and cloudtrail:LookupEvents (the endpoint\'s configuration history) are granted on "*": neither action has resource-level permissions.',
+      'Only sagemaker:ListModelPackages (the latest approved package when nothing is deployed) and cloudtrail:LookupEvents (the endpoint\'s ' +
+        'configuration history) are granted on "*": neither action has resource-level permissions.',
     );
     acknowledgeWildcardResources(
       policy,
       auditRecords,
-      'Lineage and decision records are written one per execution and decision under these two prefixes of the audit bucket; auditors read them all, read-only.',
+      'Lineage and decision records are written one per execution and decision under these two prefixes of the audit bucket; auditors read them ' +
+        'all, read-only.',
     );
     acknowledgeWildcardResources(
       policy,
       [manifests],
-      'One data manifest per training run, in a run folder named after its execution; the pattern matches the manifests and nothing else of the artifacts bucket.',
+      'One data manifest per training run, in a run folder named after its execution; the pattern matches the manifests and nothing else of the ' +
+        'artifacts bucket.',
     );
     acknowledgeWildcardResources(
       policy,
       [trainingData],
-      'Only s3:GetObjectVersion, for HeadObject on the exact versions the manifests list, whose keys are chosen by data producers; the data key cannot be used in this bucket, so contents stay unreadable.',
+      'Only s3:GetObjectVersion, for HeadObject on the exact versions the manifests list, whose keys are chosen by data producers; the data key ' +
+        'cannot be used in this bucket, so contents stay unreadable.',
     );
     acknowledgeWildcardResources(
       policy,
       describedPerRun,
-      "Describe only, on this environment's names: endpoint configurations and SageMaker models are created per deployment and training jobs per run (<namespace>-<env>-<model>--<letter><id>), so their names cannot be listed in advance.",
+      "Describe only, on this environment's names: endpoint configurations and SageMaker models are created per deployment and training jobs per " +
+        'run (<namespace>-<env>-<model>--<letter><id>), so their names cannot be listed in advance.',
     );
     acknowledgeWildcardResources(
       policy,
       [endpoints, packageGroups, packages],
-      "Describe only, on this environment's endpoints and package groups (both named <namespace>-<env>-<model>) and the group versions, which are created per registered candidate.",
+      "Describe only, on this environment's endpoints and package groups (both named <namespace>-<env>-<model>) and the group versions, which are " +
+        'created per registered candidate.',
     );
 
     if (props.assumedBy) {
