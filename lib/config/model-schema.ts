@@ -14,7 +14,7 @@ import { EvaluationDeclaration, ModelDeclaration, PreprocessingDeclaration, Regi
 import { MODEL_NAME } from '../../contracts/names';
 import { EnvironmentConfig } from './environment';
 import { driftSchema, retrainingSchema } from './monitoring';
-import { servingSchema } from './serving';
+import { servingSchema } from './serving-schema';
 import { modelEnvironmentRules } from './model-environment';
 import { GPU_INSTANCE_FAMILIES, INSTANCE_FAMILIES, parseInstanceType } from './instance-types';
 import { MODEL_DEFAULTS } from './model-defaults';
