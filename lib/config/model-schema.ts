@@ -12,10 +12,8 @@
 import { arrayOf, bool, ConfigError, int, isPlainObject, obj, oneOf, optional, Problem, recordOf, refine, Schema, show, str } from './schema';
 import { EvaluationDeclaration, ModelDeclaration, PreprocessingDeclaration, RegistryDeclaration, TrainingDeclaration } from './model';
 import { MODEL_NAME } from '../../contracts/names';
-import { EnvironmentConfig } from './environment';
 import { driftSchema, retrainingSchema } from './monitoring';
 import { servingSchema } from './serving-schema';
-import { modelEnvironmentRules } from './model-environment';
 import { GPU_INSTANCE_FAMILIES, INSTANCE_FAMILIES, parseInstanceType } from './instance-types';
 import { MODEL_DEFAULTS } from './model-defaults';
 import { featuresSchema } from './feature-schema';
@@ -23,6 +21,7 @@ import { instanceTypeSchema } from './instance-type-schema';
 import { isIntIn, numberAtLeast, withRule } from './schema-rules';
 
 export { MODEL_DEFAULTS } from './model-defaults';
+export { checkModelsAgainstEnvironments } from './models-environments';
 
 // The naming rule of models (contracts/names.ts), re-exported.
 export { MODEL_NAME };
@@ -227,41 +226,4 @@ export function parseModels(raw: unknown, source: string): ModelDeclaration[] {
   });
   if (problems.length > 0) throw new ConfigError(source, problems);
   return models as ModelDeclaration[];
-}
-
-/**
- * Rules between the models and the environments: approvers and serving overrides may only name known
- * environments, every environment that requires human approval needs at least one approver per model,
- * and each model's serving settings must be deployable in every environment (see `serving.ts`).
- *
- * @throws ConfigError (naming `source`, the models' file) listing every problem
- */
-export function checkModelsAgainstEnvironments(
-  models: readonly ModelDeclaration[],
-  environments: Record<string, EnvironmentConfig>,
-  source: string,
-): void {
-  const problems: Problem[] = [];
-  const names = Object.keys(environments);
-  models.forEach((model, i) => {
-    const path = `models[${i}] ${show(model.name)}.approvers`;
-    for (const env of Object.keys(model.approvers ?? {})) {
-      if (!names.includes(env))
-        problems.push({ path: `${path}.${env}`, got: 'an unknown environment', expected: `one of the environments ${names.join(', ')}` });
-    }
-    const servingPath = `models[${i}] ${show(model.name)}.serving`;
-    for (const env of Object.keys(model.serving?.environments ?? {})) {
-      if (!names.includes(env))
-        problems.push({
-          path: `${servingPath}.environments.${env}`,
-          got: 'an unknown environment',
-          expected: `one of the environments ${names.join(', ')}`,
-        });
-    }
-    for (const [env, config] of Object.entries(environments)) {
-      const rules = modelEnvironmentRules({ ...model }, { ...config, environmentName: env }, `models[${i}] ${show(model.name)}`);
-      problems.push(...rules.problems);
-    }
-  });
-  if (problems.length > 0) throw new ConfigError(source, problems);
 }
