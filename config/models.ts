@@ -29,7 +29,12 @@ export const models: ModelDeclaration[] = [
       instanceType: 'ml.m5.large',
       capture: { samplingPercent: 100 },
       environments: {
-        prod: { instanceType: 'ml.c6i.large', instanceCount: 2, rollout: { strategy: 'linear', trafficPercent: 50 }, capture: { samplingPercent: 25 } },
+        prod: {
+          instanceType: 'ml.c6i.large',
+          instanceCount: 2,
+          rollout: { strategy: 'linear', trafficPercent: 50 },
+          capture: { samplingPercent: 25 },
+        },
       },
     },
   },

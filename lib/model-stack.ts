@@ -37,7 +37,14 @@ export class ModelStack extends Stack {
     Tags.of(this).add('mlops:environment', props.environmentName);
     Tags.of(this).add('mlops:model', props.declaration.name);
     this.platform = new PlatformReference(this, 'Platform', { namespace: props.namespace, environmentName: props.environmentName });
-    this.model = new MlopsModel(this, 'Model', { declaration: props.declaration, platform: this.platform, sagemakerVpc: props.sagemakerVpc, approval: props.approval, environmentName: props.environmentName, production: props.production });
+    this.model = new MlopsModel(this, 'Model', {
+      declaration: props.declaration,
+      platform: this.platform,
+      sagemakerVpc: props.sagemakerVpc,
+      approval: props.approval,
+      environmentName: props.environmentName,
+      production: props.production,
+    });
     this.addOutputs();
   }
 
@@ -46,8 +53,14 @@ export class ModelStack extends Stack {
     const { model } = this;
     new CfnOutput(this, 'StateMachineArn', { value: model.stateMachine.stateMachineArn, description: 'The training pipeline (Step Functions)' });
     new CfnOutput(this, 'ModelPackageGroupName', { value: model.registry.groupName, description: 'The model registry group' });
-    new CfnOutput(this, 'FeatureGroupName', { value: model.featureGroup.featureGroup.featureGroupName, description: 'The Feature Store feature group' });
-    new CfnOutput(this, 'EndpointName', { value: model.endpoint.endpointName, description: 'The endpoint the pipeline creates on the first approved model' });
+    new CfnOutput(this, 'FeatureGroupName', {
+      value: model.featureGroup.featureGroup.featureGroupName,
+      description: 'The Feature Store feature group',
+    });
+    new CfnOutput(this, 'EndpointName', {
+      value: model.endpoint.endpointName,
+      description: 'The endpoint the pipeline creates on the first approved model',
+    });
     const dashboard = model.endpoint.dashboard.dashboardName;
     new CfnOutput(this, 'DashboardName', { value: dashboard, description: 'The endpoint\'s CloudWatch dashboard' });
     new CfnOutput(this, 'DashboardUrl', {
@@ -55,7 +68,10 @@ export class ModelStack extends Stack {
       description: 'The dashboard in the AWS console (aws partition)',
     });
     if (model.approvalGate) {
-      new CfnOutput(this, 'ApprovalPageUrl', { value: model.approvalGate.api.url, description: 'The approval page\'s stage (links are <url>approvals/<id>)' });
+      new CfnOutput(this, 'ApprovalPageUrl', {
+        value: model.approvalGate.api.url,
+        description: "The approval page's stage (links are <url>approvals/<id>)",
+      });
     }
   }
 }

@@ -87,8 +87,14 @@ export class PlatformStack extends Stack implements IPlatform {
       const id = `${area[0].toUpperCase()}${area.slice(1)}BucketName`;
       new CfnOutput(this, id, { value: this.dataLake.buckets[area].bucketName, description: `The data lake's ${area} bucket` });
     }
-    new CfnOutput(this, 'AuditBucketName', { value: this.audit.bucket.bucketName, description: 'The Object Lock audit bucket (trail, decisions, lineage)' });
-    new CfnOutput(this, 'AuditorPolicyArn', { value: this.auditorAccess.managedPolicy.managedPolicyArn, description: 'The auditors\' read-only managed policy' });
+    new CfnOutput(this, 'AuditBucketName', {
+      value: this.audit.bucket.bucketName,
+      description: 'The Object Lock audit bucket (trail, decisions, lineage)',
+    });
+    new CfnOutput(this, 'AuditorPolicyArn', {
+      value: this.auditorAccess.managedPolicy.managedPolicyArn,
+      description: "The auditors' read-only managed policy",
+    });
     new CfnOutput(this, 'PipelineTopicArn', { value: this.notifications.pipelineTopic.topicArn, description: 'Pipeline notifications (SNS)' });
     new CfnOutput(this, 'AlarmTopicArn', { value: this.notifications.alarmTopic.topicArn, description: 'Alarm notifications (SNS)' });
   }

@@ -77,7 +77,9 @@ export async function writeCaptureFile(path: string, records: number): Promise<v
   const start = Date.UTC(2026, 10, 22, 9, 0, 0);
   for (let r = 0; r < records; r++) {
     const score = next().toFixed(6);
-    const id = `${(r * 2654435761 >>> 0).toString(16).padStart(8, '0')}-${(r % 65536).toString(16).padStart(4, '0')}-4a1b-9c2d-${r.toString(16).padStart(12, '0')}`;
+    const id =
+      `${((r * 2654435761) >>> 0).toString(16).padStart(8, '0')}-${(r % 65536).toString(16).padStart(4, '0')}` +
+      `-4a1b-9c2d-${r.toString(16).padStart(12, '0')}`;
     const time = new Date(start + Math.floor((r / records) * 3_600_000)).toISOString().replace(/\.\d{3}Z$/, 'Z');
     batch.push(JSON.stringify({
       captureData: {
@@ -106,7 +108,11 @@ export function buildBaseline(): Baseline {
       builder.addPrediction(next().toFixed(6), `prediction ${r}`);
     }
   }
-  return builder.build({ model: 'bench', createdAt: new Date(0).toISOString(), source: { manifestUri: 's3://b/m.json', dataUri: 's3://b/d/', objectCount: 1, predictionsUri: 's3://b/p.csv' } });
+  return builder.build({
+    model: 'bench',
+    createdAt: new Date(0).toISOString(),
+    source: { manifestUri: 's3://b/m.json', dataUri: 's3://b/d/', objectCount: 1, predictionsUri: 's3://b/p.csv' },
+  });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -127,7 +133,8 @@ export async function measure(kind: Kind, path: string, baseline: Baseline): Pro
     const window = WindowAccumulator.forBaseline(baseline, FEATURES);
     await addCaptureStream(createReadStream(path), window);
     records = window.counters.records;
-    if (window.counters.samples === 0 || window.counters.malformedRecords > 0) throw new Error(`unexpected counters ${JSON.stringify(window.counters)}`);
+    if (window.counters.samples === 0 || window.counters.malformedRecords > 0)
+      throw new Error(`unexpected counters ${JSON.stringify(window.counters)}`);
   } else if (kind === 'json-parse') {
     let sink = 0;
     await forEachLine(createReadStream(path), (line) => {
@@ -229,25 +236,40 @@ export async function main(): Promise<void> {
       return { kind, seconds, recordsPerSecond: records / seconds, mbPerSecond: bytes / 1e6 / seconds };
     });
     const parse = rows.find((r) => r.kind === 'json-parse')!;
-    const labels: Record<Kind, string> = { split: 'read + split lines (floor)', 'json-parse': 'read + split + JSON.parse (limit)', core: 'drift job core (parse, validate, bin)' };
+    const labels: Record<Kind, string> = {
+      split: 'read + split lines (floor)',
+      'json-parse': 'read + split + JSON.parse (limit)',
+      core: 'drift job core (parse, validate, bin)',
+    };
     const out = [
       `## Drift job benchmark (${new Date().toISOString().slice(0, 10)})`,
       '',
       `Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, ${fmt(totalmem() / 2 ** 30, 1)} GiB RAM, Node ${process.version}.`,
-      `Data: ${fmt(records)} capture records × ${FEATURE_COUNT} features (CSV-encoded input, CSV score), ${fmt(bytes / 1e6, 1)} MB, ${fmt(bytes / records)} bytes per record. Median of ${RUNS} runs.`,
+      `Data: ${fmt(records)} capture records × ${FEATURE_COUNT} features (CSV-encoded input, CSV score), ${fmt(bytes / 1e6, 1)} MB, ` +
+        `${fmt(bytes / records)} bytes per record. Median of ${RUNS} runs.`,
       '',
       '| measurement | seconds | records/s | MB/s | share of JSON.parse |',
       '|---|---:|---:|---:|---:|',
-      ...rows.map((r) => `| ${labels[r.kind]} | ${fmt(r.seconds, 2)} | ${fmt(r.recordsPerSecond)} | ${fmt(r.mbPerSecond, 1)} | ${fmt((100 * r.recordsPerSecond) / parse.recordsPerSecond)} % |`),
+      ...rows.map(
+        (r) =>
+          `| ${labels[r.kind]} | ${fmt(r.seconds, 2)} | ${fmt(r.recordsPerSecond)} | ${fmt(r.mbPerSecond, 1)} | ` +
+            `${fmt((100 * r.recordsPerSecond) / parse.recordsPerSecond)} % |`,
+      ),
       '',
       '| memory (fresh process) | records | seconds | maxRSS MiB | peak heapUsed MiB | heap after GC MiB |',
       '|---|---:|---:|---:|---:|---:|',
-      ...[['load only', idle], ['1x data', once], ['10x data (file streamed 10 times)', tenTimes]].map(([label, m]) => {
+      ...[
+        ['load only', idle],
+        ['1x data', once],
+        ['10x data (file streamed 10 times)', tenTimes],
+      ].map(([label, m]) => {
         const r = m as MemoryReport;
-        return `| ${label as string} | ${fmt(r.records)} | ${fmt(r.seconds, 1)} | ${fmt(r.maxRssMiB, 1)} | ${fmt(r.peakHeapMiB, 1)} | ${fmt(r.retainedHeapMiB, 1)} |`;
+        return `| ${label as string} | ${fmt(r.records)} | ${fmt(r.seconds, 1)} | ${fmt(r.maxRssMiB, 1)} | ${fmt(r.peakHeapMiB, 1)} | ` +
+          `${fmt(r.retainedHeapMiB, 1)} |`;
       }),
       '',
-      `gzip: the core on ${fmt(GZIP_RECORDS)} gzip records (${fmt(statSync(gzFile).size / 1e6, 1)} MB compressed, ${fmt(gzUncompressed / 1e6, 1)} MB raw): ${fmt(gz.records / gz.seconds)} records/s, ${fmt(gzUncompressed / 1e6 / gz.seconds, 1)} MB/s of uncompressed data (one run).`,
+      `gzip: the core on ${fmt(GZIP_RECORDS)} gzip records (${fmt(statSync(gzFile).size / 1e6, 1)} MB compressed, ${fmt(gzUncompressed / 1e6, 1)} ` +
+        `MB raw): ${fmt(gz.records / gz.seconds)} records/s, ${fmt(gzUncompressed / 1e6 / gz.seconds, 1)} MB/s of uncompressed data (one run).`,
     ];
     process.stdout.write(`${out.join('\n')}\n`);
   } finally {

@@ -119,7 +119,8 @@ export function nameProblems(platform: DeclaredPlatform, models: readonly Declar
         problems.push({
           path: `models[${model.index}] ${show(model.name)}.name (environment ${show(env)})`,
           got: `${show(qualified)}, the same qualified name as ${first}`,
-          expected: 'a <namespace>-<environment>-<model> name no other environment and model of this configuration has: rename the model or the environment',
+          expected:
+            'a <namespace>-<environment>-<model> name no other environment and model of this configuration has: rename the model or the environment',
         });
       }
       if (first === undefined) owners.set(qualified, owner);

@@ -80,7 +80,10 @@ export interface ApprovalSettings {
 
 /** Existing subnets and security groups that SageMaker jobs run in. */
 export interface SageMakerVpcSettings {
-  /** Private subnets (1-16), e.g. `subnet-0123456789abcdef0`. They need a route to S3 (a gateway endpoint) and to ECR, CloudWatch Logs and SageMaker (interface endpoints or NAT). */
+  /**
+   * Private subnets (1-16), e.g. `subnet-0123456789abcdef0`. They need a route to S3 (a gateway endpoint) and to ECR,
+   * CloudWatch Logs and SageMaker (interface endpoints or NAT).
+   */
   readonly subnetIds: string[];
   /** Security groups (1-5), e.g. `sg-0123456789abcdef0`. */
   readonly securityGroupIds: string[];
@@ -174,8 +177,16 @@ export const notificationSchema: Schema<NotificationSettings> = obj<Notification
 });
 
 export const sagemakerVpcSchema: Schema<SageMakerVpcSettings> = obj<SageMakerVpcSettings>({
-  subnetIds: arrayOf(str({ pattern: /^subnet-[0-9a-f]{8,17}$/, expected: 'a subnet ID such as "subnet-0123456789abcdef0"' }), { minItems: 1, maxItems: 16, unique: true }),
-  securityGroupIds: arrayOf(str({ pattern: /^sg-[0-9a-f]{8,17}$/, expected: 'a security group ID such as "sg-0123456789abcdef0"' }), { minItems: 1, maxItems: 5, unique: true }),
+  subnetIds: arrayOf(str({ pattern: /^subnet-[0-9a-f]{8,17}$/, expected: 'a subnet ID such as "subnet-0123456789abcdef0"' }), {
+    minItems: 1,
+    maxItems: 16,
+    unique: true,
+  }),
+  securityGroupIds: arrayOf(str({ pattern: /^sg-[0-9a-f]{8,17}$/, expected: 'a security group ID such as "sg-0123456789abcdef0"' }), {
+    minItems: 1,
+    maxItems: 5,
+    unique: true,
+  }),
 });
 
 export const approvalSchema: Schema<ApprovalSettings> = obj<ApprovalSettings>({
@@ -190,7 +201,10 @@ export const MAX_ENVIRONMENT_TAGS = 50 - BLUEPRINT_TAG_KEYS.length;
 
 const tagKey = refine(
   str({ pattern: /^(?!aws:)[\p{L}\p{Z}\p{N}_.:/=+\-@]+$/u, maxLength: 128, expected: 'a tag key (not starting with "aws:")' }),
-  (key, path) => (BLUEPRINT_TAG_KEYS.includes(key) ? [{ path, got: show(key), expected: `a tag key other than the blueprint's own (${BLUEPRINT_TAG_KEYS.join(', ')})` }] : []),
+  (key, path) =>
+    BLUEPRINT_TAG_KEYS.includes(key)
+      ? [{ path, got: show(key), expected: `a tag key other than the blueprint's own (${BLUEPRINT_TAG_KEYS.join(', ')})` }]
+      : [],
 );
 const tagValue = str({ pattern: /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u, minLength: 0, maxLength: 256, expected: 'a tag value' });
 

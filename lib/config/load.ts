@@ -2,7 +2,8 @@ import { readFileSync } from 'fs';
 import { checkDeployment, declaredModels, declaredPlatform } from './deployment-checks';
 import { EnvironmentConfig, PlatformConfig, platformSchema } from './environment';
 import { ModelDeclaration } from './model';
-import { checkModelsAgainstEnvironments, parseModels } from './model-schema';
+import { parseModels } from './model-schema';
+import { checkModelsAgainstEnvironments } from './models-environments';
 import { resolveModelAt } from './resolve-model';
 import { ConfigError, isPlainObject, Problem, ProblemGroup, show } from './schema';
 

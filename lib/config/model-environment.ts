@@ -6,7 +6,8 @@
 import { ApprovalSettings, SageMakerVpcSettings } from './environment';
 import { MODEL_DEFAULTS } from './model-defaults';
 import { isPlainObject, Problem } from './schema';
-import { ResolvedServing, resolveServing, ServingDeclaration, servingSchema, servingSettingsFor } from './serving';
+import { ResolvedServing, resolveServing, ServingDeclaration, servingSettingsFor } from './serving';
+import { servingSchema } from './serving-schema';
 
 /** What resolving a model needs of the environment it is deployed to. */
 export interface ModelEnvironment {

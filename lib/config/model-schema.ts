@@ -9,38 +9,28 @@
  * Defaults are not applied here: the validated declaration is returned as written, and `resolveModel`
  * (`resolve-model.ts`) applies {@link MODEL_DEFAULTS} for one environment.
  */
-import {
-  arrayOf, bool, closest, ConfigError, int, isPlainObject, obj, oneOf, optional, Problem, recordOf, refine, Schema, show, str,
-} from './schema';
-import {
-  EvaluationDeclaration, FeatureDeclaration, FeaturesDeclaration, ModelDeclaration, PreprocessingDeclaration,
-  RegistryDeclaration, TrainingDeclaration,
-} from './model';
+import { arrayOf, bool, ConfigError, int, isPlainObject, obj, oneOf, optional, Problem, recordOf, refine, Schema, show, str } from './schema';
+import { EvaluationDeclaration, ModelDeclaration, PreprocessingDeclaration, RegistryDeclaration, TrainingDeclaration } from './model';
 import { MODEL_NAME } from '../../contracts/names';
-import { EnvironmentConfig } from './environment';
 import { driftSchema, retrainingSchema } from './monitoring';
-import { servingSchema } from './serving';
-import { modelEnvironmentRules } from './model-environment';
-import { GPU_INSTANCE_FAMILIES, INSTANCE_FAMILIES, KNOWN_INSTANCE_FAMILIES, parseInstanceType } from './instance-types';
+import { servingSchema } from './serving-schema';
+import { GPU_INSTANCE_FAMILIES, INSTANCE_FAMILIES, parseInstanceType } from './instance-types';
 import { MODEL_DEFAULTS } from './model-defaults';
+import { featuresSchema } from './feature-schema';
+import { instanceTypeSchema } from './instance-type-schema';
+import { isIntIn, numberAtLeast, withRule } from './schema-rules';
 
 export { MODEL_DEFAULTS } from './model-defaults';
+export { checkModelsAgainstEnvironments } from './models-environments';
 
 // The naming rule of models (contracts/names.ts), re-exported.
 export { MODEL_NAME };
-/**
- * Feature Store feature names: FeatureName allows `[a-zA-Z0-9]([-_]*[a-zA-Z0-9]){0,63}` (so no trailing underscore);
- * we also refuse hyphens and a leading digit (offline store column names).
- */
-export const FEATURE_NAME = /^(?=.{1,64}$)[a-zA-Z](?:_*[a-zA-Z0-9])*$/;
+export { FEATURE_NAME, MAX_FEATURES_JSON_BYTES, RESERVED_FEATURE_NAMES } from './feature-schema';
+export { instanceTypeSchema } from './instance-type-schema';
 /** CreateFeatureGroup's Description allows 128 characters; CreateModelPackageGroup's description pattern refuses control characters. */
 export const DESCRIPTION = /^[\p{L}\p{M}\p{Z}\p{S}\p{N}\p{P}]*$/u;
-/** The input feature list travels in a Lambda environment variable (drift and baseline functions); Lambda allows 4 KB of variables in all. */
-export const MAX_FEATURES_JSON_BYTES = 3072;
 /** CreateTrainingJob takes at most 100 hyperparameters; values match `.*`, which excludes line terminators. */
 export const MAX_HYPERPARAMETERS = 100;
-/** Feature names Feature Store reserves for its own columns (compared case-insensitively). */
-export const RESERVED_FEATURE_NAMES: readonly string[] = ['is_deleted', 'write_time', 'api_invocation_time'];
 /** Metrics that are ratios in [0, 1]; a metric whose name ends with one of these (case-insensitively) is bounded. */
 export const BOUNDED_METRICS: readonly string[] = ['auc', 'accuracy', 'f1', 'precision', 'recall'];
 
@@ -51,144 +41,6 @@ export function isBoundedMetric(metric: string): boolean {
   const lower = metric.toLowerCase();
   return BOUNDED_METRICS.some((m) => lower.endsWith(m));
 }
-
-function isIntIn(value: unknown, min: number, max: number): value is number {
-  return typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max;
-}
-
-/**
- * Adds a cross-field rule that runs on the raw object even when the base schema found problems, so
- * that one run reports everything. The rule must skip fields the base schema already rejects.
- */
-function withRule<T>(base: Schema<T>, rule: (raw: Record<string, unknown>, path: string) => Problem[]): Schema<T> {
-  return {
-    expected: base.expected,
-    check(value, path, problems) {
-      const checked = base.check(value, path, problems);
-      if (!isPlainObject(value)) return checked;
-      const extra = rule(value, path);
-      problems.push(...extra);
-      return extra.length ? undefined : checked;
-    },
-  };
-}
-
-/** A finite number of at least `min` (no upper bound). */
-function numberAtLeast(min: number | undefined): Schema<number> {
-  const expected = min === undefined ? 'a finite number' : `a number of at least ${min}`;
-  return {
-    expected,
-    check(value, path, problems) {
-      if (typeof value !== 'number' || !Number.isFinite(value) || (min !== undefined && value < min)) {
-        problems.push({ path, got: show(value), expected });
-        return undefined;
-      }
-      return value;
-    },
-  };
-}
-
-const INSTANCE_TYPE_EXPECTED = `a SageMaker instance type "ml.<family>.<size>" of a known family (${KNOWN_INSTANCE_FAMILIES.join(', ')})`;
-
-/** A likely intended instance type for a mistyped one, or `undefined`. */
-function instanceTypeHint(value: unknown): string | undefined {
-  if (typeof value !== 'string') return undefined;
-  const candidates = [value.toLowerCase(), `ml.${value.toLowerCase()}`];
-  const direct = candidates.find((c) => c !== value && parseInstanceType(c));
-  if (direct) return direct;
-  const match = /^ml\.([a-z0-9-]+)\.([a-z0-9]+)$/.exec(value.toLowerCase());
-  const family = match && closest(match[1], KNOWN_INSTANCE_FAMILIES);
-  return family && parseInstanceType(`ml.${family}.${match[2]}`) ? `ml.${family}.${match[2]}` : undefined;
-}
-
-/** A known SageMaker instance type (see `instance-types.ts`). */
-export const instanceTypeSchema: Schema<string> = {
-  expected: INSTANCE_TYPE_EXPECTED,
-  check(value, path, problems) {
-    if (parseInstanceType(value)) return value as string;
-    const hint = instanceTypeHint(value);
-    problems.push({ path, got: show(value), expected: `${INSTANCE_TYPE_EXPECTED}${hint ? ` (did you mean "${hint}"?)` : ''}` });
-    return undefined;
-  },
-};
-
-const featureNameSchema = refine(
-  str({
-    pattern: FEATURE_NAME,
-    expected: 'a feature name: letters, digits and underscores, starting with a letter and not ending with an underscore, at most 64 characters',
-  }),
-  (name, path) => (RESERVED_FEATURE_NAMES.includes(name.toLowerCase())
-    ? [{ path, got: show(name), expected: `a feature name other than those reserved by Feature Store (${RESERVED_FEATURE_NAMES.join(', ')})` }]
-    : []),
-);
-
-const featureSchema: Schema<FeatureDeclaration> = obj<FeatureDeclaration>({
-  name: featureNameSchema,
-  type: oneOf('string', 'integral', 'fractional'),
-}, 'a feature { name, type }');
-
-/** `recordIdentifier` and `eventTime` must name declared features; names are unique (case-insensitively). */
-function featureRules(raw: Record<string, unknown>, path: string): Problem[] {
-  const problems: Problem[] = [];
-  if (!Array.isArray(raw.definitions)) return problems;
-  const declared = raw.definitions.filter(isPlainObject).filter((d) => typeof d.name === 'string');
-  const names = declared.map((d) => d.name as string);
-
-  const seen = new Map<string, number>();
-  raw.definitions.forEach((d, i) => {
-    if (!isPlainObject(d) || typeof d.name !== 'string') return;
-    const key = d.name.toLowerCase();
-    const first = seen.get(key);
-    if (first === undefined) seen.set(key, i);
-    else problems.push({
-      path: `${path}.definitions[${i}].name`,
-      got: show(d.name),
-      expected: `a feature name not already declared by definitions[${first}] (names are compared case-insensitively)`,
-    });
-  });
-
-  const inputs = declared.filter((d) => d.name !== raw.recordIdentifier && d.name !== raw.eventTime).map((d) => ({ name: d.name, type: d.type }));
-  const bytes = Buffer.byteLength(JSON.stringify(inputs));
-  if (bytes > MAX_FEATURES_JSON_BYTES) {
-    problems.push({
-      path: `${path}.definitions`,
-      got: `${inputs.length} input features whose list (JSON of names and types) is ${bytes} bytes`,
-      expected: `a list of at most ${MAX_FEATURES_JSON_BYTES} bytes, because the drift and baseline functions receive it in a Lambda environment `
-        + 'variable and Lambda allows 4 KB of variables per function (fewer features or shorter names)',
-    });
-  }
-
-  if (names.length === 0) return problems;
-  const listed = names.length > 10 ? `${names.slice(0, 10).join(', ')}, ... (${names.length - 10} more)` : names.join(', ');
-  for (const key of ['recordIdentifier', 'eventTime'] as const) {
-    const ref = raw[key];
-    if (typeof ref !== 'string' || ref === '') continue;
-    if (!names.includes(ref)) {
-      const hint = closest(ref, names);
-      problems.push({
-        path: `${path}.${key}`,
-        got: show(ref),
-        expected: `one of the declared features (${listed})${hint ? ` (did you mean "${hint}"?)` : ''}`,
-      });
-    }
-  }
-  const eventTime = declared.find((d) => d.name === raw.eventTime);
-  if (eventTime?.type === 'integral') {
-    problems.push({
-      path: `${path}.eventTime`,
-      got: `${show(raw.eventTime)} (a feature of type "integral")`,
-      expected: 'a feature of type "string" (ISO-8601) or "fractional" (Unix epoch seconds)',
-    });
-  }
-  return problems;
-}
-
-const featuresSchema: Schema<FeaturesDeclaration> = withRule(obj<FeaturesDeclaration>({
-  recordIdentifier: str({ expected: 'the name of a declared feature' }),
-  eventTime: str({ expected: 'the name of a declared feature' }),
-  definitions: arrayOf(featureSchema, { minItems: 1, maxItems: 2500 }),
-  onlineStore: optional(bool()),
-}, 'an object with recordIdentifier, eventTime and definitions'), featureRules);
 
 /** `maxWaitMinutes` is for spot training only, and at least `maxRuntimeMinutes`. */
 function trainingRules(raw: Record<string, unknown>, path: string): Problem[] {
@@ -204,25 +56,40 @@ function trainingRules(raw: Record<string, unknown>, path: string): Problem[] {
   return [{ path: at, got: show(wait), expected: `a number of minutes of at least ${which}` }];
 }
 
-const trainingSchema: Schema<TrainingDeclaration> = withRule(obj<TrainingDeclaration>({
-  instanceType: instanceTypeSchema,
-  instanceCount: optional(int(1, 100)),
-  spot: optional(bool()),
-  maxRuntimeMinutes: optional(int(1, MINUTES_28_DAYS)),
-  maxWaitMinutes: optional(int(1, MINUTES_28_DAYS)),
-  volumeSizeGb: optional(int(1, 16384)),
-  hyperparameters: optional(refine(recordOf(
-    str({ pattern: /^[A-Za-z0-9_.:-]{1,256}$/, expected: 'a hyperparameter name of 1-256 letters, digits and _ . : -' }),
-    str({ pattern: /^[^\n\r\u0085\u2028\u2029]*$/, minLength: 0, maxLength: 2500, expected: 'a string without line breaks' }),
-  ), (map, path) => (Object.keys(map).length > MAX_HYPERPARAMETERS
-    ? [{ path, got: `${Object.keys(map).length} hyperparameters`, expected: `at most ${MAX_HYPERPARAMETERS} (CreateTrainingJob's limit)` }]
-    : []))),
-}, 'an object with at least instanceType'), trainingRules);
+const trainingSchema: Schema<TrainingDeclaration> = withRule(
+  obj<TrainingDeclaration>(
+    {
+      instanceType: instanceTypeSchema,
+      instanceCount: optional(int(1, 100)),
+      spot: optional(bool()),
+      maxRuntimeMinutes: optional(int(1, MINUTES_28_DAYS)),
+      maxWaitMinutes: optional(int(1, MINUTES_28_DAYS)),
+      volumeSizeGb: optional(int(1, 16384)),
+      hyperparameters: optional(
+        refine(
+          recordOf(
+            str({ pattern: /^[A-Za-z0-9_.:-]{1,256}$/, expected: 'a hyperparameter name of 1-256 letters, digits and _ . : -' }),
+            str({ pattern: /^[^\n\r\u0085\u2028\u2029]*$/, minLength: 0, maxLength: 2500, expected: 'a string without line breaks' }),
+          ),
+          (map, path) =>
+            Object.keys(map).length > MAX_HYPERPARAMETERS
+              ? [{ path, got: `${Object.keys(map).length} hyperparameters`, expected: `at most ${MAX_HYPERPARAMETERS} (CreateTrainingJob's limit)` }]
+              : [],
+        ),
+      ),
+    },
+    'an object with at least instanceType',
+  ),
+  trainingRules,
+);
 
-const preprocessingSchema: Schema<PreprocessingDeclaration> = obj<PreprocessingDeclaration>({
-  instanceType: instanceTypeSchema,
-  maxRuntimeMinutes: optional(int(1, 1440)),
-}, 'an object with at least instanceType');
+const preprocessingSchema: Schema<PreprocessingDeclaration> = obj<PreprocessingDeclaration>(
+  {
+    instanceType: instanceTypeSchema,
+    maxRuntimeMinutes: optional(int(1, 1440)),
+  },
+  'an object with at least instanceType',
+);
 
 /** Ratio metrics (auc, accuracy, f1, precision, recall) need a threshold in [0, 1]. */
 function evaluationRules(raw: Record<string, unknown>, path: string): Problem[] {
@@ -242,13 +109,19 @@ function evaluationRules(raw: Record<string, unknown>, path: string): Problem[] 
   return problems;
 }
 
-const evaluationSchema: Schema<EvaluationDeclaration> = withRule(obj<EvaluationDeclaration>({
-  // The metrics the blueprint's evaluation step writes (pipelines/scripts/evaluate.py).
-  metric: oneOf('auc', 'accuracy', 'rmse'),
-  direction: oneOf('maximize', 'minimize'),
-  threshold: numberAtLeast(undefined),
-  instanceType: optional(instanceTypeSchema),
-}, 'an object with metric, direction and threshold'), evaluationRules);
+const evaluationSchema: Schema<EvaluationDeclaration> = withRule(
+  obj<EvaluationDeclaration>(
+    {
+      // The metrics the blueprint's evaluation step writes (pipelines/scripts/evaluate.py).
+      metric: oneOf('auc', 'accuracy', 'rmse'),
+      direction: oneOf('maximize', 'minimize'),
+      threshold: numberAtLeast(undefined),
+      instanceType: optional(instanceTypeSchema),
+    },
+    'an object with metric, direction and threshold',
+  ),
+  evaluationRules,
+);
 
 const registrySchema: Schema<RegistryDeclaration> = obj<RegistryDeclaration>({
   crossAccountReaders: optional(arrayOf(str({ pattern: /^\d{12}$/, expected: 'a 12-digit AWS account ID' }), { unique: true })),
@@ -261,11 +134,13 @@ function modelRules(raw: Record<string, unknown>, path: string): Problem[] {
   const info = parseInstanceType(instanceType);
   if (!info || info.gpu) return [];
   const note = INSTANCE_FAMILIES[info.family].neuron ? ` (${info.family} is AWS Inferentia/Trainium, not an NVIDIA GPU)` : '';
-  return [{
-    path: `${path}.training.instanceType`,
-    got: show(instanceType),
-    expected: `a GPU instance type (families ${GPU_INSTANCE_FAMILIES.join(', ')}), because gpu is true${note}`,
-  }];
+  return [
+    {
+      path: `${path}.training.instanceType`,
+      got: show(instanceType),
+      expected: `a GPU instance type (families ${GPU_INSTANCE_FAMILIES.join(', ')}), because gpu is true${note}`,
+    },
+  ];
 }
 
 /** A model's name (see {@link MODEL_NAME}). */
@@ -275,30 +150,44 @@ export const modelNameSchema: Schema<string> = str({
 });
 
 /** One model declaration, with every rule of `docs/models.md`. */
-export const modelSchema: Schema<ModelDeclaration> = withRule(obj<ModelDeclaration>({
-  name: modelNameSchema,
-  description: optional(str({
-    pattern: DESCRIPTION,
-    minLength: 0,
-    maxLength: 128,
-    // Feature Store caps the feature group description at 128; the registry refuses control characters.
-    expected: 'a description (of the feature group and the model package group) without line breaks, tabs or other control characters',
-  })),
-  framework: oneOf('xgboost', 'pytorch'),
-  gpu: optional(bool()),
-  features: featuresSchema,
-  preprocessing: optional(preprocessingSchema),
-  training: trainingSchema,
-  evaluation: evaluationSchema,
-  registry: optional(registrySchema),
-  approvers: optional(recordOf(
-    str({ pattern: /^[a-z][a-z0-9-]{0,15}$/, expected: 'an environment name' }),
-    arrayOf(str({ pattern: /^[a-z0-9._%+-]+@[a-z0-9.-]+\.[a-z]{2,}$/, expected: 'a lower-case e-mail address' }), { minItems: 1, maxItems: 20, unique: true }),
-  )),
-  serving: optional(servingSchema),
-  drift: optional(driftSchema),
-  retraining: optional(retrainingSchema),
-}, 'a model declaration (an object)'), modelRules);
+export const modelSchema: Schema<ModelDeclaration> = withRule(
+  obj<ModelDeclaration>(
+    {
+      name: modelNameSchema,
+      description: optional(
+        str({
+          pattern: DESCRIPTION,
+          minLength: 0,
+          maxLength: 128,
+          // Feature Store caps the feature group description at 128; the registry refuses control characters.
+          expected: 'a description (of the feature group and the model package group) without line breaks, tabs or other control characters',
+        }),
+      ),
+      framework: oneOf('xgboost', 'pytorch'),
+      gpu: optional(bool()),
+      features: featuresSchema,
+      preprocessing: optional(preprocessingSchema),
+      training: trainingSchema,
+      evaluation: evaluationSchema,
+      registry: optional(registrySchema),
+      approvers: optional(
+        recordOf(
+          str({ pattern: /^[a-z][a-z0-9-]{0,15}$/, expected: 'an environment name' }),
+          arrayOf(str({ pattern: /^[a-z0-9._%+-]+@[a-z0-9.-]+\.[a-z]{2,}$/, expected: 'a lower-case e-mail address' }), {
+            minItems: 1,
+            maxItems: 20,
+            unique: true,
+          }),
+        ),
+      ),
+      serving: optional(servingSchema),
+      drift: optional(driftSchema),
+      retraining: optional(retrainingSchema),
+    },
+    'a model declaration (an object)',
+  ),
+  modelRules,
+);
 
 /** The path prefix naming a model: `models[1] "churn-gpu"`, or `models[1]` when it has no string name. */
 function modelPath(item: unknown, index: number): string {
@@ -326,37 +215,15 @@ export function parseModels(raw: unknown, source: string): ModelDeclaration[] {
     if (typeof name === 'string') {
       const first = firstIndex.get(name);
       if (first === undefined) firstIndex.set(name, i);
-      else problems.push({ path: `${path}.name`, got: show(name), expected: `a name not already used by models[${first}] (model names must be unique)` });
+      else
+        problems.push({
+          path: `${path}.name`,
+          got: show(name),
+          expected: `a name not already used by models[${first}] (model names must be unique)`,
+        });
     }
     return model;
   });
   if (problems.length > 0) throw new ConfigError(source, problems);
   return models as ModelDeclaration[];
-}
-
-/**
- * Rules between the models and the environments: approvers and serving overrides may only name known
- * environments, every environment that requires human approval needs at least one approver per model,
- * and each model's serving settings must be deployable in every environment (see `serving.ts`).
- *
- * @throws ConfigError (naming `source`, the models' file) listing every problem
- */
-export function checkModelsAgainstEnvironments(models: readonly ModelDeclaration[], environments: Record<string, EnvironmentConfig>, source: string): void {
-  const problems: Problem[] = [];
-  const names = Object.keys(environments);
-  models.forEach((model, i) => {
-    const path = `models[${i}] ${show(model.name)}.approvers`;
-    for (const env of Object.keys(model.approvers ?? {})) {
-      if (!names.includes(env)) problems.push({ path: `${path}.${env}`, got: 'an unknown environment', expected: `one of the environments ${names.join(', ')}` });
-    }
-    const servingPath = `models[${i}] ${show(model.name)}.serving`;
-    for (const env of Object.keys(model.serving?.environments ?? {})) {
-      if (!names.includes(env)) problems.push({ path: `${servingPath}.environments.${env}`, got: 'an unknown environment', expected: `one of the environments ${names.join(', ')}` });
-    }
-    for (const [env, config] of Object.entries(environments)) {
-      const rules = modelEnvironmentRules({ ...model }, { ...config, environmentName: env }, `models[${i}] ${show(model.name)}`);
-      problems.push(...rules.problems);
-    }
-  });
-  if (problems.length > 0) throw new ConfigError(source, problems);
 }

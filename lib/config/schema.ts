@@ -6,16 +6,12 @@
  * field, the value found and what was expected. Objects reject unknown keys so
  * that a typo never passes silently.
  */
+import { closest } from './edit-distance';
+import { ConfigError, fail, Problem, show } from './problems';
 
-/** One thing wrong with a configuration value. */
-export interface Problem {
-  /** Dotted path of the field, e.g. `environments.prod.audit.objectLockRetentionDays`. */
-  readonly path: string;
-  /** The value found, rendered for a person. */
-  readonly got: string;
-  /** What the field must be. */
-  readonly expected: string;
-}
+export { closest, editDistance } from './edit-distance';
+export { ConfigError, formatProblems, show } from './problems';
+export type { Problem, ProblemGroup } from './problems';
 
 /** A check for one value; returns the value (with defaults applied) or `undefined` after recording problems. */
 export interface Schema<T> {
@@ -29,23 +25,6 @@ export interface OptionalSchema<T> {
   readonly optional: true;
   readonly inner: Schema<T>;
   readonly defaultValue?: T;
-}
-
-/** Renders a value for an error message: strings quoted, long values cut. */
-export function show(value: unknown): string {
-  if (value === undefined) return 'nothing';
-  let text: string;
-  try {
-    text = typeof value === 'string' ? JSON.stringify(value) : JSON.stringify(value) ?? String(value);
-  } catch {
-    text = String(value);
-  }
-  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
-}
-
-function fail(problems: Problem[], path: string, value: unknown, expected: string): undefined {
-  problems.push({ path, got: show(value), expected });
-  return undefined;
 }
 
 /** Options of {@link str}. */
@@ -259,79 +238,6 @@ export function refine<T>(base: Schema<T>, rule: (value: T, path: string) => Pro
       return extra.length ? undefined : checked;
     },
   };
-}
-
-/** The key among `candidates` nearest to `key` by edit distance, when it is close enough to be a likely typo. */
-export function closest(key: string, candidates: readonly string[]): string | undefined {
-  let best: string | undefined;
-  let bestDistance = Infinity;
-  for (const candidate of candidates) {
-    const d = editDistance(key.toLowerCase(), candidate.toLowerCase());
-    if (d < bestDistance) {
-      best = candidate;
-      bestDistance = d;
-    }
-  }
-  return bestDistance <= Math.max(2, Math.floor(key.length / 3)) ? best : undefined;
-}
-
-/** Levenshtein distance between two strings (case-sensitive). */
-export function editDistance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = row[0];
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const tmp = row[j];
-      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = tmp;
-    }
-  }
-  return row[b.length];
-}
-
-/** The problems found in one source (a configuration file, the models' file, a context value). */
-export interface ProblemGroup {
-  /** Where the values came from. */
-  readonly source: string;
-  /** The problems found there. */
-  readonly problems: readonly Problem[];
-}
-
-/** A configuration that failed validation; its message lists every problem, grouped by the file it is in. */
-export class ConfigError extends Error {
-  /**
-   * One error for the problems of several sources, listed source by source.
-   *
-   * @param groups the sources and their problems; those without problems are left out
-   */
-  public static combine(groups: readonly ProblemGroup[]): ConfigError {
-    const found = groups.filter((g) => g.problems.length > 0);
-    return new ConfigError(found.map((g) => g.source).join(' and '), found.flatMap((g) => g.problems), found);
-  }
-
-  /** The problems, by source. */
-  public readonly groups: readonly ProblemGroup[];
-
-  constructor(
-    /** The file (or context key) the configuration came from; the sources joined with "and" for a combined error. */
-    public readonly source: string,
-    /** Every problem found. */
-    public readonly problems: readonly Problem[],
-    groups?: readonly ProblemGroup[],
-  ) {
-    const bySource = groups ?? [{ source, problems }];
-    super(bySource.map((g) => formatProblems(g.source, g.problems)).join('\n\n'));
-    this.name = 'ConfigError';
-    this.groups = bySource;
-  }
-}
-
-/** Formats problems as one readable block. */
-export function formatProblems(source: string, problems: readonly Problem[]): string {
-  const count = problems.length === 1 ? '1 problem' : `${problems.length} problems`;
-  const lines = problems.map((p) => `  - ${p.path}: got ${p.got}; expected ${p.expected}`);
-  return `Invalid configuration in ${source} (${count}):\n${lines.join('\n')}`;
 }
 
 /** Runs a schema over `value` and returns the checked value, or throws one {@link ConfigError} listing every problem. */

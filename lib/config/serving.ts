@@ -1,22 +1,23 @@
 /**
  * How a model is served: the declaration ML teams write (`serving` on a model, with per-environment
- * overrides), its schema, and `resolveServing`, which applies the defaults for one environment and
+ * overrides), its schema (serving-schema.ts, re-exported here), and `resolveServing`, which applies the defaults for one environment and
  * checks every rule SageMaker enforces only at deploy or run time (volume keys on instance storage, startup timeouts,
  * guardrails, autoscaling, scale to zero, serverless limits: docs/serving.md).
  *
  * The pipeline owns the endpoint (see docs/serving.md); these settings become its endpoint
  * configuration, deployment guardrails and autoscaling policies.
  */
-import { int, obj, oneOf, optional, Problem, recordOf, Schema, show, str } from './schema';
+import { Problem, show } from './schema';
 import { GPU_INSTANCE_FAMILIES, INSTANCE_FAMILIES, parseInstanceType } from './instance-types';
 import type {
-  AutoscalingDeclaration, CaptureDeclaration, RealtimeServing, ResolvedServing, RolloutDeclaration, ServerlessDeclaration,
-  ServingDeclaration, ServingSettingsDeclaration,
+  RealtimeServing, ResolvedServing, ServingDeclaration, ServingSettingsDeclaration,
 } from '../../contracts/serving';
 export type {
   AutoscalingDeclaration, CaptureDeclaration, RealtimeServing, ResolvedServing, RolloutDeclaration, ServerlessDeclaration,
   ServerlessServing, ServingDeclaration, ServingSettingsDeclaration,
 } from '../../contracts/serving';
+
+export { servingSchema } from './serving-schema';
 
 /** The defaults documented above. */
 export const SERVING_DEFAULTS = Object.freeze({
@@ -37,80 +38,6 @@ export const SERVING_DEFAULTS = Object.freeze({
   serverlessMaxConcurrency: 5,
   latencyThresholdMs: 500,
 });
-
-const ALARM_NAME = str({ maxLength: 255, pattern: /^[^\s][\x20-\x7e]*$/, expected: 'a CloudWatch alarm name (printable ASCII, at most 255 characters)' });
-
-const autoscalingSchema = obj<AutoscalingDeclaration>({
-  minInstances: optional(int(0, 100)),
-  maxInstances: optional(int(1, 100)),
-  targetInvocationsPerInstance: optional(int(1, 100000)),
-  targetGpuUtilization: optional(int(1, 100)),
-  scaleInCooldownSeconds: optional(int(0, 3600)),
-  scaleOutCooldownSeconds: optional(int(0, 3600)),
-});
-
-const rolloutSchema = obj<RolloutDeclaration>({
-  strategy: oneOf('canary', 'linear', 'all-at-once'),
-  trafficPercent: optional(int(1, 100)),
-  waitSeconds: optional(int(0, 3600)),
-  terminationWaitSeconds: optional(int(0, 3600)),
-  maximumExecutionTimeoutSeconds: optional(int(600, 28800)),
-}, 'an object with strategy (canary, linear or all-at-once)');
-
-/** `false`, or an object of the schema. */
-function orFalse<T>(schema: Schema<T>): Schema<T | false> {
-  return {
-    expected: `false or ${schema.expected}`,
-    check(value, path, problems) {
-      if (value === false) return false;
-      return schema.check(value, path, problems);
-    },
-  };
-}
-
-const settingsShape = {
-  mode: optional(oneOf('realtime', 'serverless')),
-  // Instance types are checked by resolveServing, which knows whether the model needs a GPU.
-  instanceType: optional(str({ expected: 'a SageMaker instance type such as ml.g5.xlarge' })),
-  instanceCount: optional(int(1, 100)),
-  autoscaling: optional(orFalse(autoscalingSchema)),
-  rollout: optional(rolloutSchema),
-  capture: optional(orFalse(obj<CaptureDeclaration>({ samplingPercent: optional(int(1, 100)) }))),
-  serverless: optional(obj<ServerlessDeclaration>({
-    memoryMb: optional(int(1024, 6144, [1024, 2048, 3072, 4096, 5120, 6144])),
-    maxConcurrency: optional(int(1, 200)),
-    provisionedConcurrency: optional(int(1, 200)),
-  })),
-  startupHealthCheckTimeoutSeconds: optional(int(60, 3600)),
-  modelDataDownloadTimeoutSeconds: optional(int(60, 3600)),
-  latencyThresholdMs: optional(int(1, 60000)),
-  rollbackAlarmNames: optional(arrayOfAlarmNames()),
-  stopWhenIdleHours: optional(orFalse(int(1, 168))),
-};
-
-function arrayOfAlarmNames(): Schema<string[]> {
-  return {
-    expected: 'a list of at most 8 CloudWatch alarm names',
-    check(value, path, problems) {
-      if (!Array.isArray(value) || value.length > 8) {
-        problems.push({ path, got: show(value), expected: 'a list of at most 8 CloudWatch alarm names (with the blueprint\'s 2, SageMaker allows 10)' });
-        return undefined;
-      }
-      const before = problems.length;
-      const names = value.map((v, i) => ALARM_NAME.check(v, `${path}[${i}]`, problems));
-      return problems.length === before ? (names as string[]) : undefined;
-    },
-  };
-}
-
-/** The `serving` field of a model declaration (structure only; {@link resolveServing} checks the combinations). */
-export const servingSchema: Schema<ServingDeclaration> = obj<ServingDeclaration>({
-  ...settingsShape,
-  environments: optional(recordOf(
-    str({ pattern: /^[a-z][a-z0-9-]{0,15}$/, expected: 'an environment name' }),
-    obj<ServingSettingsDeclaration>(settingsShape),
-  )),
-}, 'a serving declaration (an object)');
 
 /** What {@link resolveServing} needs to know about the model and the environment. */
 export interface ServingContext {
@@ -135,7 +62,11 @@ export function servingSettingsFor(serving: ServingDeclaration | undefined, envi
  * @param path the path named in problems, e.g. `models[0] "churn".serving (environment "prod")`
  * @returns the settings, or the problems (all of them)
  */
-export function resolveServing(declared: ServingSettingsDeclaration, context: ServingContext, path: string): { serving?: ResolvedServing; problems: Problem[] } {
+export function resolveServing(
+  declared: ServingSettingsDeclaration,
+  context: ServingContext,
+  path: string,
+): { serving?: ResolvedServing; problems: Problem[] } {
   const problems: Problem[] = [];
   const at = (key: string) => `${path}.${key}`;
   const latencyThresholdMs = declared.latencyThresholdMs ?? SERVING_DEFAULTS.latencyThresholdMs;
@@ -143,36 +74,77 @@ export function resolveServing(declared: ServingSettingsDeclaration, context: Se
   if ((declared.mode ?? 'realtime') === 'serverless') {
     // Serverless Inference: CPU only, no VPC, data capture, multiple variants or guardrails (SageMaker rejects them at deploy time).
     const why = 'nothing, because serverless endpoints do not support it';
-    if (context.gpu) problems.push({ path: at('mode'), got: '"serverless" for a model with gpu: true', expected: '"realtime": serverless inference has no GPUs' });
-    if (context.vpc) problems.push({ path: at('mode'), got: '"serverless" in an environment with sagemakerVpc', expected: '"realtime": serverless endpoints cannot run in a VPC' });
-    for (const key of ['instanceType', 'instanceCount', 'autoscaling', 'rollout', 'startupHealthCheckTimeoutSeconds', 'modelDataDownloadTimeoutSeconds', 'rollbackAlarmNames', 'stopWhenIdleHours'] as const) {
+    if (context.gpu)
+      problems.push({ path: at('mode'), got: '"serverless" for a model with gpu: true', expected: '"realtime": serverless inference has no GPUs' });
+    if (context.vpc)
+      problems.push({
+        path: at('mode'),
+        got: '"serverless" in an environment with sagemakerVpc',
+        expected: '"realtime": serverless endpoints cannot run in a VPC',
+      });
+    for (const key of [
+      'instanceType',
+      'instanceCount',
+      'autoscaling',
+      'rollout',
+      'startupHealthCheckTimeoutSeconds',
+      'modelDataDownloadTimeoutSeconds',
+      'rollbackAlarmNames',
+      'stopWhenIdleHours',
+    ] as const) {
       if (declared[key] !== undefined) problems.push({ path: at(key), got: show(declared[key]), expected: `${why} (mode is "serverless")` });
     }
     if (declared.capture !== undefined && declared.capture !== false) {
-      problems.push({ path: at('capture'), got: show(declared.capture), expected: 'false or nothing: serverless endpoints cannot capture data (drift statistics need mode "realtime")' });
+      problems.push({
+        path: at('capture'),
+        got: show(declared.capture),
+        expected: 'false or nothing: serverless endpoints cannot capture data (drift statistics need mode "realtime")',
+      });
     }
     const s = declared.serverless ?? {};
     const maxConcurrency = s.maxConcurrency ?? SERVING_DEFAULTS.serverlessMaxConcurrency;
     if (s.provisionedConcurrency !== undefined && s.provisionedConcurrency > maxConcurrency) {
-      problems.push({ path: at('serverless.provisionedConcurrency'), got: show(s.provisionedConcurrency), expected: `at most maxConcurrency (${maxConcurrency})` });
+      problems.push({
+        path: at('serverless.provisionedConcurrency'),
+        got: show(s.provisionedConcurrency),
+        expected: `at most maxConcurrency (${maxConcurrency})`,
+      });
     }
     if (problems.length) return { problems };
     return {
       problems,
-      serving: { mode: 'serverless', memoryMb: s.memoryMb ?? SERVING_DEFAULTS.serverlessMemoryMb, maxConcurrency, provisionedConcurrency: s.provisionedConcurrency, latencyThresholdMs },
+      serving: {
+        mode: 'serverless',
+        memoryMb: s.memoryMb ?? SERVING_DEFAULTS.serverlessMemoryMb,
+        maxConcurrency,
+        provisionedConcurrency: s.provisionedConcurrency,
+        latencyThresholdMs,
+      },
     };
   }
 
   if (declared.serverless !== undefined) {
-    problems.push({ path: at('serverless'), got: show(declared.serverless), expected: 'nothing, because mode is "realtime" (set mode: "serverless" to use it)' });
+    problems.push({
+      path: at('serverless'),
+      got: show(declared.serverless),
+      expected: 'nothing, because mode is "realtime" (set mode: "serverless" to use it)',
+    });
   }
   const instanceType = declared.instanceType ?? (context.gpu ? SERVING_DEFAULTS.gpuInstanceType : SERVING_DEFAULTS.cpuInstanceType);
   const info = parseInstanceType(instanceType);
   if (!info) {
-    problems.push({ path: at('instanceType'), got: show(instanceType), expected: 'a known SageMaker instance type "ml.<family>.<size>" (see lib/config/instance-types.ts)' });
+    problems.push({
+      path: at('instanceType'),
+      got: show(instanceType),
+      expected: 'a known SageMaker instance type "ml.<family>.<size>" (see lib/config/instance-types.ts)',
+    });
   } else if (context.gpu && !info.gpu) {
     const note = INSTANCE_FAMILIES[info.family].neuron ? ` (${info.family} is AWS Inferentia/Trainium, not an NVIDIA GPU)` : '';
-    problems.push({ path: at('instanceType'), got: show(instanceType), expected: `a GPU instance type (families ${GPU_INSTANCE_FAMILIES.join(', ')}), because the model has gpu: true${note}` });
+    problems.push({
+      path: at('instanceType'),
+      got: show(instanceType),
+      expected: `a GPU instance type (families ${GPU_INSTANCE_FAMILIES.join(', ')}), because the model has gpu: true${note}`,
+    });
   }
   const gpu = info?.gpu ?? false;
   const instanceCount = declared.instanceCount ?? SERVING_DEFAULTS.instanceCount;
@@ -184,12 +156,24 @@ export function resolveServing(declared: ServingSettingsDeclaration, context: Se
     const minInstances = a.minInstances ?? instanceCount;
     const maxInstances = a.maxInstances ?? Math.max(2, 2 * instanceCount);
     if (minInstances < 1) {
-      problems.push({ path: at('autoscaling.minInstances'), got: show(minInstances), expected: 'at least 1: plain endpoint variants cannot scale to zero (only inference components can); use mode "serverless" for a CPU model that should cost nothing while idle' });
+      problems.push({
+        path: at('autoscaling.minInstances'),
+        got: show(minInstances),
+        expected:
+          'at least 1: plain endpoint variants cannot scale to zero (only inference components can); use mode "serverless" for a CPU model that ' +
+            'should cost nothing while idle',
+      });
     }
-    if (minInstances > instanceCount) problems.push({ path: at('autoscaling.minInstances'), got: show(minInstances), expected: `at most instanceCount (${instanceCount})` });
-    if (maxInstances < instanceCount) problems.push({ path: at('autoscaling.maxInstances'), got: show(maxInstances), expected: `at least instanceCount (${instanceCount})` });
+    if (minInstances > instanceCount)
+      problems.push({ path: at('autoscaling.minInstances'), got: show(minInstances), expected: `at most instanceCount (${instanceCount})` });
+    if (maxInstances < instanceCount)
+      problems.push({ path: at('autoscaling.maxInstances'), got: show(maxInstances), expected: `at least instanceCount (${instanceCount})` });
     if (a.targetGpuUtilization !== undefined && info && !gpu) {
-      problems.push({ path: at('autoscaling.targetGpuUtilization'), got: show(a.targetGpuUtilization), expected: `nothing, because ${instanceType} has no GPU` });
+      problems.push({
+        path: at('autoscaling.targetGpuUtilization'),
+        got: show(a.targetGpuUtilization),
+        expected: `nothing, because ${instanceType} has no GPU`,
+      });
     }
     autoscaling = {
       minInstances,
@@ -204,19 +188,34 @@ export function resolveServing(declared: ServingSettingsDeclaration, context: Se
   // Deployment guardrails: SageMaker's limits on canary size, linear steps, waits and timeouts. The variant name is fixed
   // ("AllTraffic") by the pipeline, as guardrails need the same name across updates.
   const r = declared.rollout ?? { strategy: instanceCount >= 2 ? 'canary' : 'all-at-once' };
-  const trafficPercent = r.trafficPercent ?? (r.strategy === 'linear' ? SERVING_DEFAULTS.linearPercent : r.strategy === 'canary' ? SERVING_DEFAULTS.canaryPercent : 100);
+  const trafficPercent =
+    r.trafficPercent ?? (r.strategy === 'linear' ? SERVING_DEFAULTS.linearPercent : r.strategy === 'canary' ? SERVING_DEFAULTS.canaryPercent : 100);
   if (r.strategy === 'canary') {
-    if (trafficPercent > 50) problems.push({ path: at('rollout.trafficPercent'), got: show(trafficPercent), expected: 'at most 50: a canary is at most half the fleet' });
+    if (trafficPercent > 50)
+      problems.push({ path: at('rollout.trafficPercent'), got: show(trafficPercent), expected: 'at most 50: a canary is at most half the fleet' });
     const canaryInstances = Math.ceil((trafficPercent / 100) * instanceCount);
     if (instanceCount < 2) {
-      problems.push({ path: at('rollout.strategy'), got: `"canary" with instanceCount ${instanceCount}`, expected: 'instanceCount of at least 2 (a canary must be at most half the instances), or strategy "all-at-once"' });
+      problems.push({
+        path: at('rollout.strategy'),
+        got: `"canary" with instanceCount ${instanceCount}`,
+        expected: 'instanceCount of at least 2 (a canary must be at most half the instances), or strategy "all-at-once"',
+      });
     } else if (trafficPercent <= 50 && canaryInstances > Math.floor(instanceCount / 2)) {
-      problems.push({ path: at('rollout.trafficPercent'), got: show(trafficPercent), expected: `a canary of at most half of ${instanceCount} instances (${trafficPercent}% rounds up to ${canaryInstances})` });
+      problems.push({
+        path: at('rollout.trafficPercent'),
+        got: show(trafficPercent),
+        expected: `a canary of at most half of ${instanceCount} instances (${trafficPercent}% rounds up to ${canaryInstances})`,
+      });
     }
   } else if (r.strategy === 'linear') {
-    if (trafficPercent < 10 || trafficPercent > 50) problems.push({ path: at('rollout.trafficPercent'), got: show(trafficPercent), expected: 'a linear step of 10 to 50 percent' });
+    if (trafficPercent < 10 || trafficPercent > 50)
+      problems.push({ path: at('rollout.trafficPercent'), got: show(trafficPercent), expected: 'a linear step of 10 to 50 percent' });
   } else if (r.trafficPercent !== undefined) {
-    problems.push({ path: at('rollout.trafficPercent'), got: show(r.trafficPercent), expected: 'nothing, because strategy "all-at-once" shifts all traffic at once' });
+    problems.push({
+      path: at('rollout.trafficPercent'),
+      got: show(r.trafficPercent),
+      expected: 'nothing, because strategy "all-at-once" shifts all traffic at once',
+    });
   }
   const waitSeconds = r.waitSeconds ?? SERVING_DEFAULTS.waitSeconds;
   const terminationWaitSeconds = r.terminationWaitSeconds ?? SERVING_DEFAULTS.terminationWaitSeconds;
@@ -227,7 +226,8 @@ export function resolveServing(declared: ServingSettingsDeclaration, context: Se
     problems.push({
       path: at(r.maximumExecutionTimeoutSeconds === undefined ? 'rollout.waitSeconds' : 'rollout.maximumExecutionTimeoutSeconds'),
       got: r.maximumExecutionTimeoutSeconds === undefined ? show(waitSeconds) : show(r.maximumExecutionTimeoutSeconds),
-      expected: `a rollout whose waits (${shifts} x ${waitSeconds} s + ${terminationWaitSeconds} s termination wait = ${totalWaits} s) fit in the maximum execution time (${maximumExecutionTimeoutSeconds} s, at most 28800)`,
+      expected: `a rollout whose waits (${shifts} x ${waitSeconds} s + ${terminationWaitSeconds} s termination wait = ${totalWaits} s) fit in the ` +
+        `maximum execution time (${maximumExecutionTimeoutSeconds} s, at most 28800)`,
     });
   }
 
@@ -247,8 +247,10 @@ export function resolveServing(declared: ServingSettingsDeclaration, context: Se
       modelDataDownloadTimeoutSeconds: declared.modelDataDownloadTimeoutSeconds ?? (gpu ? 1200 : 600),
       latencyThresholdMs,
       rollbackAlarmNames: declared.rollbackAlarmNames ?? [],
-      stopWhenIdleHours: declared.stopWhenIdleHours === false ? undefined
-        : declared.stopWhenIdleHours ?? (context.production ? undefined : SERVING_DEFAULTS.nonProductionStopWhenIdleHours),
+      stopWhenIdleHours:
+        declared.stopWhenIdleHours === false
+          ? undefined
+          : (declared.stopWhenIdleHours ?? (context.production ? undefined : SERVING_DEFAULTS.nonProductionStopWhenIdleHours)),
     },
   };
 }

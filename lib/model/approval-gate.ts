@@ -76,19 +76,37 @@ export class ApprovalGate extends Construct {
       removalPolicy: RemovalPolicy.RETAIN,
       deletionProtection: true,
     });
-    acknowledge(this.table.node.defaultChild as dynamodb.CfnTable, ['NIST.800.53.R5-DynamoDBInBackupPlan', 'HIPAA.Security-DynamoDBInBackupPlan'],
-      'Requests live at most the gate timeout plus 30 days (TTL); point-in-time recovery covers them, and every decision is also written to the Object Lock audit bucket.');
+    acknowledge(
+      this.table.node.defaultChild as dynamodb.CfnTable,
+      ['NIST.800.53.R5-DynamoDBInBackupPlan', 'HIPAA.Security-DynamoDBInBackupPlan'],
+      'Requests live at most the gate timeout plus 30 days (TTL); point-in-time recovery covers them, and every decision is also written to the ' +
+        'Object Lock audit bucket.',
+    );
 
     this.secret = new secretsmanager.Secret(this, 'SigningKey', {
       description: `HMAC key of the approval links of ${props.qualifiedName} ({"current": ..., "previous": ...})`,
       encryptionKey: platform.dataKey,
-      generateSecretString: { secretStringTemplate: '{}', generateStringKey: 'current', passwordLength: 64, excludePunctuation: true, includeSpace: false },
+      generateSecretString: {
+        secretStringTemplate: '{}',
+        generateStringKey: 'current',
+        passwordLength: 64,
+        excludePunctuation: true,
+        includeSpace: false,
+      },
       removalPolicy: RemovalPolicy.RETAIN,
     });
-    acknowledge(this.secret.node.defaultChild as secretsmanager.CfnSecret, ['AwsSolutions-SMG4', 'NIST.800.53.R5-SecretsManagerRotationEnabled', 'HIPAA.Security-SecretsManagerRotationEnabled'],
-      'The key is rotated by an operator (docs/approvals.md): the new key goes to "current", the old one to "previous", so links already sent keep working until they expire. Automatic rotation would need a rotation function for an HMAC key that no AWS template provides.');
+    acknowledge(
+      this.secret.node.defaultChild as secretsmanager.CfnSecret,
+      ['AwsSolutions-SMG4', 'NIST.800.53.R5-SecretsManagerRotationEnabled', 'HIPAA.Security-SecretsManagerRotationEnabled'],
+      'The key is rotated by an operator (docs/approvals.md): the new key goes to "current", the old one to "previous", so links already sent ' +
+        'keep working until they expire. Automatic rotation would need a rotation function for an HMAC key that no AWS template provides.',
+    );
 
-    this.topic = new sns.Topic(this, 'Topic', { displayName: `Approvals ${props.qualifiedName}`, masterKey: platform.notificationKey, enforceSSL: true });
+    this.topic = new sns.Topic(this, 'Topic', {
+      displayName: `Approvals ${props.qualifiedName}`,
+      masterKey: platform.notificationKey,
+      enforceSSL: true,
+    });
     for (const approver of props.approvers) {
       this.topic.addSubscription(new subscriptions.EmailSubscription(approver, {
         filterPolicy: { approver: sns.SubscriptionFilter.stringFilter({ allowlist: [approver] }) },
@@ -133,7 +151,11 @@ export class ApprovalGate extends Construct {
         accessLogFormat: apigateway.AccessLogFormat.jsonWithStandardFields(),
       },
     });
-    const validator = new apigateway.RequestValidator(this, 'Validator', { restApi: this.api, validateRequestParameters: true, validateRequestBody: true });
+    const validator = new apigateway.RequestValidator(this, 'Validator', {
+      restApi: this.api,
+      validateRequestParameters: true,
+      validateRequestBody: true,
+    });
     const resource = this.api.root.addResource('approvals').addResource('{requestId}');
     // No console test-invoke permission: only the deployed stage may call the page.
     const integration = new apigateway.LambdaIntegration(page.function, { allowTestInvoke: false });
@@ -143,20 +165,39 @@ export class ApprovalGate extends Construct {
         requestParameters: { 'method.request.path.requestId': true },
       });
       for (const permission of m.node.children.filter((c): c is lambda.CfnPermission => c instanceof lambda.CfnPermission)) {
-        acknowledge(permission, ['cdk-validator-cfnguard::lambda_function_public_access_prohibited_check'],
-          'The permission is limited by SourceArn to this API\'s own method; the control\'s static check cannot read a SourceArn that an environment-agnostic template builds with Fn::Join.');
+        acknowledge(
+          permission,
+          ['cdk-validator-cfnguard::lambda_function_public_access_prohibited_check'],
+          "The permission is limited by SourceArn to this API's own method; the control's static check cannot read a SourceArn that an " +
+            'environment-agnostic template builds with Fn::Join.',
+        );
       }
       const cfn = m.node.defaultChild as apigateway.CfnMethod;
-      acknowledge(cfn, ['AwsSolutions-APIG4', 'AwsSolutions-COG4'],
-        'The approval page authenticates every request by its signed link (HMAC bound to request, approver and expiry, single use); approvers need no AWS or Cognito identity by design.');
+      acknowledge(
+        cfn,
+        ['AwsSolutions-APIG4', 'AwsSolutions-COG4'],
+        'The approval page authenticates every request by its signed link (HMAC bound to request, approver and expiry, single use); approvers ' +
+          'need no AWS or Cognito identity by design.',
+      );
     }
     const stage = this.api.deploymentStage.node.defaultChild as apigateway.CfnStage;
-    acknowledge(stage, ['AwsSolutions-APIG3'],
-      'The page is throttled, answers only signed links and holds no data a scan could find; AWS WAF would cost about 5 USD a month per model and environment while idle.');
-    acknowledge(stage, ['NIST.800.53.R5-APIGWSSLEnabled', 'HIPAA.Security-APIGWSSLEnabled'],
-      'The API is only reachable over HTTPS (API Gateway has no HTTP endpoint); client certificates are for backend calls, which this Lambda proxy does not make.');
-    acknowledge(stage, ['NIST.800.53.R5-APIGWAssociatedWithWAF', 'HIPAA.Security-APIGWCacheEnabledAndEncrypted', 'NIST.800.53.R5-APIGWCacheEnabledAndEncrypted'],
-      'No cache: every answer depends on the request\'s current state; WAF is left out as above (throttling and signed links instead).');
+    acknowledge(
+      stage,
+      ['AwsSolutions-APIG3'],
+      'The page is throttled, answers only signed links and holds no data a scan could find; AWS WAF would cost about 5 USD a month per model and ' +
+        'environment while idle.',
+    );
+    acknowledge(
+      stage,
+      ['NIST.800.53.R5-APIGWSSLEnabled', 'HIPAA.Security-APIGWSSLEnabled'],
+      'The API is only reachable over HTTPS (API Gateway has no HTTP endpoint); client certificates are for backend calls, which this Lambda ' +
+        'proxy does not make.',
+    );
+    acknowledge(
+      stage,
+      ['NIST.800.53.R5-APIGWAssociatedWithWAF', 'HIPAA.Security-APIGWCacheEnabledAndEncrypted', 'NIST.800.53.R5-APIGWCacheEnabledAndEncrypted'],
+      "No cache: every answer depends on the request's current state; WAF is left out as above (throttling and signed links instead).",
+    );
 
     const request = new MlopsFunction(this, 'Request', {
       handler: 'request-approval',

@@ -138,7 +138,8 @@ export function createJobRole(scope: Construct, props: JobRoleProps): JobRole {
     acknowledgeWildcardResources(
       resource,
       [networkInterfaces],
-      "SageMaker creates the jobs' network interfaces at run time, so their IDs cannot be known; creation is limited to the configured subnets and security groups.",
+      "SageMaker creates the jobs' network interfaces at run time, so their IDs cannot be known; creation is limited to the configured subnets " +
+        'and security groups.',
     );
   }
   acknowledgeWildcardResources(
@@ -150,7 +151,8 @@ export function createJobRole(scope: Construct, props: JobRoleProps): JobRole {
   acknowledgeWildcardResources(
     resource,
     [dataObjects, artifactObjects, captureObjects],
-    "Object access is scoped to this model's own key prefix; the objects under it are created per run (or per captured hour), so they cannot be listed in advance.",
+    "Object access is scoped to this model's own key prefix; the objects under it are created per run (or per captured hour), so they cannot be " +
+      'listed in advance.',
   );
   acknowledgeWildcardResources(
     resource,

@@ -69,7 +69,14 @@ export class ModelEndpoint extends Construct {
     this.serving = props.serving;
     this.endpointArn = endpointArnOf(this, props.endpointName);
 
-    const alarm = (id: string, description: string, metric: cloudwatch.IMetric, threshold: number, evaluationPeriods: number, datapointsToAlarm: number) => {
+    const alarm = (
+      id: string,
+      description: string,
+      metric: cloudwatch.IMetric,
+      threshold: number,
+      evaluationPeriods: number,
+      datapointsToAlarm: number,
+    ) => {
       const a = new cloudwatch.Alarm(this, id, {
         alarmDescription: `${props.endpointName}: ${description}`,
         metric,
@@ -86,18 +93,33 @@ export class ModelEndpoint extends Construct {
     };
     const errors = alarm('Errors5xx', 'the model answered with 5XX errors in 2 of the last 3 minutes (rolls an update back)',
       this.metricInvocation5xxErrors({ period: Duration.minutes(1), statistic: 'Sum' }), 0, 3, 2);
-    const latency = alarm('Latency', `90th percentile model latency above ${this.serving.latencyThresholdMs} ms in 3 of the last 5 minutes (rolls an update back)`,
-      this.metricModelLatency({ period: Duration.minutes(1), statistic: 'p90' }), this.serving.latencyThresholdMs * 1000, 5, 3);
+    const latency = alarm(
+      'Latency',
+      `90th percentile model latency above ${this.serving.latencyThresholdMs} ms in 3 of the last 5 minutes (rolls an update back)`,
+      this.metricModelLatency({ period: Duration.minutes(1), statistic: 'p90' }),
+      this.serving.latencyThresholdMs * 1000,
+      5,
+      3,
+    );
     this.rollbackAlarms = [errors, latency];
     this.alarms = [errors, latency];
     if (props.serving.mode === 'realtime') {
       const vcpus = vcpusOf(props.serving.instanceType) ?? 1;
       this.alarms.push(
-        alarm('Cpu', `CPU above 90% of its ${vcpus} vCPUs for 10 minutes`, this.metricCpuUtilization({ period: Duration.minutes(5) }), 90 * vcpus, 2, 2),
+        alarm(
+          'Cpu',
+          `CPU above 90% of its ${vcpus} vCPUs for 10 minutes`,
+          this.metricCpuUtilization({ period: Duration.minutes(5) }),
+          90 * vcpus,
+          2,
+          2,
+        ),
         alarm('Disk', 'disk above 85% for 10 minutes', this.metricDiskUtilization({ period: Duration.minutes(5) }), 85, 2, 2),
       );
       if (props.serving.gpu) {
-        this.alarms.push(alarm('GpuMemory', 'GPU memory above 90% for 10 minutes', this.metricGpuMemoryUtilization({ period: Duration.minutes(5) }), 90, 2, 2));
+        this.alarms.push(
+          alarm('GpuMemory', 'GPU memory above 90% for 10 minutes', this.metricGpuMemoryUtilization({ period: Duration.minutes(5) }), 90, 2, 2),
+        );
       }
     }
 
@@ -106,13 +128,18 @@ export class ModelEndpoint extends Construct {
       widgets: [
         [
           new cloudwatch.TextWidget({
-            markdown: `# ${props.endpointName}\n${describeServing(props.serving)}. The training pipeline creates the endpoint when it deploys the first approved model; until then these graphs are empty.`,
+            markdown: `# ${props.endpointName}\n${describeServing(props.serving)}. The training pipeline creates the endpoint when it deploys the ` +
+              `first approved model; until then these graphs are empty.`,
             width: 24,
             height: 2,
           }),
         ],
         [
-          new cloudwatch.GraphWidget({ title: 'Invocations and errors', left: [this.metricInvocations(), this.metricInvocation4xxErrors(), this.metricInvocation5xxErrors()], width: 8 }),
+          new cloudwatch.GraphWidget({
+            title: 'Invocations and errors',
+            left: [this.metricInvocations(), this.metricInvocation4xxErrors(), this.metricInvocation5xxErrors()],
+            width: 8,
+          }),
           new cloudwatch.GraphWidget({
             title: 'Model latency (microseconds)',
             left: ['p50', 'p90', 'p99'].map((statistic) => this.metricModelLatency({ statistic, label: statistic })),
@@ -120,18 +147,24 @@ export class ModelEndpoint extends Construct {
           }),
           new cloudwatch.AlarmStatusWidget({ title: 'Alarms', alarms: this.alarms, width: 8 }),
         ],
-        ...(props.serving.mode === 'realtime' ? [[
-          new cloudwatch.GraphWidget({
-            title: 'Instances (percent; CPU is summed over vCPUs)',
-            left: [this.metricCpuUtilization(), this.metricMemoryUtilization(), this.metricDiskUtilization()],
-            width: 12,
-          }),
-          new cloudwatch.GraphWidget({
-            title: props.serving.gpu ? 'GPU (percent)' : 'Invocations per instance',
-            left: props.serving.gpu ? [this.metricGpuUtilization(), this.metricGpuMemoryUtilization()] : [this.metric('InvocationsPerInstance')],
-            width: 12,
-          }),
-        ]] : []),
+        ...(props.serving.mode === 'realtime'
+          ? [
+              [
+                new cloudwatch.GraphWidget({
+                  title: 'Instances (percent; CPU is summed over vCPUs)',
+                  left: [this.metricCpuUtilization(), this.metricMemoryUtilization(), this.metricDiskUtilization()],
+                  width: 12,
+                }),
+                new cloudwatch.GraphWidget({
+                  title: props.serving.gpu ? 'GPU (percent)' : 'Invocations per instance',
+                  left: props.serving.gpu
+                    ? [this.metricGpuUtilization(), this.metricGpuMemoryUtilization()]
+                    : [this.metric('InvocationsPerInstance')],
+                  width: 12,
+                }),
+              ],
+            ]
+          : []),
       ],
     });
 

@@ -84,8 +84,12 @@ export class ModelFeatureGroup extends Construct {
     const policyResource = policy.node.defaultChild as iam.CfnManagedPolicy;
     acknowledgeWildcardResources(policyResource, [props.offlineStoreBucket.arnForObjects(`${props.offlineStorePrefix}*`)],
       'Feature Store writes the offline store as many Parquet objects under this group\'s own prefix; their keys are created as records arrive.');
-    acknowledgeWildcardResources(policyResource, [glueTables],
-      'Feature Store names the offline store\'s Glue table after the group plus a creation timestamp, so the table name cannot be known in advance; access stays within the feature store database.');
+    acknowledgeWildcardResources(
+      policyResource,
+      [glueTables],
+      "Feature Store names the offline store's Glue table after the group plus a creation timestamp, so the table name cannot be known in " +
+        'advance; access stays within the feature store database.',
+    );
 
     const f = props.features;
     this.featureGroup = new sagemaker.CfnFeatureGroup(this, 'FeatureGroup', {

@@ -90,21 +90,44 @@ export class ModelMonitoring extends Construct {
         SELF_INVOKE: 'true',
       },
       statements: [
-        new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [lake.artifacts.arnForObjects(props.servingRecordKey), baselineObjects, captureObjects, stateObjects] }),
-        new iam.PolicyStatement({ actions: ['s3:ListBucket'], resources: [lake.capture.bucketArn], conditions: { StringLike: { 's3:prefix': `${props.modelName}/*` } } }),
+        new iam.PolicyStatement({
+          actions: ['s3:GetObject'],
+          resources: [lake.artifacts.arnForObjects(props.servingRecordKey), baselineObjects, captureObjects, stateObjects],
+        }),
+        new iam.PolicyStatement({
+          actions: ['s3:ListBucket'],
+          resources: [lake.capture.bucketArn],
+          conditions: { StringLike: { 's3:prefix': `${props.modelName}/*` } },
+        }),
         // Lets a missing serving record read as "not found" (nothing deployed yet) instead of "access denied".
-        new iam.PolicyStatement({ actions: ['s3:ListBucket'], resources: [lake.artifacts.bucketArn], conditions: { StringLike: { 's3:prefix': `models/${props.modelName}/serving/*` } } }),
+        new iam.PolicyStatement({
+          actions: ['s3:ListBucket'],
+          resources: [lake.artifacts.bucketArn],
+          conditions: { StringLike: { 's3:prefix': `models/${props.modelName}/serving/*` } },
+        }),
         new iam.PolicyStatement({ actions: ['s3:PutObject'], resources: [stateObjects] }),
         new iam.PolicyStatement({ actions: ['kms:Decrypt', 'kms:GenerateDataKey'], resources: [platform.dataKey.keyArn] }),
         // PutMetricData has no resource type; the condition limits it to the drift namespace.
-        new iam.PolicyStatement({ actions: ['cloudwatch:PutMetricData'], resources: ['*'], conditions: { StringEquals: { 'cloudwatch:namespace': DRIFT_NAMESPACE } } }),
+        new iam.PolicyStatement({
+          actions: ['cloudwatch:PutMetricData'],
+          resources: ['*'],
+          conditions: { StringEquals: { 'cloudwatch:namespace': DRIFT_NAMESPACE } },
+        }),
       ],
     });
     const driftPolicy = this.driftFunction.policy.node.defaultChild as iam.CfnManagedPolicy;
-    acknowledgeWildcardResources(driftPolicy, ['*'],
-      'Only X-Ray tracing and cloudwatch:PutMetricData (limited to the drift namespace by condition) are granted on "*": neither has a resource type.');
-    acknowledgeWildcardResources(driftPolicy, [baselineObjects, captureObjects, stateObjects],
-      'The job reads the baseline of whichever run is serving, the captured hours of this model and its own partial state: all under this model\'s own prefixes, with names known only at run time.');
+    acknowledgeWildcardResources(
+      driftPolicy,
+      ['*'],
+      'Only X-Ray tracing and cloudwatch:PutMetricData (limited to the drift namespace by condition) are granted on "*": neither has a resource ' +
+        'type.',
+    );
+    acknowledgeWildcardResources(
+      driftPolicy,
+      [baselineObjects, captureObjects, stateObjects],
+      "The job reads the baseline of whichever run is serving, the captured hours of this model and its own partial state: all under this model's " +
+        'own prefixes, with names known only at run time.',
+    );
     // Long windows continue in a new invocation of the same function (a separate policy: the function depends on its main one).
     new iam.ManagedPolicy(this, 'DriftJobContinuation', {
       roles: [this.driftFunction.role],
@@ -116,7 +139,13 @@ export class ModelMonitoring extends Construct {
     const alarm = (alarmId: string, description: string, metricName: string, threshold: number, dimensions: Record<string, string>) => {
       const a = new cloudwatch.Alarm(this, alarmId, {
         alarmDescription: `${props.qualifiedName}: ${description}`,
-        metric: new cloudwatch.Metric({ namespace: DRIFT_NAMESPACE, metricName, dimensionsMap: dimensions, statistic: 'Maximum', period: Duration.hours(1) }),
+        metric: new cloudwatch.Metric({
+          namespace: DRIFT_NAMESPACE,
+          metricName,
+          dimensionsMap: dimensions,
+          statistic: 'Maximum',
+          period: Duration.hours(1),
+        }),
         threshold,
         evaluationPeriods: d.evaluationPeriods,
         datapointsToAlarm: Math.min(d.datapointsToAlarm, d.evaluationPeriods),
@@ -134,7 +163,9 @@ export class ModelMonitoring extends Construct {
     this.retrainingAlarms = [
       alarm('MaxPsi', `a feature's PSI above ${d.psiThreshold}`, 'MaxPSI', d.psiThreshold, model),
       ...(numeric.length ? [alarm('MaxKs', `a numeric feature's KS distance above ${d.ksThreshold}`, 'MaxKSDistance', d.ksThreshold, model)] : []),
-      ...(categorical.length ? [alarm('MaxJs', `a categorical feature's JS distance above ${d.jsThreshold}`, 'MaxJSDistance', d.jsThreshold, model)] : []),
+      ...(categorical.length
+        ? [alarm('MaxJs', `a categorical feature's JS distance above ${d.jsThreshold}`, 'MaxJSDistance', d.jsThreshold, model)]
+        : []),
     ];
     this.alarms = [
       ...this.retrainingAlarms,
@@ -161,8 +192,12 @@ export class ModelMonitoring extends Construct {
       timeToLiveAttribute: 'expiresAt',
       removalPolicy: RemovalPolicy.RETAIN,
     });
-    acknowledge(this.stateTable.node.defaultChild as dynamodb.CfnTable, ['NIST.800.53.R5-DynamoDBInBackupPlan', 'HIPAA.Security-DynamoDBInBackupPlan'],
-      'The table only holds retraining guardrail state (idempotency keys, last start, daily counts) that expires by itself; point-in-time recovery covers it.');
+    acknowledge(
+      this.stateTable.node.defaultChild as dynamodb.CfnTable,
+      ['NIST.800.53.R5-DynamoDBInBackupPlan', 'HIPAA.Security-DynamoDBInBackupPlan'],
+      'The table only holds retraining guardrail state (idempotency keys, last start, daily counts) that expires by itself; point-in-time ' +
+        'recovery covers it.',
+    );
     const allowed = props.drift?.retrainOnDrift ?? MONITORING_DEFAULTS.retrainOnDrift ? this.retrainingAlarms : [];
     this.retrainFunction = new MlopsFunction(this, 'RetrainTrigger', {
       handler: 'retrain-trigger',
@@ -181,15 +216,26 @@ export class ModelMonitoring extends Construct {
         METRIC_NAMESPACE: RETRAINING_NAMESPACE,
       },
       statements: [
-        new iam.PolicyStatement({ actions: ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'], resources: [this.stateTable.tableArn] }),
+        new iam.PolicyStatement({
+          actions: ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+          resources: [this.stateTable.tableArn],
+        }),
         new iam.PolicyStatement({ actions: ['kms:Decrypt', 'kms:GenerateDataKey'], resources: [platform.dataKey.keyArn] }),
         new iam.PolicyStatement({ actions: ['states:StartExecution', 'states:ListExecutions'], resources: [props.stateMachine.stateMachineArn] }),
         // PutMetricData has no resource type; the condition limits it to the retraining namespace.
-        new iam.PolicyStatement({ actions: ['cloudwatch:PutMetricData'], resources: ['*'], conditions: { StringEquals: { 'cloudwatch:namespace': RETRAINING_NAMESPACE } } }),
+        new iam.PolicyStatement({
+          actions: ['cloudwatch:PutMetricData'],
+          resources: ['*'],
+          conditions: { StringEquals: { 'cloudwatch:namespace': RETRAINING_NAMESPACE } },
+        }),
       ],
     });
-    acknowledgeWildcardResources(this.retrainFunction.policy.node.defaultChild as iam.CfnManagedPolicy, ['*'],
-      'Only X-Ray tracing and cloudwatch:PutMetricData (limited to the retraining namespace by condition) are granted on "*": neither has a resource type.');
+    acknowledgeWildcardResources(
+      this.retrainFunction.policy.node.defaultChild as iam.CfnManagedPolicy,
+      ['*'],
+      'Only X-Ray tracing and cloudwatch:PutMetricData (limited to the retraining namespace by condition) are granted on "*": neither has a ' +
+        'resource type.',
+    );
     if (allowed.length) {
       const rule = new events.Rule(this, 'OnDrift', {
         description: `Retrains ${props.qualifiedName} when an aggregated drift alarm goes to ALARM`,
@@ -207,7 +253,13 @@ export class ModelMonitoring extends Construct {
       }));
       const failed = new cloudwatch.Alarm(this, 'OnDriftFailed', {
         alarmDescription: `${props.qualifiedName}: the drift rule could not invoke the retraining function`,
-        metric: new cloudwatch.Metric({ namespace: 'AWS/Events', metricName: 'FailedInvocations', dimensionsMap: { RuleName: rule.ruleName }, statistic: 'Sum', period: Duration.minutes(5) }),
+        metric: new cloudwatch.Metric({
+          namespace: 'AWS/Events',
+          metricName: 'FailedInvocations',
+          dimensionsMap: { RuleName: rule.ruleName },
+          statistic: 'Sum',
+          period: Duration.minutes(5),
+        }),
         threshold: 0,
         evaluationPeriods: 1,
         comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
@@ -222,8 +274,12 @@ export class ModelMonitoring extends Construct {
     this.driftFunction.addSchedule('DriftSchedule', 'cron(15 * * * ? *)', { scheduledTime: '<aws.scheduler.scheduled-time>' },
       `Hourly drift statistics of ${props.qualifiedName}`);
     if (props.retraining?.schedule) {
-      this.retrainFunction.addSchedule('RetrainingSchedule', props.retraining.schedule,
-        { source: 'mlops.schedule', model: props.modelName, scheduledTime: '<aws.scheduler.scheduled-time>' }, `Scheduled retraining of ${props.qualifiedName}`);
+      this.retrainFunction.addSchedule(
+        'RetrainingSchedule',
+        props.retraining.schedule,
+        { source: 'mlops.schedule', model: props.modelName, scheduledTime: '<aws.scheduler.scheduled-time>' },
+        `Scheduled retraining of ${props.qualifiedName}`,
+      );
     }
   }
 }

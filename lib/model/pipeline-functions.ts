@@ -84,7 +84,8 @@ export function createPipelineFunctions(scope: Construct, props: PipelineFunctio
   );
   // resolveModel has checked that an environment with human approval names the model's approvers.
   const approval = model.approval;
-  const gate = approval.mode === 'human' ? new ApprovalGate(scope, 'Approval', { qualifiedName, platform, approvers: approval.approvers }) : undefined;
+  const gate =
+    approval.mode === 'human' ? new ApprovalGate(scope, 'Approval', { qualifiedName, platform, approvers: approval.approvers }) : undefined;
 
   // The drift baseline: training data per input feature (CSV columns after the label, in declaration
   // order, without the record identifier and event time) and the held-out predictions.
@@ -105,7 +106,8 @@ export function createPipelineFunctions(scope: Construct, props: PipelineFunctio
   acknowledgeWildcardResources(
     baseline.policy.node.defaultChild as iam.CfnManagedPolicy,
     [props.dataObjects, runObjects],
-    "The function reads the snapshotted training objects under this model's data prefix and writes the baseline into the run's folder: names known only at run time.",
+    "The function reads the snapshotted training objects under this model's data prefix and writes the baseline into the run's folder: names " +
+      'known only at run time.',
   );
 
   // Lineage: one record per milestone in the Object Lock audit bucket (docs/auditing.md).
@@ -144,7 +146,8 @@ export function createPipelineFunctions(scope: Construct, props: PipelineFunctio
   acknowledgeWildcardResources(
     lineage.policy.node.defaultChild as iam.CfnManagedPolicy,
     [lineageObjects, ...lineageReads],
-    "Lineage records are written one per execution and milestone under this model's prefix of the audit bucket, and describe this model's per-run jobs, " +
+    "Lineage records are written one per execution and milestone under this model's prefix of the audit bucket, and describe this model's per-run " +
+      'jobs, ' +
       'packages, models and configurations, whose names are generated per run.',
   );
   return {

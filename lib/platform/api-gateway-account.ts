@@ -28,14 +28,28 @@ export class ApiGatewayAccount extends Construct {
     const policy = new iam.ManagedPolicy(this, 'Policy', {
       roles: [this.role],
       description: 'API Gateway logging to CloudWatch Logs',
-      statements: [new iam.PolicyStatement({
-        actions: ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:DescribeLogGroups', 'logs:DescribeLogStreams', 'logs:PutLogEvents', 'logs:GetLogEvents', 'logs:FilterLogEvents'],
-        resources: ['*'],
-      })],
+      statements: [
+        new iam.PolicyStatement({
+          actions: [
+            'logs:CreateLogGroup',
+            'logs:CreateLogStream',
+            'logs:DescribeLogGroups',
+            'logs:DescribeLogStreams',
+            'logs:PutLogEvents',
+            'logs:GetLogEvents',
+            'logs:FilterLogEvents',
+          ],
+          resources: ['*'],
+        }),
+      ],
     });
     policy.applyRemovalPolicy(RemovalPolicy.RETAIN);
-    acknowledgeWildcardResources(policy.node.defaultChild as iam.CfnManagedPolicy, ['*'],
-      'The account-wide API Gateway role writes to log groups that API Gateway names per API and stage (API-Gateway-Execution-Logs_<id>/<stage>) and to any stage\'s access-log group; one role serves every API of the account and region.');
+    acknowledgeWildcardResources(
+      policy.node.defaultChild as iam.CfnManagedPolicy,
+      ['*'],
+      'The account-wide API Gateway role writes to log groups that API Gateway names per API and stage (API-Gateway-Execution-Logs_<id>/<stage>) ' +
+        "and to any stage's access-log group; one role serves every API of the account and region.",
+    );
     const account = new apigateway.CfnAccount(this, 'Account', { cloudWatchRoleArn: this.role.roleArn });
     account.node.addDependency(policy);
   }

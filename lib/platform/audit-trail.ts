@@ -72,10 +72,19 @@ export class AuditTrail extends Construct {
     useBucketPolicyForLogDelivery(this);
     const dataEventBuckets = props.dataEventBuckets ?? [];
     new PropsProblems(this, 'AuditTrail')
-      .check(/^[A-Za-z0-9][A-Za-z0-9._-]{2,127}$/.test(props.trailName) && !/[._-]{2}/.test(props.trailName), 'trailName', props.trailName,
-        '3-128 letters, digits, periods, underscores or hyphens, starting with a letter or digit, without two separators in a row')
+      .check(
+        /^[A-Za-z0-9][A-Za-z0-9._-]{2,127}$/.test(props.trailName) && !/[._-]{2}/.test(props.trailName),
+        'trailName',
+        props.trailName,
+        '3-128 letters, digits, periods, underscores or hyphens, starting with a letter or digit, without two separators in a row',
+      )
       .days('objectLockRetention', props.objectLockRetention, 1, 36500)
-      .check(dataEventBuckets.length <= MAX_TRAIL_DATA_RESOURCES, 'dataEventBuckets', `${dataEventBuckets.length} buckets`, `at most ${MAX_TRAIL_DATA_RESOURCES}`)
+      .check(
+        dataEventBuckets.length <= MAX_TRAIL_DATA_RESOURCES,
+        'dataEventBuckets',
+        `${dataEventBuckets.length} buckets`,
+        `at most ${MAX_TRAIL_DATA_RESOURCES}`,
+      )
       .throwIfAny();
 
     const stack = Stack.of(this);
@@ -99,10 +108,12 @@ export class AuditTrail extends Construct {
       lifecycleRules: [{ id: 'expire-noncurrent-versions', noncurrentVersionExpiration: Duration.days(retentionDays) }],
     }));
     enableEventBridge(this.bucket);
-    acknowledge(this.bucket.node.defaultChild as s3.CfnBucket, [
-      'NIST.800.53.R5-S3BucketReplicationEnabled',
-      'HIPAA.Security-S3BucketReplicationEnabled',
-    ], 'Audit records are protected by Object Lock and log file validation in this region; a replica needs an operator-chosen destination region and account (an organisation trail is the usual place for that copy).');
+    acknowledge(
+      this.bucket.node.defaultChild as s3.CfnBucket,
+      ['NIST.800.53.R5-S3BucketReplicationEnabled', 'HIPAA.Security-S3BucketReplicationEnabled'],
+      'Audit records are protected by Object Lock and log file validation in this region; a replica needs an operator-chosen destination region ' +
+        'and account (an organisation trail is the usual place for that copy).',
+    );
 
     // CloudTrail writes only to its own prefix, only for this trail (aws:SourceArn from the known name).
     this.bucket.addToResourcePolicy(new iam.PolicyStatement({
@@ -122,17 +133,21 @@ export class AuditTrail extends Construct {
 
     // Key policy for CloudTrail: encrypt log files of this account's trails, describe the key, and
     // decrypt (needed to create a trail on a bucket that uses an S3 Bucket Key).
-    props.encryptionKey.addToResourcePolicy(new iam.PolicyStatement({
-      sid: 'CloudTrailEncryptLogs',
-      principals: [cloudtrailPrincipal],
-      actions: ['kms:GenerateDataKey*'],
-      // In a key policy, "*" means this key.
-      resources: ['*'],
-      conditions: {
-        StringLike: { 'kms:EncryptionContext:aws:cloudtrail:arn': stack.formatArn({ service: 'cloudtrail', region: '*', resource: 'trail', resourceName: '*' }) },
-        StringEquals: sourceArn,
-      },
-    }));
+    props.encryptionKey.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'CloudTrailEncryptLogs',
+        principals: [cloudtrailPrincipal],
+        actions: ['kms:GenerateDataKey*'],
+        // In a key policy, "*" means this key.
+        resources: ['*'],
+        conditions: {
+          StringLike: {
+            'kms:EncryptionContext:aws:cloudtrail:arn': stack.formatArn({ service: 'cloudtrail', region: '*', resource: 'trail', resourceName: '*' }),
+          },
+          StringEquals: sourceArn,
+        },
+      }),
+    );
     props.encryptionKey.addToResourcePolicy(new iam.PolicyStatement({
       sid: 'CloudTrailDescribeKey',
       principals: [cloudtrailPrincipal],
@@ -156,8 +171,12 @@ export class AuditTrail extends Construct {
       removalPolicy: RemovalPolicy.RETAIN,
     });
     if ((props.logRetention ?? logs.RetentionDays.ONE_YEAR) < logs.RetentionDays.ONE_YEAR) {
-      acknowledge(this.logGroup.node.defaultChild as logs.CfnLogGroup, ['cdk-validator-cfnguard::cloudwatch_log_group_retention_period_check'],
-        'The log group is a searchable copy of the trail, kept shorter by configuration to save cost; the system of record is the trail log files in the audit bucket under Object Lock.');
+      acknowledge(
+        this.logGroup.node.defaultChild as logs.CfnLogGroup,
+        ['cdk-validator-cfnguard::cloudwatch_log_group_retention_period_check'],
+        'The log group is a searchable copy of the trail, kept shorter by configuration to save cost; the system of record is the trail log files ' +
+          'in the audit bucket under Object Lock.',
+      );
     }
     // The key policy statement for CloudWatch Logs must exist before the log group.
     this.logGroup.node.addDependency(props.encryptionKey);

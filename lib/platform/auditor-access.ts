@@ -60,10 +60,18 @@ export class AuditorAccess extends Construct {
     const name = props.managedPolicyName;
     new PropsProblems(this, 'AuditorAccess')
       .check(props.assumedBy === undefined || props.assumedBy.length > 0, 'assumedBy', 0, 'at least one principal, or no assumedBy at all (no role)')
-      .check(sessionHours === undefined || props.maxSessionDuration!.isUnresolved() || (sessionHours >= 1 && sessionHours <= 12), 'maxSessionDuration', sessionHours,
-        'a duration from 1 to 12 hours')
-      .check(name === undefined || Token.isUnresolved(name) || /^[\w+=,.@-]{1,128}$/.test(name), 'managedPolicyName', name,
-        '1 to 128 letters, digits and +=,.@_- (an IAM policy name)')
+      .check(
+        sessionHours === undefined || props.maxSessionDuration!.isUnresolved() || (sessionHours >= 1 && sessionHours <= 12),
+        'maxSessionDuration',
+        sessionHours,
+        'a duration from 1 to 12 hours',
+      )
+      .check(
+        name === undefined || Token.isUnresolved(name) || /^[\w+=,.@-]{1,128}$/.test(name),
+        'managedPolicyName',
+        name,
+        '1 to 128 letters, digits and +=,.@_- (an IAM policy name)',
+      )
       .throwIfAny();
 
     const stack = Stack.of(this);
@@ -96,16 +104,30 @@ export class AuditorAccess extends Construct {
         // Without s3:prefix conditions: S3 answers a missing object or version with 404 only to a
         // caller allowed to list the bucket (otherwise 403, which cannot be told from a denial),
         // and that check carries no prefix. Listing reveals key names, never contents.
-        new iam.PolicyStatement({ sid: 'ListRecordsAndData', actions: ['s3:ListBucket'], resources: [audit.bucketArn, artifacts.bucketArn, curated.bucketArn] }),
+        new iam.PolicyStatement({
+          sid: 'ListRecordsAndData',
+          actions: ['s3:ListBucket'],
+          resources: [audit.bucketArn, artifacts.bucketArn, curated.bucketArn],
+        }),
         new iam.PolicyStatement({
           sid: 'ReadAuditRecords',
           actions: ['s3:GetObject', 's3:GetObjectVersion', 's3:GetObjectRetention', 's3:GetObjectLegalHold'],
           resources: auditRecords,
         }),
-        new iam.PolicyStatement({ sid: 'DecryptAuditRecords', actions: ['kms:Decrypt'], resources: [platform.auditKey.keyArn], conditions: decryptIn(audit.bucketArn) }),
+        new iam.PolicyStatement({
+          sid: 'DecryptAuditRecords',
+          actions: ['kms:Decrypt'],
+          resources: [platform.auditKey.keyArn],
+          conditions: decryptIn(audit.bucketArn),
+        }),
         new iam.PolicyStatement({ sid: 'ReadDataManifests', actions: ['s3:GetObject', 's3:GetObjectVersion'], resources: [manifests] }),
         // The data key decrypts in the artifacts bucket only: manifests are readable, training data is not.
-        new iam.PolicyStatement({ sid: 'DecryptDataManifests', actions: ['kms:Decrypt'], resources: [platform.dataKey.keyArn], conditions: decryptIn(artifacts.bucketArn) }),
+        new iam.PolicyStatement({
+          sid: 'DecryptDataManifests',
+          actions: ['kms:Decrypt'],
+          resources: [platform.dataKey.keyArn],
+          conditions: decryptIn(artifacts.bucketArn),
+        }),
         // HeadObject with a version ID: whether each training data version still exists.
         new iam.PolicyStatement({ sid: 'CheckTrainingDataVersions', actions: ['s3:GetObjectVersion'], resources: [trainingData] }),
         new iam.PolicyStatement({
@@ -113,29 +135,68 @@ export class AuditorAccess extends Construct {
           actions: ['sagemaker:DescribeEndpoint', 'sagemaker:DescribeEndpointConfig', 'sagemaker:DescribeModel', 'sagemaker:DescribeTrainingJob'],
           resources: [endpoints, ...describedPerRun],
         }),
-        new iam.PolicyStatement({ sid: 'DescribeRegistry', actions: ['sagemaker:DescribeModelPackageGroup', 'sagemaker:DescribeModelPackage'], resources: [packageGroups, packages] }),
+        new iam.PolicyStatement({
+          sid: 'DescribeRegistry',
+          actions: ['sagemaker:DescribeModelPackageGroup', 'sagemaker:DescribeModelPackage'],
+          resources: [packageGroups, packages],
+        }),
         // Neither action has resource-level permissions: both can only be granted on "*".
-        new iam.PolicyStatement({ sid: 'ListPackagesAndEvents', actions: ['sagemaker:ListModelPackages', 'cloudtrail:LookupEvents'], resources: ['*'] }),
+        new iam.PolicyStatement({
+          sid: 'ListPackagesAndEvents',
+          actions: ['sagemaker:ListModelPackages', 'cloudtrail:LookupEvents'],
+          resources: ['*'],
+        }),
         new iam.PolicyStatement({
           sid: 'FindAuditBucket',
           actions: ['ssm:GetParameter'],
-          resources: [stack.formatArn({ service: 'ssm', resource: 'parameter', resourceName: platformParameterName(platform, 'audit-bucket-arn').slice(1), arnFormat: ArnFormat.SLASH_RESOURCE_NAME })],
+          resources: [
+            stack.formatArn({
+              service: 'ssm',
+              resource: 'parameter',
+              resourceName: platformParameterName(platform, 'audit-bucket-arn').slice(1),
+              arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
+            }),
+          ],
         }),
       ],
     });
     const policy = this.managedPolicy.node.defaultChild as iam.CfnManagedPolicy;
-    acknowledgeWildcardResources(policy, ['*'],
-      'Only sagemaker:ListModelPackages (the latest approved package when nothing is deployed) and cloudtrail:LookupEvents (the endpoint\'s configuration history) are granted on "*": neither action has resource-level permissions.');
-    acknowledgeWildcardResources(policy, auditRecords,
-      'Lineage and decision records are written one per execution and decision under these two prefixes of the audit bucket; auditors read them all, read-only.');
-    acknowledgeWildcardResources(policy, [manifests],
-      'One data manifest per training run, in a run folder named after its execution; the pattern matches the manifests and nothing else of the artifacts bucket.');
-    acknowledgeWildcardResources(policy, [trainingData],
-      'Only s3:GetObjectVersion, for HeadObject on the exact versions the manifests list, whose keys are chosen by data producers; the data key cannot be used in this bucket, so contents stay unreadable.');
-    acknowledgeWildcardResources(policy, describedPerRun,
-      'Describe only, on this environment\'s names: endpoint configurations and SageMaker models are created per deployment and training jobs per run (<namespace>-<env>-<model>--<letter><id>), so their names cannot be listed in advance.');
-    acknowledgeWildcardResources(policy, [endpoints, packageGroups, packages],
-      'Describe only, on this environment\'s endpoints and package groups (both named <namespace>-<env>-<model>) and the group versions, which are created per registered candidate.');
+    acknowledgeWildcardResources(
+      policy,
+      ['*'],
+      'Only sagemaker:ListModelPackages (the latest approved package when nothing is deployed) and cloudtrail:LookupEvents (the endpoint\'s ' +
+        'configuration history) are granted on "*": neither action has resource-level permissions.',
+    );
+    acknowledgeWildcardResources(
+      policy,
+      auditRecords,
+      'Lineage and decision records are written one per execution and decision under these two prefixes of the audit bucket; auditors read them ' +
+        'all, read-only.',
+    );
+    acknowledgeWildcardResources(
+      policy,
+      [manifests],
+      'One data manifest per training run, in a run folder named after its execution; the pattern matches the manifests and nothing else of the ' +
+        'artifacts bucket.',
+    );
+    acknowledgeWildcardResources(
+      policy,
+      [trainingData],
+      'Only s3:GetObjectVersion, for HeadObject on the exact versions the manifests list, whose keys are chosen by data producers; the data key ' +
+        'cannot be used in this bucket, so contents stay unreadable.',
+    );
+    acknowledgeWildcardResources(
+      policy,
+      describedPerRun,
+      "Describe only, on this environment's names: endpoint configurations and SageMaker models are created per deployment and training jobs per " +
+        'run (<namespace>-<env>-<model>--<letter><id>), so their names cannot be listed in advance.',
+    );
+    acknowledgeWildcardResources(
+      policy,
+      [endpoints, packageGroups, packages],
+      "Describe only, on this environment's endpoints and package groups (both named <namespace>-<env>-<model>) and the group versions, which are " +
+        'created per registered candidate.',
+    );
 
     if (props.assumedBy) {
       this.role = new iam.Role(this, 'Role', {

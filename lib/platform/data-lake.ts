@@ -90,10 +90,12 @@ export class DataLake extends Construct {
         lifecycleRules,
       }));
       enableEventBridge(bucket);
-      acknowledge(bucket.node.defaultChild as s3.CfnBucket, [
-        'NIST.800.53.R5-S3BucketReplicationEnabled',
-        'HIPAA.Security-S3BucketReplicationEnabled',
-      ], 'The blueprint is single-region by design; versioning, Object Lock and retention on deletion protect the data, and cross-region replication needs a destination region and bucket that only the operator can choose.');
+      acknowledge(
+        bucket.node.defaultChild as s3.CfnBucket,
+        ['NIST.800.53.R5-S3BucketReplicationEnabled', 'HIPAA.Security-S3BucketReplicationEnabled'],
+        'The blueprint is single-region by design; versioning, Object Lock and retention on deletion protect the data, and cross-region ' +
+          'replication needs a destination region and bucket that only the operator can choose.',
+      );
       buckets[area] = bucket;
     }
     this.buckets = buckets;

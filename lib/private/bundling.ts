@@ -1,11 +1,24 @@
 import { Stack } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
-import { createHash } from 'crypto';
 import { BuildFailure, BuildOptions, buildSync, formatMessagesSync, Message, version as esbuildVersion } from 'esbuild';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'fs';
-import { dirname, isAbsolute, join, relative, resolve, sep } from 'path';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'fs';
+import { dirname, join, resolve } from 'path';
 import { PACKAGE_ROOT } from './package-paths';
+import { removeLeftovers, replaceDir } from './bundle-folders';
+import {
+  BundleManifest,
+  CACHE_FORMAT,
+  hashInput,
+  isVirtual,
+  MANIFEST,
+  OUT,
+  OUTPUTS,
+  relativePosix,
+  sha256,
+  staleness,
+  tsconfigInputs,
+} from './bundle-manifest';
 
 /**
  * The package's root (the repository, or the installed package in an app's node_modules): entries, manifest paths and
@@ -26,46 +39,7 @@ export const BUNDLE_HANDLER = 'index.handler';
  */
 export const BUNDLING_LINE_PREFIX = 'Bundling asset ';
 
-/**
- * Bumped whenever the cache layout, the manifest or the way options are hashed changes: every
- * manifest of another format is stale.
- */
-const CACHE_FORMAT = 1;
-
-/** The file name of the manifest, next to the bundle folder `out/`. */
-const MANIFEST = 'manifest.json';
-
-/** The name of the bundle folder inside a handler's cache folder (the folder the Lambda asset is made of). */
-const OUT = 'out';
-
-/** Outputs every complete bundle has (the source map is external, linked from the last line of index.js). */
-const OUTPUTS = ['index.js', 'index.js.map'];
-
-/**
- * What a cached bundle was built from. Written last, after the bundle folder is in place: a cache
- * folder without a manifest (or with an unreadable one) is rebuilt.
- */
-export interface BundleManifest {
-  /** {@link CACHE_FORMAT} at the time of writing. */
-  readonly format: number;
-  /** The version of the esbuild package that produced the bundle. */
-  readonly esbuildVersion: string;
-  /** sha256 of the esbuild options (see {@link esbuildOptions}), the entry included. */
-  readonly optionsHash: string;
-  /** The entry, relative to the root. */
-  readonly entry: string;
-  /**
-   * Every input esbuild reported in its metafile plus the tsconfig.json files it read, by path
-   * relative to the root (`/` separators), with the sha256 of its contents; `null` for inputs that
-   * are not files (esbuild's virtual modules).
-   */
-  readonly inputs: Record<string, string | null>;
-  /**
-   * The sha256 of each output file: the manifest is only trusted for the very bundle it was written
-   * for (not a truncated, edited or partly deleted one, nor one another process put in place).
-   */
-  readonly outputs: Record<string, string>;
-}
+export type { BundleManifest } from './bundle-manifest';
 
 /** Options of {@link bundleHandler}. */
 export interface BundleHandlerOptions {
@@ -130,91 +104,9 @@ export function esbuildOptions(entry: string): BuildOptions {
   };
 }
 
-/** Hex sha256 of a buffer or string. */
-function sha256(data: Buffer | string): string {
-  return createHash('sha256').update(data).digest('hex');
-}
-
-/** `path` relative to `root`, with `/` separators (as esbuild writes metafile paths). */
-function relativePosix(root: string, path: string): string {
-  return relative(root, path).split(sep).join('/');
-}
-
 /** Whether bundles are rebuilt on every call (`MLOPS_BUNDLE_CACHE=off`). */
 function cacheDisabled(): boolean {
   return (process.env.MLOPS_BUNDLE_CACHE ?? '').toLowerCase() === 'off';
-}
-
-/** Whether a metafile input is one of esbuild's virtual modules (e.g. `<runtime>`, `(disabled):fs`), not a file. */
-function isVirtual(input: string): boolean {
-  return /^[<(]/.test(input) || /^[^/\\]+:/.test(input);
-}
-
-/** The sha256 of the file at `path` relative to `root`, or undefined if it is not a readable file. */
-function hashInput(root: string, path: string): string | undefined {
-  try {
-    return sha256(readFileSync(resolve(root, path)));
-  } catch {
-    return undefined;
-  }
-}
-
-/**
- * The tsconfig.json files esbuild reads for these inputs: for each input outside node_modules, the
- * nearest tsconfig.json in its folder or above, up to `root`. (`extends` chains are not followed:
- * this repository has none.)
- */
-function tsconfigInputs(root: string, inputs: string[]): string[] {
-  const found = new Set<string>();
-  const seen = new Set<string>();
-  for (const input of inputs) {
-    if (isVirtual(input) || input.split('/').includes('node_modules')) continue;
-    let dir = dirname(resolve(root, input));
-    const fromRoot = relative(root, dir);
-    if (fromRoot.startsWith('..') || isAbsolute(fromRoot)) continue;
-    // Folders already walked lead to a tsconfig.json already found, or to none.
-    while (!seen.has(dir)) {
-      seen.add(dir);
-      const candidate = join(dir, 'tsconfig.json');
-      if (existsSync(candidate)) {
-        found.add(relativePosix(root, candidate));
-        break;
-      }
-      if (dir === root) break;
-      dir = dirname(dir);
-    }
-  }
-  return [...found];
-}
-
-/** The manifest in `cacheDir`, or undefined if it is missing or unreadable. */
-function readManifest(cacheDir: string): BundleManifest | undefined {
-  try {
-    const manifest = JSON.parse(readFileSync(join(cacheDir, MANIFEST), 'utf8')) as BundleManifest;
-    return typeof manifest === 'object' && manifest !== null && typeof manifest.inputs === 'object' ? manifest : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/**
- * Why the cached bundle in `cacheDir` cannot be reused, or undefined if it can: the manifest exists
- * and has this cache format, esbuild version and options hash, every output has its recorded sha256,
- * and every recorded input still exists with the recorded sha256 (all of them are hashed, including
- * the node_modules files of the bundled SDK clients).
- */
-function staleness(cacheDir: string, root: string, optionsHash: string): string | undefined {
-  const manifest = readManifest(cacheDir);
-  if (!manifest) return 'no cached bundle';
-  if (manifest.format !== CACHE_FORMAT) return 'cache format changed';
-  if (manifest.esbuildVersion !== esbuildVersion) return `esbuild version changed from ${manifest.esbuildVersion} to ${esbuildVersion}`;
-  if (manifest.optionsHash !== optionsHash) return 'bundling options changed';
-  for (const output of OUTPUTS) {
-    if (hashInput(cacheDir, join(OUT, output)) !== manifest.outputs?.[output]) return `cached ${output} missing or changed`;
-  }
-  const changed = Object.entries(manifest.inputs).filter(([path, hash]) => hash !== null && hashInput(root, path) !== hash).map(([path]) => path);
-  if (changed.length > 0) return `inputs changed: ${changed[0]}${changed.length > 1 ? ` and ${changed.length - 1} more` : ''}`;
-  return undefined;
 }
 
 /** esbuild's messages as plain text (file, line, column, text and the offending line). */
@@ -307,47 +199,6 @@ export function bundleHandler(options: BundleHandlerOptions): BundleResult {
   return { dir: outDir, rebuilt: true, reason };
 }
 
-/** How old a temporary file or folder of the cache is when it is deemed left over by a crashed build. */
-const LEFTOVER_AGE_MS = 60 * 60 * 1000;
-
-/** Deletes temporary bundle folders and manifests in `cacheDir` left over by builds that crashed. */
-function removeLeftovers(cacheDir: string): void {
-  for (const name of readdirSync(cacheDir)) {
-    if (![`${OUT}.tmp-`, `${OUT}.old-`, `${MANIFEST}.tmp-`].some((prefix) => name.startsWith(prefix))) continue;
-    const path = join(cacheDir, name);
-    try {
-      if (Date.now() - statSync(path).mtimeMs > LEFTOVER_AGE_MS) rmSync(path, { recursive: true, force: true });
-    } catch {
-      // Deleted meanwhile by another process.
-    }
-  }
-}
-
-/**
- * Puts the complete folder `tmpDir` in place of `outDir` by renaming (the old folder is first renamed
- * into a trash folder, as a rename cannot replace a folder that is not empty). If another process puts
- * its own bundle in place between the two renames, that one goes to the trash too and the rename is
- * tried again. Returns the trash folders, to delete once the manifest is written.
- */
-function replaceDir(tmpDir: string, outDir: string, cacheDir: string): string[] {
-  const trash: string[] = [];
-  for (let attempt = 1; ; attempt++) {
-    const dir = mkdtempSync(join(cacheDir, `${OUT}.old-`));
-    trash.push(dir);
-    try {
-      renameSync(outDir, join(dir, OUT));
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
-    }
-    try {
-      renameSync(tmpDir, outDir);
-      return trash;
-    } catch (e) {
-      if (attempt >= 5 || !['ENOTEMPTY', 'EEXIST'].includes((e as NodeJS.ErrnoException).code ?? '')) throw e;
-    }
-  }
-}
-
 /** Bundle folders of this process, by handler: each handler is bundled (or checked) at most once. */
 const bundled = new Map<string, string>();
 
@@ -366,7 +217,8 @@ const bundled = new Map<string, string>();
  * synthesizes the same template shape (an S3 asset) but is not deployable.
  */
 export function handlerCode(scope: Construct, handler: string): lambda.Code {
-  if (!/^[a-z0-9][a-z0-9-]*$/.test(handler)) throw new Error(`Invalid handler folder name "${handler}": expected lowercase letters, digits and dashes`);
+  if (!/^[a-z0-9][a-z0-9-]*$/.test(handler))
+    throw new Error(`Invalid handler folder name "${handler}": expected lowercase letters, digits and dashes`);
   const sourceDir = join(REPO_ROOT, 'lambda', handler);
   const entry = join(sourceDir, 'index.ts');
   if (!existsSync(entry)) throw new Error(`No Lambda handler entry at ${relativePosix(REPO_ROOT, entry)}`);

@@ -109,14 +109,26 @@ export class MlopsFunction extends Construct {
     this.function.node.addDependency(this.policy);
 
     const fn = this.function.node.defaultChild as lambda.CfnFunction;
-    acknowledge(fn, ['NIST.800.53.R5-LambdaConcurrency', 'HIPAA.Security-LambdaConcurrency'],
-      'Reserved concurrency is left unset on purpose: new accounts often have a total limit of 10-50 and must keep 100 unreserved, so reserving any fails the deployment.');
+    acknowledge(
+      fn,
+      ['NIST.800.53.R5-LambdaConcurrency', 'HIPAA.Security-LambdaConcurrency'],
+      'Reserved concurrency is left unset on purpose: new accounts often have a total limit of 10-50 and must keep 100 unreserved, so reserving ' +
+        'any fails the deployment.',
+    );
     if (!this.deadLetterQueue) {
-      acknowledge(fn, ['NIST.800.53.R5-LambdaDLQ', 'HIPAA.Security-LambdaDLQ'],
-        `The function is invoked synchronously by ${props.invokedBy}, which retries and catches its errors; a dead-letter queue only receives failed asynchronous invocations.`);
+      acknowledge(
+        fn,
+        ['NIST.800.53.R5-LambdaDLQ', 'HIPAA.Security-LambdaDLQ'],
+        `The function is invoked synchronously by ${props.invokedBy}, which retries and catches its errors; a dead-letter queue only receives ` +
+          `failed asynchronous invocations.`,
+      );
     }
-    acknowledge(fn, ['NIST.800.53.R5-LambdaInsideVPC', 'HIPAA.Security-LambdaInsideVPC', 'cdk-validator-cfnguard::lambda_inside_vpc_check'],
-      'The function only calls AWS APIs over TLS with IAM authorisation; a VPC would add NAT gateways or interface endpoints that cost money while idle.');
+    acknowledge(
+      fn,
+      ['NIST.800.53.R5-LambdaInsideVPC', 'HIPAA.Security-LambdaInsideVPC', 'cdk-validator-cfnguard::lambda_inside_vpc_check'],
+      'The function only calls AWS APIs over TLS with IAM authorisation; a VPC would add NAT gateways or interface endpoints that cost money ' +
+        'while idle.',
+    );
     acknowledgeWildcardResources(this.policy.node.defaultChild as iam.CfnManagedPolicy, ['*'],
       'Only the X-Ray tracing actions are granted on "*": X-Ray has no resource-level permissions.');
   }
@@ -132,7 +144,9 @@ export class MlopsFunction extends Construct {
     if (!this.deadLetterQueue) throw new Error(`${this.node.path}: a scheduled function needs deadLetterQueue: true`);
     if (!this.schedulerRole) {
       this.schedulerRole = new iam.Role(this, 'SchedulerRole', {
-        assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', { conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } } }),
+        assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', {
+          conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
+        }),
         description: `EventBridge Scheduler: invokes ${this.node.path}`,
       });
       new iam.ManagedPolicy(this, 'SchedulerPolicy', {

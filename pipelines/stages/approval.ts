@@ -57,7 +57,8 @@ export function approvalStage(
       parameters: {
         'ModelPackageArn.$': '$.registration.modelPackageArn',
         ModelApprovalStatus: status,
-        'ApprovalDescription.$': `States.Format('${verb} by {} at {}: {} (record {})', $.approval.approver, $.approval.decidedAt, $.approval.comment, $.approval.recordUri)`,
+        'ApprovalDescription.$': `States.Format('${verb} by {} at {}: {} (record {})', $.approval.approver, $.approval.decidedAt, ` +
+          `$.approval.comment, $.approval.recordUri)`,
       },
       resultPath: null,
     });

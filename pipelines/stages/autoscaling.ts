@@ -176,7 +176,8 @@ export function autoscalingPermissions(scope: Construct, endpointName: string): 
       {
         resources: [targetTrackingAlarms, scalableTargets],
         reason:
-          'Target tracking names its alarms after the endpoint, and scalable targets end in a generated ID (limited by condition keys to SageMaker variant instance counts).',
+          'Target tracking names its alarms after the endpoint, and scalable targets end in a generated ID (limited by condition keys to ' +
+            'SageMaker variant instance counts).',
       },
     ],
   };

@@ -2,18 +2,17 @@
  * Deployment stage: deploys the approved model package. The pipeline, not CloudFormation, owns the endpoint
  * (docs/serving.md).
  */
-import { Duration, Stack } from 'aws-cdk-lib';
-import * as iam from 'aws-cdk-lib/aws-iam';
+import { Duration } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { VARIANT_NAME } from '../../contracts/serving';
 import { runtimeName } from '../runtime-names';
-import { autoscalingPermissions, scalingSteps, typeChangeSteps } from './autoscaling';
+import { scalingSteps, typeChangeSteps } from './autoscaling';
+import { deploymentPermissions } from './deployment-permissions';
 import { DeploymentProblems, endpointStatusIs } from './deployment-problems';
 import {
   EndpointConfigProps,
-  endpointConfigPermissions,
   endpointConfigSteps,
   EndpointRef,
   rollbackAlarmNames,
@@ -23,10 +22,10 @@ import {
 export { approvalTarget, rollbackAlarmNames } from './endpoint-config';
 export type { EndpointRef } from './endpoint-config';
 import { ENDPOINT_POLL_SECONDS, ENDPOINT_STATUSES, endpointPollBounds } from './endpoint-status';
-import { LineageRecorder, lineagePermissions, recordMilestone } from './lineage';
-import { NotificationTarget, publishPermissions } from './notifications';
+import { LineageRecorder, recordMilestone } from './lineage';
+import { NotificationTarget } from './notifications';
 import { sdkCall } from './sdk-call';
-import { catchInto, mergePermissions, StagePermissions } from './stage';
+import { catchInto, StagePermissions } from './stage';
 
 /** Properties of {@link deploymentStage}. */
 export interface DeploymentStageProps extends EndpointConfigProps {
@@ -257,51 +256,4 @@ export function deploymentStage(
     catchInto(task, props.onFailure);
   }
   return { start: names, deployed, ...deploymentPermissions(scope, props) };
-}
-
-/**
- * What the deployment stage may do: create this model's SageMaker models and endpoint configurations,
- * create/update/describe/delete its one endpoint, register its autoscaling, write the serving record, read
- * its rollback alarms, notify problems and record lineage.
- */
-function deploymentPermissions(scope: Construct, props: DeploymentStageProps): StagePermissions {
-  const stack = Stack.of(scope);
-  const servingObjects = props.servingRecord.bucket.arnForObjects(`${props.servingRecord.prefix}*`);
-  const endpointConfigs = stack.formatArn({ service: 'sagemaker', resource: 'endpoint-config', resourceName: `${props.runtimeNamePrefix}--*` });
-  const autoscaling = autoscalingPermissions(scope, props.endpoint.endpointName);
-  const rollbackAlarms = props.endpoint.rollbackAlarms.map((a) => a.alarmArn);
-  return mergePermissions(
-    endpointConfigPermissions(scope, props),
-    {
-      statements: [
-        // CreateEndpoint and UpdateEndpoint are also authorized against the endpoint configuration they deploy
-        // (both resource types are required: Service Authorization Reference; aws/aws-cdk#11594).
-        new iam.PolicyStatement({ actions: ['sagemaker:CreateEndpoint', 'sagemaker:UpdateEndpoint'], resources: [endpointConfigs] }),
-        new iam.PolicyStatement({
-          actions: [
-            'sagemaker:CreateEndpoint',
-            'sagemaker:UpdateEndpoint',
-            'sagemaker:DescribeEndpoint',
-            'sagemaker:DeleteEndpoint',
-            'sagemaker:AddTags',
-            ...autoscaling.endpointActions,
-          ],
-          resources: [props.endpoint.endpointArn],
-        }),
-        new iam.PolicyStatement({ actions: ['s3:PutObject'], resources: [servingObjects] }),
-        ...(rollbackAlarms.length ? [new iam.PolicyStatement({ actions: ['cloudwatch:DescribeAlarms'], resources: rollbackAlarms })] : []),
-        // ListEndpoints has no resource-level permissions.
-        new iam.PolicyStatement({ actions: ['sagemaker:ListEndpoints'], resources: ['*'] }),
-      ],
-      wildcards: [
-        {
-          resources: [servingObjects],
-          reason: "The serving record lives under this model's serving prefix of the artifacts bucket, written once per deployment.",
-        },
-      ],
-    },
-    autoscaling,
-    publishPermissions(props.notifications),
-    ...(props.lineage ? [lineagePermissions(props.lineage)] : []),
-  );
 }

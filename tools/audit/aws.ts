@@ -1,11 +1,10 @@
-import { CloudTrailClient, LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
+import { LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
 import {
   GetObjectCommand,
   GetObjectLegalHoldCommand,
   GetObjectRetentionCommand,
   HeadObjectCommand,
   ListObjectsV2Command,
-  S3Client,
 } from '@aws-sdk/client-s3';
 import {
   DescribeEndpointCommand,
@@ -20,23 +19,15 @@ import {
   DescribeTrainingJobCommand,
   DescribeTrainingJobCommandOutput,
   ListModelPackagesCommand,
-  SageMakerClient,
 } from '@aws-sdk/client-sagemaker';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
-import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { AuditError, errorName, explain, httpStatus } from './errors';
-import { Progress } from './progress';
+import { AuditAwsSession } from './aws-session';
 import { ENDPOINT_EVENT_NAMES, EndpointEvent, parseEndpointEvent } from './cloudtrail-events';
 
 export { ENDPOINT_EVENT_NAMES, EVENT_HISTORY_DAYS, parseEndpointEvent } from './cloudtrail-events';
 export type { EndpointEvent } from './cloudtrail-events';
-
-/** The caller, as STS sees it. */
-export interface Identity {
-  readonly account: string;
-  readonly arn: string;
-  readonly partition: string;
-}
+export type { Identity } from './aws-session';
 
 /** An object's protection against deletion and overwrite. */
 export interface ObjectLock {
@@ -50,55 +41,12 @@ export interface ObjectLock {
 /** Parallel `HeadObject` calls when checking data versions. */
 const HEAD_CONCURRENCY = 16;
 
-const NOT_FOUND = /could not find|does not exist|not found|cannot be found/i;
-
 /**
  * Every AWS read of the audit, one method per question. Each failure becomes an {@link AuditError}
  * naming the IAM action and the resource; "not found" answers are `undefined` (the chain decides
  * whether that is a finding). Nothing here writes.
  */
-export class AuditAws {
-  private readonly s3: S3Client;
-  private readonly sagemaker: SageMakerClient;
-  private readonly cloudtrail: CloudTrailClient;
-  private readonly sts: STSClient;
-  private caller?: Identity;
-  private resolvedRegion?: string;
-
-  /** Where long reads report their progress. */
-  public readonly progress: Progress;
-
-  constructor(private readonly settings: { readonly region?: string; readonly progress: Progress }) {
-    this.progress = settings.progress;
-    const region = settings.region;
-    this.s3 = new S3Client({ region, followRegionRedirects: true });
-    this.sagemaker = new SageMakerClient({ region });
-    // LookupEvents allows 2 calls per second per account and region: retry throttling patiently.
-    this.cloudtrail = new CloudTrailClient({ region, maxAttempts: 10 });
-    this.sts = new STSClient({ region });
-  }
-
-  /** The caller; the first call, so that missing credentials are reported before anything else. */
-  public async identity(): Promise<Identity> {
-    if (this.caller) return this.caller;
-    const out = await this.call('sts:GetCallerIdentity', 'the caller', () => this.sts.send(new GetCallerIdentityCommand({})));
-    const arn = out.Arn ?? '';
-    this.caller = { account: out.Account ?? '', arn, partition: arn.split(':')[1] || 'aws' };
-    return this.caller;
-  }
-
-  public async region(): Promise<string> {
-    if (this.resolvedRegion) return this.resolvedRegion;
-    try {
-      this.resolvedRegion = this.settings.region ?? (await this.sagemaker.config.region());
-    } catch (error) {
-      throw explain(error, 'resolving the region', 'the AWS configuration');
-    }
-    if (!this.resolvedRegion)
-      throw new AuditError('configuration', 'No AWS region: pass --region (for example --region eu-west-1) or set AWS_REGION.');
-    return this.resolvedRegion;
-  }
-
+export class AuditAws extends AuditAwsSession {
   /** The audit bucket's name, from the platform's SSM parameter `/<namespace>/<env>/platform/audit-bucket-arn`. */
   public async auditBucketFromSsm(namespace: string, environment: string): Promise<string> {
     const name = `/${namespace}/${environment}/platform/audit-bucket-arn`;
@@ -307,33 +255,5 @@ export class AuditAws {
       this.settings.progress.done();
     }
     return events.sort((a, b) => a.eventTime.getTime() - b.eventTime.getTime());
-  }
-
-  private async describe<T>(action: string, type: string | undefined, name: string, send: () => Promise<T>): Promise<T | undefined> {
-    try {
-      return await send();
-    } catch (error) {
-      if ((errorName(error) === 'ValidationException' || errorName(error) === 'ResourceNotFound') && NOT_FOUND.test((error as Error).message ?? ''))
-        return undefined;
-      throw explain(error, action, type ? await this.arn('sagemaker', `${type}/${name.toLowerCase()}`) : name);
-    }
-  }
-
-  private async call<T>(action: string, resource: string, send: () => Promise<T>): Promise<T> {
-    try {
-      return await send();
-    } catch (error) {
-      throw explain(error, action, resource);
-    }
-  }
-
-  private async arn(service: string, resource: string): Promise<string> {
-    const id = this.caller ?? { partition: 'aws', account: '<account>' };
-    return `arn:${id.partition}:${service}:${await this.region()}:${id.account}:${resource}`;
-  }
-
-  private async s3Arn(bucket: string, key?: string, versionId?: string): Promise<string> {
-    const partition = this.caller?.partition ?? 'aws';
-    return `arn:${partition}:s3:::${bucket}${key === undefined ? '' : `/${key}`}${versionId ? ` (version ${versionId})` : ''}`;
   }
 }
