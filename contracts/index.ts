@@ -11,5 +11,6 @@ export * from './lineage';
 export * from './metrics';
 export * from './names';
 export * from './serving';
+export * from './suggest';
 export * from './training';
 export * from './trigger';

@@ -6,10 +6,10 @@
  * field, the value found and what was expected. Objects reject unknown keys so
  * that a typo never passes silently.
  */
-import { closest } from './edit-distance';
+import { closest } from '../../contracts/suggest';
 import { ConfigError, fail, Problem, show } from './problems';
 
-export { closest, editDistance } from './edit-distance';
+export { closest, editDistance } from '../../contracts/suggest';
 export { ConfigError, formatProblems, show } from './problems';
 export type { Problem, ProblemGroup } from './problems';
 

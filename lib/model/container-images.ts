@@ -28,15 +28,14 @@
 import { CfnMapping, Fn, Stack, Token } from 'aws-cdk-lib';
 import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { Construct } from 'constructs';
-import { DLC_ACCOUNTS, PYTORCH_TAGS, XGBOOST_ACCOUNTS } from './container-registries';
+import { DLC_ACCOUNTS, ImagePurpose, PYTORCH_TAGS, XGBOOST_ACCOUNTS } from './container-registries';
 
 export { DLC_ACCOUNTS } from './container-registries';
+export type { ImagePurpose } from './container-registries';
 
 /** Container image families this module resolves. */
 export type Framework = 'xgboost' | 'pytorch';
 
-/** What the image is used for: a training job or a model (endpoint, batch transform). */
-export type ImagePurpose = 'training' | 'inference';
 
 /** Options of {@link containerImageUri}. */
 export interface ContainerImageOptions {

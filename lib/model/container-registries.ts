@@ -2,7 +2,9 @@
  * The registry accounts and image tags behind the SageMaker container image URIs, per region and
  * version, from the sources named in the header of `container-images.ts`.
  */
-import type { ImagePurpose } from './container-images';
+
+/** What the image is used for: a training job or a model (endpoint, batch transform). */
+export type ImagePurpose = 'training' | 'inference';
 
 /**
  * ECR registry account of the SageMaker XGBoost algorithm image (`sagemaker-xgboost`) per region,

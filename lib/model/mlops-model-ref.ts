@@ -7,7 +7,7 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct, IConstruct } from 'constructs';
 import { qualifiedModelName } from '../config/resolve-model';
-import { endpointArnOf, endpointMetric, grantEndpointInvoke } from './model-endpoint';
+import { endpointArnOf, EndpointBase } from './endpoint-base';
 
 /** A model's MLOps loop in one environment. */
 export interface IMlopsModel extends IConstruct {
@@ -56,7 +56,7 @@ export interface MlopsModelNameAttributes {
  * What every {@link IMlopsModel} derives from its qualified name: the endpoint, registry and feature group names
  * and ARNs (in the stack's partition, region and account), `grantInvoke` and the endpoint's metrics.
  */
-export abstract class MlopsModelBase extends Construct implements IMlopsModel {
+export abstract class MlopsModelBase extends EndpointBase implements IMlopsModel {
   /**
    * A model defined elsewhere (another app, another stack), from its names. Its names follow the same rule as
    * `MlopsModel`'s; its ARNs are in the partition, region and account of the stack of `scope`.
@@ -100,29 +100,5 @@ export abstract class MlopsModelBase extends Construct implements IMlopsModel {
 
   public get featureGroupName(): string {
     return this.qualifiedName;
-  }
-
-  public grantInvoke(grantee: iam.IGrantable): iam.Grant {
-    return grantEndpointInvoke(grantee, this.endpointArn);
-  }
-
-  public metric(metricName: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return endpointMetric(this.endpointName, metricName, props);
-  }
-
-  public metricInvocations(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.metric('Invocations', props);
-  }
-
-  public metricInvocation4xxErrors(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.metric('Invocation4XXErrors', props);
-  }
-
-  public metricInvocation5xxErrors(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.metric('Invocation5XXErrors', props);
-  }
-
-  public metricModelLatency(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.metric('ModelLatency', { statistic: 'Average', ...props });
   }
 }

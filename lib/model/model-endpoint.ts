@@ -1,12 +1,12 @@
-import { CustomResource, Duration, Stack } from 'aws-cdk-lib';
+import { CustomResource, Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
-import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sns from 'aws-cdk-lib/aws-sns';
-import { Construct, IConstruct } from 'constructs';
+import { Construct } from 'constructs';
 import { vcpusOf } from '../config/instance-types';
 import { ResolvedServing } from '../config/serving';
 import { MlopsFunction } from '../private/mlops-function';
+import { endpointArnOf, EndpointBase } from './endpoint-base';
 import { endpointCleanupFunction, idleStopFunction, runtimeNamePrefix } from './endpoint-housekeeping';
 import { isQualifiedName, QUALIFIED_NAME_RULE } from '../../contracts/names';
 import { VARIANT_NAME } from '../../contracts/serving';
@@ -42,7 +42,7 @@ export interface ModelEndpointProps {
  * deletes the endpoint (and the pipeline's SageMaker models and endpoint configurations) when the
  * stack is destroyed, so nothing costly is left running.
  */
-export class ModelEndpoint extends Construct {
+export class ModelEndpoint extends EndpointBase {
   /** The endpoint's name (it exists once the pipeline has deployed a model). */
   public readonly endpointName: string;
   /** The endpoint's ARN. */
@@ -183,38 +183,6 @@ export class ModelEndpoint extends Construct {
     });
   }
 
-  /**
-   * Lets `grantee` invoke the endpoint (real-time, streaming and asynchronous invocations).
-   */
-  public grantInvoke(grantee: iam.IGrantable): iam.Grant {
-    return grantEndpointInvoke(grantee, this.endpointArn);
-  }
-
-  /** A metric of the endpoint's variant in the `AWS/SageMaker` namespace (invocations, errors, latency). */
-  public metric(metricName: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return endpointMetric(this.endpointName, metricName, props);
-  }
-
-  /** Requests to the endpoint. @default sum over 1 minute */
-  public metricInvocations(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.metric('Invocations', props);
-  }
-
-  /** Requests the model answered with a 4XX error. @default sum over 1 minute */
-  public metricInvocation4xxErrors(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.metric('Invocation4XXErrors', props);
-  }
-
-  /** Requests the model answered with a 5XX error. @default sum over 1 minute */
-  public metricInvocation5xxErrors(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.metric('Invocation5XXErrors', props);
-  }
-
-  /** Time the model took to answer, in microseconds. @default average over 1 minute */
-  public metricModelLatency(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.metric('ModelLatency', { statistic: 'Average', ...props });
-  }
-
   /** An instance metric of the variant in the `/aws/sagemaker/Endpoints` namespace (real-time endpoints). */
   public metricInstance(metricName: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
     return new cloudwatch.Metric({
@@ -253,34 +221,10 @@ export class ModelEndpoint extends Construct {
   }
 }
 
-/** The ARN of the endpoint `endpointName` in the stack of `scope` (lower-case, as IAM matches SageMaker ARNs). */
-export function endpointArnOf(scope: IConstruct, endpointName: string): string {
-  return Stack.of(scope).formatArn({ service: 'sagemaker', resource: 'endpoint', resourceName: endpointName.toLowerCase() });
-}
-
-/** Lets `grantee` invoke the endpoint `endpointArn`: real-time, streaming and asynchronous invocations. */
-export function grantEndpointInvoke(grantee: iam.IGrantable, endpointArn: string): iam.Grant {
-  return iam.Grant.addToPrincipal({
-    grantee,
-    actions: ['sagemaker:InvokeEndpoint', 'sagemaker:InvokeEndpointWithResponseStream', 'sagemaker:InvokeEndpointAsync'],
-    resourceArns: [endpointArn],
-  });
-}
-
-/** A metric of the endpoint's variant in the `AWS/SageMaker` namespace. @default sum over 1 minute */
-export function endpointMetric(endpointName: string, metricName: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-  return new cloudwatch.Metric({
-    namespace: 'AWS/SageMaker',
-    metricName,
-    dimensionsMap: { EndpointName: endpointName, VariantName: VARIANT_NAME },
-    period: Duration.minutes(1),
-    statistic: 'Sum',
-    ...props,
-  });
-}
-
 function describeServing(s: ResolvedServing): string {
   if (s.mode === 'serverless') return `Serverless inference, ${s.memoryMb} MB, up to ${s.maxConcurrency} concurrent invocations`;
   const scaling = s.autoscaling ? `autoscaling ${s.autoscaling.minInstances}-${s.autoscaling.maxInstances}` : 'fixed size';
   return `Real-time, ${s.instanceCount} x ${s.instanceType} (${scaling}), ${s.rollout.strategy} rollout with auto-rollback`;
 }
+
+export { endpointArnOf } from './endpoint-base';

@@ -3,7 +3,7 @@ import { Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { autoscalingPermissions } from './autoscaling';
-import type { DeploymentStageProps } from './deployment';
+import type { DeploymentStageProps } from './deployment-props';
 import { endpointConfigPermissions } from './endpoint-config';
 import { lineagePermissions } from './lineage';
 import { publishPermissions } from './notifications';

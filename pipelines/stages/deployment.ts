@@ -3,7 +3,6 @@
  * (docs/serving.md).
  */
 import { Duration } from 'aws-cdk-lib';
-import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { VARIANT_NAME } from '../../contracts/serving';
@@ -12,9 +11,7 @@ import { scalingSteps, typeChangeSteps } from './autoscaling';
 import { deploymentPermissions } from './deployment-permissions';
 import { DeploymentProblems, endpointStatusIs } from './deployment-problems';
 import {
-  EndpointConfigProps,
   endpointConfigSteps,
-  EndpointRef,
   rollbackAlarmNames,
   trafficRouting,
 } from './endpoint-config';
@@ -22,26 +19,13 @@ import {
 export { approvalTarget, rollbackAlarmNames } from './endpoint-config';
 export type { EndpointRef } from './endpoint-config';
 import { ENDPOINT_POLL_SECONDS, ENDPOINT_STATUSES, endpointPollBounds } from './endpoint-status';
-import { LineageRecorder, recordMilestone } from './lineage';
-import { NotificationTarget } from './notifications';
+import { recordMilestone } from './lineage';
 import { sdkCall } from './sdk-call';
 import { catchInto, StagePermissions } from './stage';
+import type { DeploymentStageProps } from './deployment-props';
 
-/** Properties of {@link deploymentStage}. */
-export interface DeploymentStageProps extends EndpointConfigProps {
-  /** The endpoint (`<namespace>-<environment>-<model>`). */
-  readonly endpoint: EndpointRef;
-  /** Where the record of what is serving is written after a successful deployment: `<prefix>current.json`. */
-  readonly servingRecord: { readonly bucket: s3.IBucket; readonly prefix: string };
-  /** Topic for deployment problems. */
-  readonly notifications: NotificationTarget;
-  /** JSONPath of the model version's drift baseline URI, recorded with what serves. @default - none recorded */
-  readonly baselineUriPath?: string;
-  /** Lineage records of the deployment's outcomes. @default - none written */
-  readonly lineage?: LineageRecorder;
-  /** Where failed calls go, with the error in `$.error`. */
-  readonly onFailure: sfn.IChainable;
-}
+export type { DeploymentStageProps } from './deployment-props';
+
 
 /** The serving record's object name under `servingRecord.prefix`. */
 export const SERVING_RECORD_FILE = 'current.json';

@@ -1,6 +1,5 @@
 import { parseArgs } from 'util';
-// The module, not the package entry (which re-exports it): the entry loads aws-cdk-lib, which the auditor's command never needs.
-import { editDistance } from '../../lib/config/edit-distance';
+import { editDistance } from '../../contracts/suggest';
 
 /** The report formats. */
 export const FORMATS = ['text', 'json', 'html'] as const;

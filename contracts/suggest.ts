@@ -1,4 +1,4 @@
-/** Edit distance, to suggest the key a typo meant. */
+/** Edit distance, to suggest the key or option a typo meant (configuration checks and the shipped commands). */
 
 /** The key among `candidates` nearest to `key` by edit distance, when it is close enough to be a likely typo. */
 export function closest(key: string, candidates: readonly string[]): string | undefined {
