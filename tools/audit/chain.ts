@@ -16,7 +16,7 @@ import { AuditState, deployedTime, Loaded } from './audit-state';
 import { AuditAws } from './aws';
 import { AuditError } from './errors';
 import { auditPackageLineage } from './package-lineage';
-import { AuditReport, ChainStep, REPORT_VERSION } from './report';
+import { AuditReport, CHAIN_STEPS, REPORT_VERSION } from './report';
 import { auditEndpoint } from './serving';
 
 export { describeTrigger, recordUriFromDescription } from './package-lineage';
@@ -140,18 +140,7 @@ class LineageAudit extends AuditState {
     index: Map<string, Map<Milestone, string>>,
     execution?: AuditReport['execution'],
   ): AuditReport {
-    const order: ChainStep[] = [
-      'endpoint',
-      'endpoint-config',
-      'model',
-      'model-package',
-      'approval',
-      'training-job',
-      'data-manifest',
-      'data-versions',
-      'execution',
-    ];
-    const chain = order
+    const chain = CHAIN_STEPS
       .filter((s) => this.chain.has(s))
       .map((s) => {
         const link = this.chain.get(s)!;
