@@ -7,7 +7,7 @@ import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import { backoff, TRANSIENT_ERRORS } from '../resilience';
 import { LineageRecorder, lineagePermissions, recordMilestone, recordRequiredMilestone } from './lineage';
-import { NotificationTarget, publishPermissions } from './notifications';
+import { NotificationTarget, notifyThenEnd, publishPermissions } from './notifications';
 import { sdkCall } from './sdk-call';
 import { catchInto, mergePermissions, ModelPackageGroupRef, PACKAGE_WILDCARD_REASON, StagePermissions } from './stage';
 
@@ -126,25 +126,23 @@ export function approvalStage(
     },
     resultPath: '$.rejection',
   });
-  const notifyRejected = new tasks.SnsPublish(scope, 'NotifyRejected', {
-    topic: props.notifications.topic,
+  const rejected = new sfn.Fail(scope, 'ModelRejected', { error: 'ModelRejected', causePath: '$.rejection.cause' });
+  const notifyRejected = notifyThenEnd(scope, 'NotifyRejected', {
+    target: props.notifications,
     subject: `MLOps ${modelName}: candidate rejected`,
-    message: sfn.TaskInput.fromObject({
+    message: {
       model: modelName,
       environment: environmentName,
       execution: sfn.JsonPath.executionId,
       modelPackageArn: sfn.JsonPath.stringAt('$.registration.modelPackageArn'),
       reason: sfn.JsonPath.stringAt('$.rejection.cause'),
-    }),
-    resultPath: sfn.JsonPath.DISCARD,
+    },
+    end: rejected,
   });
-  const rejected = new sfn.Fail(scope, 'ModelRejected', { error: 'ModelRejected', causePath: '$.rejection.cause' });
-  notifyRejected.addRetry(backoff(TRANSIENT_ERRORS.sns, 2, 5));
-  notifyRejected.addCatch(rejected, { errors: ['States.ALL'], resultPath: '$.notificationError' });
   // The rejection is recorded for auditors; a failed record must not hide the rejection.
   const recordRejected = recordMilestone(scope, 'RecordRejected', props.lineage, 'rejected');
   recordRejected.addCatch(describeRejection, { errors: ['States.ALL'], resultPath: '$.lineageError' });
-  markRejected.next(recordRejected).next(describeRejection).next(notifyRejected).next(rejected);
+  markRejected.next(recordRejected).next(describeRejection).next(notifyRejected);
 
   const requestApproval = new tasks.LambdaInvoke(scope, 'RequestApproval', {
     lambdaFunction: approval.requestFunction,

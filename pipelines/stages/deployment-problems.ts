@@ -7,10 +7,9 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import { ResolvedServing } from '../../contracts/serving';
-import { backoff, TRANSIENT_ERRORS } from '../resilience';
 import { ENDPOINT_POLL_SECONDS, ENDPOINT_STATUSES } from './endpoint-status';
 import { LineageRecorder, recordMilestone } from './lineage';
-import { NotificationTarget } from './notifications';
+import { NotificationTarget, notifyThenEnd } from './notifications';
 
 const STATUS = '$.endpoint.EndpointStatus';
 
@@ -67,10 +66,14 @@ export class DeploymentProblems {
     private readonly scope: Construct,
     private readonly props: DeploymentProblemsProps,
   ) {
-    this.notifyProblem = new tasks.SnsPublish(scope, 'NotifyDeploymentProblem', {
-      topic: props.notifications.topic,
+    const deploymentFailed = new sfn.Fail(scope, 'DeploymentFailed', {
+      errorPath: '$.deploymentProblem.error',
+      causePath: '$.deploymentProblem.cause',
+    });
+    this.notifyProblem = notifyThenEnd(scope, 'NotifyDeploymentProblem', {
+      target: props.notifications,
       subject: `MLOps ${props.modelName}: deployment did not complete`,
-      message: sfn.TaskInput.fromObject({
+      message: {
         model: props.modelName,
         environment: props.environmentName,
         endpoint: props.endpointName,
@@ -78,16 +81,9 @@ export class DeploymentProblems {
         modelPackageArn: sfn.JsonPath.stringAt('$.registration.modelPackageArn'),
         problem: sfn.JsonPath.stringAt('$.deploymentProblem.error'),
         cause: sfn.JsonPath.stringAt('$.deploymentProblem.cause'),
-      }),
-      resultPath: sfn.JsonPath.DISCARD,
+      },
+      end: deploymentFailed,
     });
-    const deploymentFailed = new sfn.Fail(scope, 'DeploymentFailed', {
-      errorPath: '$.deploymentProblem.error',
-      causePath: '$.deploymentProblem.cause',
-    });
-    this.notifyProblem.addRetry(backoff(TRANSIENT_ERRORS.sns, 2, 5));
-    this.notifyProblem.addCatch(deploymentFailed, { errors: ['States.ALL'], resultPath: '$.notificationError' });
-    this.notifyProblem.next(deploymentFailed);
     this.recordFailure = this.recordProblem('RecordDeploymentFailure', 'deployment-failed');
   }
 

@@ -30,6 +30,27 @@ export function publishPermissions(target: NotificationTarget): StagePermissions
   };
 }
 
+/**
+ * Publishes `message` to the topic with `subject`, then ends in `end`. A failed notification must not hide what it
+ * was about: throttling and transient errors are retried, anything else is caught (`$.notificationError`) into `end`.
+ */
+export function notifyThenEnd(
+  scope: Construct,
+  id: string,
+  props: { readonly target: NotificationTarget; readonly subject: string; readonly message: Record<string, unknown>; readonly end: sfn.Fail },
+): tasks.SnsPublish {
+  const notify = new tasks.SnsPublish(scope, id, {
+    topic: props.target.topic,
+    subject: props.subject,
+    message: sfn.TaskInput.fromObject(props.message),
+    resultPath: sfn.JsonPath.DISCARD,
+  });
+  notify.addRetry(backoff(TRANSIENT_ERRORS.sns, 2, 5));
+  notify.addCatch(props.end, { errors: ['States.ALL'], resultPath: '$.notificationError' });
+  notify.next(props.end);
+  return notify;
+}
+
 /** Properties of {@link failureStage}. */
 export interface FailureStageProps {
   readonly modelName: string;
@@ -46,22 +67,19 @@ export function failureStage(scope: Construct, props: FailureStageProps): StageP
     parameters: { cause: sfn.JsonPath.format('{}: {}', sfn.JsonPath.stringAt('$.error.Error'), sfn.JsonPath.stringAt('$.error.Cause')) },
     resultPath: '$.failure',
   });
-  const notifyFailure = new tasks.SnsPublish(scope, 'NotifyFailure', {
-    topic: props.notifications.topic,
+  const failed = new sfn.Fail(scope, 'PipelineFailed', { error: 'PipelineFailed', causePath: '$.failure.cause' });
+  const notifyFailure = notifyThenEnd(scope, 'NotifyFailure', {
+    target: props.notifications,
     subject: `MLOps ${props.modelName}: pipeline failed`,
-    message: sfn.TaskInput.fromObject({
+    message: {
       model: props.modelName,
       execution: sfn.JsonPath.executionId,
       error: sfn.JsonPath.stringAt('$.error.Error'),
       cause: sfn.JsonPath.stringAt('$.failure.cause'),
-    }),
-    resultPath: sfn.JsonPath.DISCARD,
+    },
+    end: failed,
   });
-  const failed = new sfn.Fail(scope, 'PipelineFailed', { error: 'PipelineFailed', causePath: '$.failure.cause' });
-  // A failed notification must not hide the failure it was about: retry throttling, then fail anyway.
-  notifyFailure.addRetry(backoff(TRANSIENT_ERRORS.sns, 2, 5));
-  notifyFailure.addCatch(failed, { errors: ['States.ALL'], resultPath: '$.notificationError' });
-  describeFailure.next(notifyFailure).next(failed);
+  describeFailure.next(notifyFailure);
   return { start: describeFailure, ...publishPermissions(props.notifications) };
 }
 
