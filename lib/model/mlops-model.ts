@@ -268,8 +268,8 @@ export class MlopsModel extends MlopsModelBase {
         platform,
         stateMachine: this.stateMachine,
         servingRecordKey: `${prefixes.serving}${SERVING_RECORD_FILE}`,
-        drift: resolved.declaration.drift,
-        retraining: resolved.declaration.retraining,
+        drift: resolved.drift,
+        retraining: resolved.retraining,
       });
     }
     this.teamAccess = new TeamAccess(this, 'TeamAccess', { modelName: resolved.name, platform, model: this });
