@@ -394,6 +394,24 @@ function allStates(definition: { States?: unknown }, into = new Map<string, Loos
   return into;
 }
 
+const validatedDefinitions = new Map<string, object>();
+
+/**
+ * The definition as the library's own validation leaves it (asl-validator 3.x underneath; it writes defaults into the
+ * definition it is given, and throws on an invalid one). Validation compiles its JSON schemas on every call, which cost
+ * more than most runs: each distinct definition is validated once per test file, and later runs start from that copy.
+ */
+function validated<T extends object>(asl: T): T {
+  const key = JSON.stringify(asl);
+  let definition = validatedDefinitions.get(key) as T | undefined;
+  if (!definition) {
+    definition = cloneJson(asl);
+    new StateMachine(definition as never);
+    validatedDefinitions.set(key, definition);
+  }
+  return definition;
+}
+
 let statesTimeoutConstructor: (new () => Error) | null | undefined;
 
 /**
@@ -525,9 +543,7 @@ export async function runLocally(definition: object, input: JsonValue = {}, opti
     ...options.context,
   };
 
-  // The constructor validates the definition with the library's own rules (asl-validator 3.x underneath).
-  // Given a copy: validation writes defaults into the definition it is given.
-  const machine = new StateMachine(cloneJson(asl));
+  const machine = new StateMachine(cloneJson(validated(asl)), { validationOptions: { noValidate: true } });
   const execution = machine.run(cloneJson(input) as LibraryJson, {
     overrides: { taskResourceLocalHandlers: handlers, waitTimeOverrides, retryIntervalOverrides },
     context: cloneJson(context),

@@ -106,6 +106,24 @@ function decideOnIdentity(call: PrincipalCall, policies: Array<{ name: string; p
   };
 }
 
+type Simulation = Parameters<typeof runSimulation>[0];
+const simulations = new Map<string, ReturnType<typeof runSimulation>>();
+
+/**
+ * The simulator's answer, computed once per identical question (request, identity, resource and control policies):
+ * a world of two environments asks again every question of each environment alone, and the simulator's wildcard
+ * matching dominates the check's time.
+ */
+function simulate(simulation: Simulation): ReturnType<typeof runSimulation> {
+  const key = JSON.stringify(simulation);
+  let answer = simulations.get(key);
+  if (!answer) {
+    answer = runSimulation(simulation, {});
+    simulations.set(key, answer);
+  }
+  return answer;
+}
+
 /** Evaluates one call; returns the denial, or undefined when IAM allows it. */
 export async function evaluateCall(index: PolicyIndex, call: PrincipalCall): Promise<Denial | undefined> {
   const role = call.principal.startsWith('arn:') ? index.role(call.principal) : undefined;
@@ -118,21 +136,18 @@ export async function evaluateCall(index: PolicyIndex, call: PrincipalCall): Pro
   }
   const resourcePolicy = decideEncryptionContext(index.resourcePolicy(call.action, call.resource), context);
   const identityPolicies = (role?.identityPolicies ?? []).map((p) => ({ name: p.name, policy: decideEncryptionContext(p.policy, context) }));
-  const result = await runSimulation(
-    {
-      request: {
-        principal: call.principal,
-        action: call.action,
-        resource: { resource: call.resource, accountId: index.ownerAccount(call.resource) },
-        contextVariables: requestContext,
-      },
-      identityPolicies,
-      serviceControlPolicies: [],
-      resourceControlPolicies: [],
-      resourcePolicy,
+  const result = await simulate({
+    request: {
+      principal: call.principal,
+      action: call.action,
+      resource: { resource: call.resource, accountId: index.ownerAccount(call.resource) },
+      contextVariables: requestContext,
     },
-    {},
-  );
+    identityPolicies,
+    serviceControlPolicies: [],
+    resourceControlPolicies: [],
+    resourcePolicy,
+  });
   if (result.resultType === 'error') {
     if (WITHOUT_RESOURCE_TYPE.has(call.action) && role) return decideOnIdentity(call, identityPolicies);
     return { call, reason: `the simulator refused the request: ${JSON.stringify(result.errors)}` };
