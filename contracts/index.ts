@@ -9,6 +9,7 @@ export * from './cost';
 export * from './features';
 export * from './lineage';
 export * from './metrics';
+export * from './model-code';
 export * from './names';
 export * from './serving';
 export * from './suggest';
