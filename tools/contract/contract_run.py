@@ -162,6 +162,11 @@ def first_csv_row(directory):
     raise StepFailed(f"{directory}: no CSV row to send (test data contract: CSV files, label first, no header)")
 
 
+def to_source(message, extracted_code_dir, plan):
+    """Names the team's own file rather than its copy in the model artifact: that is the file to fix."""
+    return message.replace(extracted_code_dir + os.sep, plan["sourceDir"] + os.sep)
+
+
 def safe_extract(archive, target):
     root = os.path.realpath(target)
     with tarfile.open(archive) as tar:
@@ -321,7 +326,7 @@ def step_evaluate(plan):
     status, last = run_child([sys.executable, script], code, clean_environment(env), plan.get("timeoutSeconds", 1800))
     if status != 0:
         why = f"exited with status {status}" if status is not None else "timed out"
-        raise StepFailed(f"{script_path}: evaluation {why}: {last}")
+        raise StepFailed(f"{script_path}: evaluation {why}: {to_source(last, os.path.join(model_dir, 'code'), plan)}")
     report_path = os.path.join(output_dir, REPORT)
     metric = plan["metric"]
     rule = f'(metrics contract: {{"metrics": {{"{metric}": <number>}}}})'
@@ -370,7 +375,7 @@ def step_serve(plan):
         with open(request["result"], encoding="utf-8") as handle:
             result = json.load(handle)
         if result.get("failed"):
-            raise StepFailed(result["failed"])
+            raise StepFailed(to_source(result["failed"], os.path.join(model_dir, "code"), plan))
         return f"response: {result['response']}"
     raise StepFailed(f"{os.path.join(model_dir, 'code', module)}: serving stopped with status {status}: {last}")
 

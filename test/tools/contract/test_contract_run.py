@@ -154,14 +154,15 @@ class ContractRunTest(unittest.TestCase):
         self.write("inference.py", INFERENCE.replace("def model_fn(", "def load_model("))
         result, lines = self.run_plan(evaluationScript="evaluate.py")
         self.assertEqual(result.returncode, 1)
-        module = os.path.join(self.folder, "work", "serving", "model", "code", "inference.py")
+        module = os.path.join(self.source, "inference.py")
         self.assertFailedAt(lines, "serve", f"{module}: no model_fn (serving contract: model_fn(model_dir) is required)")
 
     def test_missing_model_fn_fails_the_generic_evaluation_first(self):
         self.write("inference.py", INFERENCE.replace("def model_fn(", "def load_model("))
         result, lines = self.run_plan()
         self.assertEqual(result.returncode, 1)
-        self.assertFailedAt(lines, "evaluate", "no model_fn (serving contract: model_fn(model_dir) is required)")
+        module = os.path.join(self.source, "inference.py")
+        self.assertFailedAt(lines, "evaluate", f"{module}: no model_fn (serving contract: model_fn(model_dir) is required)")
 
     def test_missing_metric_in_the_teams_report(self):
         result, lines = self.run_plan(evaluationScript="evaluate.py", metric="mae")
