@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 import { App } from 'aws-cdk-lib';
-import { models } from '../config/models';
+import { join } from 'path';
 import { platformConfig } from '../config/platform';
+import { collectModelFolders } from '../lib/config/model-folders';
 import { ConfigError } from '../lib/config/schema';
 import { buildMlopsApp } from '../lib/mlops-app';
 
@@ -11,7 +12,9 @@ import { buildMlopsApp } from '../lib/mlops-app';
 // any other error is a defect of the blueprint and keeps its stack trace.
 const app = new App({ autoSynth: false });
 try {
-  buildMlopsApp(app, { config: platformConfig, configSource: 'config/platform.ts', models, modelsSource: 'config/models.ts' });
+  // One folder per model: models/<name>/model.ts and the team's code beside it (docs/team-guide.md).
+  const { models, sources } = collectModelFolders(join(__dirname, '..', 'models'));
+  buildMlopsApp(app, { config: platformConfig, configSource: 'config/platform.ts', models, modelsSource: 'models/', modelSources: sources });
   app.synth();
 } catch (e) {
   if (!(e instanceof ConfigError)) throw e;

@@ -23,6 +23,12 @@ export interface MlopsAppOptions {
    */
   readonly modelsSource?: string;
   /**
+   * Each model's declaration file (same order as `models`), named in its problems; see `collectModelFolders`.
+   *
+   * @default - models are named by index and name
+   */
+  readonly modelSources?: readonly string[];
+  /**
    * Run the compliance packs (cdk-nag and Control Tower controls) on synthesis.
    *
    * @default - the `compliance` context (`-c compliance=on|off`); without it, on unless the CLI
@@ -60,6 +66,7 @@ export function buildMlopsApp(app: App, options: MlopsAppOptions): MlopsStacks {
     environmentName: app.node.tryGetContext('env') ?? 'dev',
     models: options.models,
     modelsSource: options.modelsSource ?? 'models',
+    modelSources: options.modelSources,
   });
   const { platform: config, name, environment } = selected;
 

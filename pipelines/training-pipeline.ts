@@ -61,6 +61,8 @@ export interface TrainingPipelineProps {
   readonly lineageFunction: lambda.IFunction;
   /** Image of the registered model (inference image of the framework). */
   readonly inferenceImage: string;
+  /** Environment variables of the served container (script mode: where the inference code is). @default - none */
+  readonly inferenceEnvironment?: Record<string, string>;
   /** The approval gate after registration. */
   readonly approval: PipelineApproval;
   /** Deployment of the approved model (the pipeline owns the endpoint); the model runs as `jobRole` with `dataKey`. */
@@ -155,6 +157,7 @@ export class TrainingPipeline extends sfn.StateMachineFragment {
     const registration = registrationStage(this, {
       registry: props.registry,
       inferenceImage: props.inferenceImage,
+      inferenceEnvironment: props.inferenceEnvironment,
       metric: props.evaluation.metric,
       run,
       lineage,

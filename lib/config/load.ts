@@ -56,8 +56,10 @@ export interface ConfigurationInput {
   readonly environmentName: unknown;
   /** The model declarations, as written; `undefined` for none. */
   readonly models: unknown;
-  /** Where they came from (a file path). */
+  /** Where they came from (a file path, or the folder of the model folders). */
   readonly modelsSource: string;
+  /** Each model's declaration file, named in its problems (see `collectModelFolders`). @default - `models[<index>] "<name>"` */
+  readonly modelSources?: readonly string[];
 }
 
 /** A validated configuration, its chosen environment and the validated models. */
@@ -89,7 +91,7 @@ function collect<T>(groups: ProblemGroup[], check: () => T): T | undefined {
 export function loadConfiguration(input: ConfigurationInput): LoadedConfiguration {
   const groups: ProblemGroup[] = [];
   const selected = collect(groups, () => selectEnvironment(input.platform, input.platformSource, input.environmentName));
-  const models = input.models === undefined ? [] : collect(groups, () => parseModels(input.models, input.modelsSource));
+  const models = input.models === undefined ? [] : collect(groups, () => parseModels(input.models, input.modelsSource, input.modelSources));
   // Regions and names need only the namespace, the regions and each model's name and framework: checked
   // even when other fields are wrong, so that one round reports everything.
   collect(groups, () => checkDeployment(declaredPlatform(input.platform), declaredModels(input.models), input.platformSource, input.modelsSource));
@@ -101,7 +103,7 @@ export function loadConfiguration(input: ConfigurationInput): LoadedConfiguratio
   if (groups.length === 0 && selected !== undefined && models !== undefined) {
     const { namespace, environments } = selected.platform;
     const problems = Object.entries(environments).flatMap(([environmentName, config]) => models.flatMap((model, i) =>
-      resolveModelAt(model, { ...config, namespace, environmentName }, `models[${i}] ${show(model.name)}`).problems));
+      resolveModelAt(model, { ...config, namespace, environmentName }, input.modelSources?.[i] ?? `models[${i}] ${show(model.name)}`).problems));
     if (problems.length > 0) groups.push({ source: input.modelsSource, problems });
   }
   if (groups.length > 0 || selected === undefined || models === undefined) {

@@ -15,6 +15,12 @@ export const MODEL_DEFAULTS = Object.freeze({
   maxWaitCapMinutes: 40320,
   volumeSizeGb: 30,
   preprocessingMaxRuntimeMinutes: 30,
+  /** A tuning job runs at most this many training jobs... */
+  tuningMaxJobs: 10,
+  /** ...this many at a time (at most maxJobs)... */
+  tuningMaxParallelJobs: 2,
+  /** ...choosing hyperparameters with this strategy. */
+  tuningStrategy: 'Bayesian' as 'Bayesian' | 'Random' | 'Hyperband' | 'Grid',
   evaluationInstanceType: 'ml.m5.large',
   evaluationMaxRuntimeMinutes: 60,
   /** An environment without `approval` waits for a human... */

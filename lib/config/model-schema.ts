@@ -19,6 +19,8 @@ import { MODEL_DEFAULTS } from './model-defaults';
 import { featuresSchema } from './feature-schema';
 import { instanceTypeSchema } from './instance-type-schema';
 import { isIntIn, numberAtLeast, withRule } from './schema-rules';
+import { codeSchema, imagesSchema, METRIC_NAME, tuningSchema } from './code-schema';
+import { frameworkRules } from './framework-rules';
 
 export { MODEL_DEFAULTS } from './model-defaults';
 export { checkModelsAgainstEnvironments } from './models-environments';
@@ -65,6 +67,7 @@ const trainingSchema: Schema<TrainingDeclaration> = withRule(
       maxRuntimeMinutes: optional(int(1, MINUTES_28_DAYS)),
       maxWaitMinutes: optional(int(1, MINUTES_28_DAYS)),
       volumeSizeGb: optional(int(1, 16384)),
+      tuning: optional(tuningSchema),
       hyperparameters: optional(
         refine(
           recordOf(
@@ -91,20 +94,18 @@ const preprocessingSchema: Schema<PreprocessingDeclaration> = obj<PreprocessingD
   'an object with at least instanceType',
 );
 
-/** Ratio metrics (auc, accuracy, f1, precision, recall) need a threshold in [0, 1]. */
+/** The metric's range: declared, or [0, 1] for ratio metrics; the threshold must lie within it. */
 function evaluationRules(raw: Record<string, unknown>, path: string): Problem[] {
-  if (typeof raw.metric !== 'string' || !isBoundedMetric(raw.metric)) return [];
+  if (typeof raw.metric !== 'string') return [];
+  const declared = Array.isArray(raw.range) && raw.range.length === 2 && raw.range.every((v) => typeof v === 'number' && Number.isFinite(v));
+  if (raw.range !== undefined && !declared) return [];
   const problems: Problem[] = [];
-  for (const key of ['threshold'] as const) {
-    const value = raw[key];
-    const checkedByBase = typeof value === 'number' && Number.isFinite(value);
-    if (checkedByBase && (value < 0 || value > 1)) {
-      problems.push({
-        path: `${path}.${key}`,
-        got: show(value),
-        expected: `a number from 0 to 1, because ${show(raw.metric)} is a ratio metric (${BOUNDED_METRICS.join(', ')})`,
-      });
-    }
+  const [min, max] = declared ? (raw.range as [number, number]) : isBoundedMetric(raw.metric) ? [0, 1] : [-Infinity, Infinity];
+  if (declared && min >= max) problems.push({ path: `${path}.range`, got: show(raw.range), expected: '[min, max] with min below max' });
+  const value = raw.threshold;
+  if (typeof value === 'number' && Number.isFinite(value) && (value < min || value > max)) {
+    const why = declared ? `the declared range [${min}, ${max}]` : `${show(raw.metric)} is a ratio metric (${BOUNDED_METRICS.join(', ')})`;
+    problems.push({ path: `${path}.threshold`, got: show(value), expected: `a number from ${min} to ${max}, because of ${why}` });
   }
   return problems;
 }
@@ -112,10 +113,10 @@ function evaluationRules(raw: Record<string, unknown>, path: string): Problem[] 
 const evaluationSchema: Schema<EvaluationDeclaration> = withRule(
   obj<EvaluationDeclaration>(
     {
-      // The metrics the blueprint's evaluation step writes (pipelines/scripts/evaluate.py).
-      metric: oneOf('auc', 'accuracy', 'rmse'),
+      metric: str({ pattern: METRIC_NAME, expected: 'a metric name (a letter, then letters, digits and _; at most 64)' }),
       direction: oneOf('maximize', 'minimize'),
       threshold: numberAtLeast(undefined),
+      range: optional(arrayOf(numberAtLeast(undefined), { minItems: 2, maxItems: 2 }) as unknown as Schema<[number, number]>),
       instanceType: optional(instanceTypeSchema),
     },
     'an object with metric, direction and threshold',
@@ -127,8 +128,12 @@ const registrySchema: Schema<RegistryDeclaration> = obj<RegistryDeclaration>({
   crossAccountReaders: optional(arrayOf(str({ pattern: /^\d{12}$/, expected: 'a 12-digit AWS account ID' }), { unique: true })),
 });
 
-/** A model that needs a GPU must train on a GPU instance type. */
+/** The framework's needs (code, images), then: a model that needs a GPU must train on a GPU instance type. */
 function modelRules(raw: Record<string, unknown>, path: string): Problem[] {
+  return [...frameworkRules(raw, path), ...gpuRules(raw, path)];
+}
+
+function gpuRules(raw: Record<string, unknown>, path: string): Problem[] {
   if (raw.gpu !== true || !isPlainObject(raw.training)) return [];
   const instanceType = raw.training.instanceType;
   const info = parseInstanceType(instanceType);
@@ -163,7 +168,10 @@ export const modelSchema: Schema<ModelDeclaration> = withRule(
           expected: 'a description (of the feature group and the model package group) without line breaks, tabs or other control characters',
         }),
       ),
-      framework: oneOf('xgboost', 'pytorch'),
+      framework: oneOf('xgboost', 'pytorch', 'tensorflow', 'sklearn', 'custom'),
+      frameworkVersion: optional(str({ pattern: /^[0-9][0-9A-Za-z.-]{0,31}$/, expected: 'a framework version, e.g. 2.6.0 or 1.7-1' })),
+      code: optional(codeSchema),
+      images: optional(imagesSchema),
       gpu: optional(bool()),
       features: featuresSchema,
       preprocessing: optional(preprocessingSchema),
@@ -190,7 +198,8 @@ export const modelSchema: Schema<ModelDeclaration> = withRule(
 );
 
 /** The path prefix naming a model: `models[1] "churn-gpu"`, or `models[1]` when it has no string name. */
-function modelPath(item: unknown, index: number): string {
+function modelPath(item: unknown, index: number, labels?: readonly string[]): string {
+  if (labels?.[index] !== undefined) return labels[index];
   return isPlainObject(item) && typeof item.name === 'string' ? `models[${index}] ${show(item.name)}` : `models[${index}]`;
 }
 
@@ -199,17 +208,18 @@ function modelPath(item: unknown, index: number): string {
  *
  * @param raw the declarations, as written by the ML teams (an empty list is valid)
  * @param source where they came from, named in the error (a file path)
+ * @param labels how each model is named in problems (its declaration file); default `models[<index>] "<name>"`
  * @returns the declarations as written (defaults are applied by the constructs)
  * @throws ConfigError listing every problem of every model, duplicate names included
  */
-export function parseModels(raw: unknown, source: string): ModelDeclaration[] {
+export function parseModels(raw: unknown, source: string, labels?: readonly string[]): ModelDeclaration[] {
   if (!Array.isArray(raw)) {
     throw new ConfigError(source, [{ path: 'models', got: show(raw), expected: 'a list of model declarations' }]);
   }
   const problems: Problem[] = [];
   const firstIndex = new Map<string, number>();
   const models = raw.map((item, i) => {
-    const path = modelPath(item, i);
+    const path = modelPath(item, i, labels);
     const model = modelSchema.check(item, path, problems);
     const name = isPlainObject(item) ? item.name : undefined;
     if (typeof name === 'string') {
@@ -219,7 +229,7 @@ export function parseModels(raw: unknown, source: string): ModelDeclaration[] {
         problems.push({
           path: `${path}.name`,
           got: show(name),
-          expected: `a name not already used by models[${first}] (model names must be unique)`,
+          expected: `a name not already used by ${labels?.[first] ?? `models[${first}]`} (model names must be unique)`,
         });
     }
     return model;

@@ -1,4 +1,5 @@
 import type { FeatureDefinition, FeatureType } from '../../contracts/features';
+import type { CodeDeclaration, ImagesDeclaration, ModelFramework, TuningDeclaration } from './model-code';
 import type { DriftDeclaration, RetrainingDeclaration } from './monitoring';
 import type { ServingDeclaration } from './serving';
 
@@ -68,16 +69,33 @@ export interface TrainingDeclaration {
    * @default - none
    */
   readonly hyperparameters?: Record<string, string>;
+  /**
+   * A hyperparameter tuning job instead of one training job: the best job goes on to evaluation and registration.
+   *
+   * @default - one training job
+   */
+  readonly tuning?: TuningDeclaration;
 }
 
 /** The quality gate: the candidate must reach the threshold, and be at least as good as the approved model when there is one. */
 export interface EvaluationDeclaration {
-  /** The gate's metric: one of those the evaluation step computes (`auc`, `accuracy`, `rmse`). */
-  readonly metric: 'auc' | 'accuracy' | 'rmse';
+  /**
+   * The gate's metric: a name the evaluation writes into `evaluation.json`. The generic evaluation computes auc,
+   * accuracy, f1, precision, recall (0/1 labels), rmse, mae and r2; an own evaluation script (`code.evaluation`) may
+   * write any.
+   */
+  readonly metric: string;
   /** Whether higher (`maximize`) or lower (`minimize`) is better. */
   readonly direction: 'maximize' | 'minimize';
   /** The threshold the candidate's metric must reach (at least, for `maximize`; at most, for `minimize`). */
   readonly threshold: number;
+  /**
+   * The values the metric can take, `[min, max]`: a reported value outside it fails the run (a broken evaluation),
+   * and the threshold must lie within it.
+   *
+   * @default - [0, 1] for ratio metrics (names ending in auc, accuracy, f1, precision or recall), else unbounded
+   */
+  readonly range?: [number, number];
   /**
    * Processing instance type of the evaluation job.
    *
@@ -117,8 +135,30 @@ export interface ModelDeclaration {
   readonly name: string;
   /** A sentence for people. */
   readonly description?: string;
-  /** Training framework: SageMaker's built-in XGBoost, or a PyTorch framework container. */
-  readonly framework: 'xgboost' | 'pytorch';
+  /**
+   * How the model is trained and served: `xgboost` (SageMaker's built-in algorithm, or script mode with `code`),
+   * `pytorch`, `tensorflow` or `sklearn` (SageMaker's framework containers running the team's `code`), or `custom`
+   * (the team's own `images`).
+   */
+  readonly framework: ModelFramework;
+  /**
+   * The framework container's version (script mode and the built-in algorithm).
+   *
+   * @default - the newest version the blueprint lists for the framework
+   */
+  readonly frameworkVersion?: string;
+  /**
+   * The team's code: training script, inference module, optional evaluation script (docs/team-guide.md).
+   *
+   * @default - none: only for the built-in XGBoost algorithm and `custom` images with their own code
+   */
+  readonly code?: CodeDeclaration;
+  /**
+   * The team's own training and inference images in ECR (framework `custom`).
+   *
+   * @default - SageMaker's images of the framework
+   */
+  readonly images?: ImagesDeclaration;
   /**
    * Whether the model needs a GPU to train (and, later, to serve). A GPU model on a CPU instance type is an error.
    *

@@ -23,6 +23,7 @@ import {
 } from './resolved-model';
 import { ConfigError, isPlainObject, Problem, show } from './schema';
 import { ResolvedServing } from './serving';
+import { metricRange, resolveCode, resolveImage, resolveTuning } from './resolve-code';
 
 /** The parts of a qualified name. */
 export interface ModelNameParts {
@@ -158,7 +159,8 @@ function training(model: ModelDeclaration): ResolvedTraining {
     spot,
     volumeKmsAllowed: !hasLocalNvme(t.instanceType),
     hyperparameters: t.hyperparameters ?? {},
-    contentType: model.framework === 'xgboost' ? 'text/csv' : undefined,
+    // The built-in algorithm reads CSV only when told; a script reads its channel as it likes.
+    contentType: model.framework === 'xgboost' && !model.code ? 'text/csv' : undefined,
   };
 }
 
@@ -205,11 +207,19 @@ function build(model: ModelDeclaration, environment: ModelEnvironment, serving: 
     features: { ...model.features, onlineStore: model.features.onlineStore ?? MODEL_DEFAULTS.onlineStore },
     inputFeatures: inputFeaturesOf(model.features),
     training: training(model),
+    frameworkVersion: model.frameworkVersion,
+    code: model.code ? resolveCode(model.code) : undefined,
+    images: model.images && {
+      training: resolveImage(model.images.training),
+      inference: resolveImage(model.images.inference),
+    },
+    tuning: model.training.tuning ? resolveTuning(model.training.tuning) : undefined,
     evaluation: {
       ...processing(evaluationType, MODEL_DEFAULTS.evaluationMaxRuntimeMinutes),
       metric: model.evaluation.metric,
       direction: model.evaluation.direction,
       threshold: model.evaluation.threshold,
+      range: metricRange(model.evaluation),
     },
     preprocessing: model.preprocessing
       ? processing(model.preprocessing.instanceType, model.preprocessing.maxRuntimeMinutes ?? MODEL_DEFAULTS.preprocessingMaxRuntimeMinutes)

@@ -3,6 +3,7 @@
  * serving settings in the environment. Plain data, built by `resolveModel`; the constructs read it instead of
  * applying defaults themselves.
  */
+import type { ResolvedCode, ResolvedImage, ResolvedTuning } from '../../contracts/model-code';
 import type { EvaluationDeclaration, FeatureDeclaration, FeaturesDeclaration, ModelDeclaration } from './model';
 import type { MlopsCostMetadata } from '../../contracts/cost';
 import type { ResolvedTraining } from '../../contracts/training';
@@ -45,7 +46,11 @@ export interface ResolvedProcessing {
 }
 
 /** The evaluation job and the quality gate. */
-export type ResolvedEvaluation = ResolvedProcessing & Pick<EvaluationDeclaration, 'metric' | 'direction' | 'threshold'>;
+export type ResolvedEvaluation = ResolvedProcessing &
+  Pick<EvaluationDeclaration, 'metric' | 'direction' | 'threshold'> & {
+    /** The values the metric can take; a report outside them fails the run. `undefined` bounds: unbounded on that side. */
+    readonly range: { readonly min?: number; readonly max?: number };
+  };
 
 /** The approval gate in the environment. */
 export type ResolvedApproval = { readonly mode: 'human'; readonly approvers: string[]; readonly timeoutHours: number } | { readonly mode: 'auto' };
@@ -94,6 +99,14 @@ export interface ResolvedModel {
   /** The input features: all but the record identifier and the event time, in declaration order (the CSV columns after the label). */
   readonly inputFeatures: FeatureDeclaration[];
   readonly training: ResolvedTraining;
+  /** The framework container's version; `undefined`: the newest the blueprint lists (own images have none). */
+  readonly frameworkVersion?: string;
+  /** The team's code, paths resolved; `undefined`: the built-in algorithm, or own images without an evaluation script. */
+  readonly code?: ResolvedCode;
+  /** The team's own images (framework `custom`). */
+  readonly images?: { readonly training: ResolvedImage; readonly inference: ResolvedImage };
+  /** A tuning job instead of one training job. */
+  readonly tuning?: ResolvedTuning;
   readonly evaluation: ResolvedEvaluation;
   /** `undefined`: no preprocessing step. */
   readonly preprocessing?: ResolvedProcessing;

@@ -2,10 +2,8 @@ import { Aws, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import { join } from 'path';
 import { COST_METADATA_KEY } from '../../contracts/cost';
 import { ResolvedServing } from '../../contracts/serving';
 import { SERVING_RECORD_FILE } from '../../pipelines/stages/deployment';
@@ -17,10 +15,9 @@ import { ModelDeclaration } from '../config/model';
 import { resolveModel } from '../config/resolve-model';
 import { ResolvedModel } from '../config/resolved-model';
 import { IPlatform } from '../platform/platform-reference';
-import { packagePath } from '../private/package-paths';
 import { ApprovalGate } from './approval-gate';
-import { containerImage } from './container-images';
 import { addEndpointRuntimeStatements, createJobRole } from './job-role';
+import { ModelCode } from './model-code';
 import { MlopsModelBase } from './mlops-model-ref';
 import { ModelEndpoint } from './model-endpoint';
 import { ModelFeatureGroup } from './model-feature-group';
@@ -122,30 +119,15 @@ export class MlopsModel extends MlopsModelBase {
 
     const t = resolved.training;
     const evaluation = resolved.evaluation;
-    const framework = resolved.framework;
-    const image = containerImage(this, { framework, gpu: resolved.gpu, purpose: 'training' });
-    // The evaluation script, shipped with the blueprint as a single-file asset (no Lambda needed
-    // to copy it anywhere): processing jobs read it straight from the CDK assets bucket.
-    const scripts = packagePath('pipelines', 'scripts');
-    const evaluationScript = new s3assets.Asset(this, 'EvaluationScript', { path: join(scripts, 'evaluate.py') });
-    // Framework containers run the blueprint's training script; built-in algorithms need none.
-    const trainingScript =
-      framework === 'pytorch' ? new s3assets.Asset(this, 'TrainingScript', { path: join(scripts, 'train_pytorch.py') }) : undefined;
-    const evaluationImage = containerImage(this, { framework, gpu: evaluation.gpu, purpose: 'training' });
-    // The serving image follows the serving hardware (a GPU model may only serve on GPUs, see serving.ts).
-    const inferenceImage = containerImage(this, {
-      framework,
-      gpu: this.serving.mode === 'realtime' && this.serving.gpu,
-      purpose: 'inference',
-    });
-    const scriptAssets = [evaluationScript, trainingScript].filter((a) => a !== undefined);
+    // The images, the team's code and the evaluation script (lib/model/model-code.ts).
+    const code = new ModelCode(this, 'Code', { model: resolved });
 
     const jobRole = createJobRole(this, {
       qualifiedName,
       modelName: resolved.name,
       platform,
-      scriptAssets,
-      imageRepositoryArns: [image.repositoryArn, evaluationImage.repositoryArn, inferenceImage.repositoryArn],
+      scriptAssets: code.scriptAssets,
+      imageRepositoryArns: code.repositoryArns,
       sagemakerVpc: props.sagemakerVpc,
     });
     this.jobRole = jobRole.role;
@@ -184,22 +166,25 @@ export class MlopsModel extends MlopsModelBase {
       defaultTrainingDataUri: `s3://${lake.curated.bucketName}/${prefixes.trainingData}`,
       training: {
         ...t,
-        image: image.uri,
-        entrypointScript: trainingScript ? { uri: trainingScript.s3ObjectUrl, fileName: trainingScript.s3ObjectKey } : undefined,
+        image: code.trainingImage.uri,
+        sourcePackage: code.sourcePackage && { uri: code.sourcePackage.asset.s3ObjectUrl, fileName: code.sourcePackage.asset.s3ObjectKey },
       },
+      tuning: resolved.tuning,
       evaluation: {
-        image: evaluationImage.uri,
-        environment: { MLOPS_FRAMEWORK: framework },
+        image: code.evaluationImage.uri,
+        environment: code.evaluationEnvironment,
         instanceType: evaluation.instanceType,
         maxRuntimeSeconds: evaluation.maxRuntimeSeconds,
-        scriptUri: evaluationScript.s3ObjectUrl,
+        scriptUri: code.evaluationScript.s3ObjectUrl,
         volumeKmsAllowed: evaluation.volumeKmsAllowed,
         metric: evaluation.metric,
         direction: evaluation.direction,
         threshold: evaluation.threshold,
+        range: evaluation.range,
+        evaluationScript: code.evaluationScriptName,
       },
       preprocessing: resolved.preprocessing && {
-        image: containerImage(this, { framework, gpu: resolved.preprocessing.gpu, purpose: 'training' }).uri,
+        image: (code.preprocessingImage ?? code.trainingImage).uri,
         instanceType: resolved.preprocessing.instanceType,
         maxRuntimeSeconds: resolved.preprocessing.maxRuntimeSeconds,
         scriptUri: `s3://${lake.curated.bucketName}/${prefixes.preprocessingScript}`,
@@ -210,7 +195,8 @@ export class MlopsModel extends MlopsModelBase {
       notifications: { topic: platform.pipelineTopic, key: platform.notificationKey },
       snapshotFunction: functions.snapshot,
       defaultEvaluationDataUri: `s3://${lake.curated.bucketName}/${prefixes.evaluationData}`,
-      inferenceImage: inferenceImage.uri,
+      inferenceImage: code.inferenceImage.uri,
+      inferenceEnvironment: code.inferenceEnvironment,
       approval,
       baselineFunction: functions.baseline,
       lineageFunction: functions.lineage,

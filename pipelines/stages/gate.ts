@@ -11,6 +11,18 @@ export interface QualityGateSettings {
   readonly metric: string;
   readonly direction: 'maximize' | 'minimize';
   readonly threshold: number;
+  /**
+   * The values the metric can take: a report outside them is a broken evaluation, not a worse model.
+   *
+   * @default - unbounded
+   */
+  readonly range?: { readonly min?: number; readonly max?: number };
+  /**
+   * The evaluation script that writes the report, named when the report breaks the metrics contract.
+   *
+   * @default - the generic evaluation
+   */
+  readonly evaluationScript?: string;
 }
 
 /** Properties of {@link gateStage}. */
@@ -63,11 +75,26 @@ export function gateStage(scope: Construct, props: GateStageProps): StagePermiss
   belowThreshold.next(props.onFailure);
   worseThanApproved.next(props.onFailure);
   const meetsThreshold = new sfn.Choice(scope, 'MeetsThreshold');
+  const script = props.gate.evaluationScript ?? 'the generic evaluation';
+  const contract = `metrics contract: evaluation.json holds {"metrics": {"${metric}": <number>}}`;
   const metricMissing = new sfn.Pass(scope, 'MetricMissing', {
-    parameters: { Error: 'QualityGateFailed', Cause: `the evaluation report has no numeric ${metric} (metrics.${metric})` },
+    parameters: { Error: 'QualityGateFailed', Cause: `the evaluation report of ${script} has no numeric ${metric} (${contract})` },
     resultPath: '$.error',
   });
   metricMissing.next(props.onFailure);
+  const { min, max } = props.gate.range ?? {};
+  const outOfRange = [
+    ...(min !== undefined ? [sfn.Condition.numberLessThan(path, min)] : []),
+    ...(max !== undefined ? [sfn.Condition.numberGreaterThan(path, max)] : []),
+  ];
+  const metricOutOfRange = new sfn.Pass(scope, 'MetricOutOfRange', {
+    parameters: {
+      Error: 'QualityGateFailed',
+      Cause: sfn.JsonPath.format(`${metric} = {} reported by ${script} is outside its range [${min ?? '-inf'}, ${max ?? 'inf'}]: a broken evaluation`, metricText),
+    },
+    resultPath: '$.error',
+  });
+  metricOutOfRange.next(props.onFailure);
   const findApproved = latestApprovedPackage(scope, 'FindApprovedModel', props.registry, '$.approved');
   // The whole description: a selector over metadata that may be absent would stop the run uncaught (States.Runtime).
   const describeApproved = describePackage(scope, 'DescribeApprovedModel', '$.approved');
@@ -119,7 +146,9 @@ export function gateStage(scope: Construct, props: GateStageProps): StagePermiss
     ? sfn.Condition.numberGreaterThanEqualsJsonPath(path, '$.approved.metric')
     : sfn.Condition.numberLessThanEqualsJsonPath(path, '$.approved.metric');
   meetsThreshold
-    .when(sfn.Condition.or(sfn.Condition.not(sfn.Condition.isPresent(path)), sfn.Condition.not(sfn.Condition.isNumeric(path))), metricMissing)
+    .when(sfn.Condition.or(sfn.Condition.not(sfn.Condition.isPresent(path)), sfn.Condition.not(sfn.Condition.isNumeric(path))), metricMissing);
+  if (outOfRange.length > 0) meetsThreshold.when(outOfRange.length === 1 ? outOfRange[0] : sfn.Condition.or(...outOfRange), metricOutOfRange);
+  meetsThreshold
     .when(thresholdCondition, findApproved)
     .otherwise(belowThreshold);
   findApproved.next(hasApproved);

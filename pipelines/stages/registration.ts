@@ -20,6 +20,13 @@ export interface RegistrationStageProps {
   readonly registry: ModelPackageGroupRef;
   /** Image of the registered model (inference image of the framework). */
   readonly inferenceImage: string;
+  /**
+   * Environment variables of the served container: for script mode, the inference toolkit's `SAGEMAKER_PROGRAM` and
+   * `SAGEMAKER_SUBMIT_DIRECTORY` (the code travels inside the model artifact).
+   *
+   * @default - none
+   */
+  readonly inferenceEnvironment?: Record<string, string>;
   /** The quality gate's metric, kept in the package's metadata. */
   readonly metric: string;
   /** Where the run wrote its evaluation report. */
@@ -50,7 +57,13 @@ export function registrationStage(scope: Construct, props: RegistrationStageProp
       ),
       ModelApprovalStatus: 'PendingManualApproval',
       InferenceSpecification: {
-        Containers: [{ Image: props.inferenceImage, 'ModelDataUrl.$': '$.training.modelArtifactUri' }],
+        Containers: [
+          {
+            Image: props.inferenceImage,
+            'ModelDataUrl.$': '$.training.modelArtifactUri',
+            ...(props.inferenceEnvironment && Object.keys(props.inferenceEnvironment).length ? { Environment: props.inferenceEnvironment } : {}),
+          },
+        ],
         SupportedContentTypes: ['text/csv', 'application/json'],
         SupportedResponseMIMETypes: ['text/csv', 'application/json'],
       },

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, statSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { App } from 'aws-cdk-lib';
-import { models } from '../../config/models';
+import { collectModelFolders } from '../../lib/config/model-folders';
 import { platformConfig } from '../../config/platform';
 import { buildMlopsApp } from '../../lib/mlops-app';
 import { CDK_JSON_CONTEXT } from './context';
@@ -38,7 +38,7 @@ export function stacksOf(outdir: string): StackFacts[] {
 export const resourceCount = (s: StackFacts): number => Object.keys(s.template.Resources ?? {}).length;
 
 /**
- * The default app (config/models.ts) for `env`, built in-process without compliance checks or
+ * The default app (the models/ folders) for `env`, built in-process without compliance checks or
  * bundling: the same resources and acknowledgements. The caller removes `app.outdir`.
  */
 export function defaultAppInProcess(env: string): App {
@@ -47,11 +47,13 @@ export function defaultAppInProcess(env: string): App {
     outdir: mkdtempSync(join(tmpdir(), 'mlops-bench-app-')),
     context: { ...CDK_JSON_CONTEXT, 'aws:cdk:bundling-stacks': [], env },
   });
+  const { models, sources } = collectModelFolders(join(__dirname, '..', '..', 'models'));
   buildMlopsApp(app, {
     config: platformConfig,
     configSource: 'config/platform.ts',
     models,
-    modelsSource: 'config/models.ts',
+    modelsSource: 'models/',
+    modelSources: sources,
     complianceChecks: false,
   });
   return app;

@@ -449,7 +449,7 @@ describe('the run context approvers are shown', () => {
   });
 
   test('the payload the synthesized prod pipeline sends passes validation with its trigger, evaluation data and deployment target', async () => {
-    const { models } = await import('../../config/models');
+    const { models } = await import('../fixtures/config');
     const { buildTestApp } = await import('../helpers');
     const { definitionOf, INPUT, overrides, run } = await import('../pipelines/fixtures');
     const prod = definitionOf(buildTestApp({ env: 'prod' }, { models, modelsSource: 'config/models.ts' }).stacks.models.churn);

@@ -1,6 +1,6 @@
 import { readFileSync } from 'fs';
 import { join } from 'path';
-import { models } from '../../config/models';
+import { models } from '../fixtures/config';
 import { SAMPLE_MODELS, sampleCsv, samplePath, Split } from '../../scripts/generate-samples';
 import { buildTestApp } from '../helpers';
 import { definitionOf, overrides, run } from './fixtures';

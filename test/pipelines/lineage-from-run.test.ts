@@ -4,7 +4,7 @@ import {
 } from '@aws-sdk/client-sagemaker';
 import { Template } from 'aws-cdk-lib/assertions';
 import { mockClient } from 'aws-sdk-client-mock';
-import { models } from '../../config/models';
+import { models } from '../fixtures/config';
 import { handler } from '../../lambda/record-lineage';
 import { validateLineageRecord } from '../../contracts/lineage';
 import { buildTestApp } from '../helpers';

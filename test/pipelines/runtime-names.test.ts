@@ -1,4 +1,4 @@
-import { models } from '../../config/models';
+import { models } from '../fixtures/config';
 import { runtimeName } from '../../pipelines/runtime-names';
 import { buildTestApp, defaultConfig } from '../helpers';
 import { AslDefinition, validateAsl } from '../helpers/sfn';

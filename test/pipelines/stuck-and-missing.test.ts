@@ -1,4 +1,4 @@
-import { models } from '../../config/models';
+import { models } from '../fixtures/config';
 import { ENDPOINT_POLL_SECONDS, ENDPOINT_STATUSES } from '../../pipelines/stages/endpoint-status';
 import { buildTestApp } from '../helpers';
 import { LocalRunResult, TaskOverride } from '../helpers/sfn';

@@ -1,4 +1,4 @@
-import { models } from '../../config/models';
+import { models } from '../fixtures/config';
 import { buildTestApp } from '../helpers';
 import { RunLocallyOptions, TaskOverride, validateAsl } from '../helpers/sfn';
 import { APPROVED_ARN, definitionOf, INPUT, overrides, PACKAGE_ARN, run } from './fixtures';

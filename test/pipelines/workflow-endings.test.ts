@@ -1,4 +1,4 @@
-import { models } from '../../config/models';
+import { models } from '../fixtures/config';
 import { buildTestApp } from '../helpers';
 import { AslDefinition, LocalRunResult, TaskOverride } from '../helpers/sfn';
 import { APPROVE as approve, APPROVED_ARN, definitionOf, INPUT, overrides, run } from './fixtures';

@@ -1,4 +1,4 @@
-import { models } from '../../config/models';
+import { models } from '../fixtures/config';
 import { benchModelName, benchModels } from '../../scripts/bench-models';
 
 describe('benchmark models', () => {
