@@ -17,7 +17,8 @@
  *   the last one changing it) and `sagemaker-core/src/sagemaker/core/image_uri_config/xgboost.json` on branch master
  *   (commit 4f14efba0a44fc4d594ca51facaf9a1a46f13dc5): 1.5-1, 1.7-1 and 3.0-5 all have that same map and the
  *   repository `sagemaker-xgboost` with no processor or Python version, so the tag is the version itself. The image
- *   serves the built-in algorithm and script mode (`sagemaker.xgboost.XGBoost`) alike.
+ *   serves the built-in algorithm and script mode alike: the SDK's script-mode estimator retrieves the same `xgboost`
+ *   image (`src/sagemaker/xgboost/estimator.py`, branch master-v2, commit 2be822cacc9a2b3571abd952e86249ca43b1076c).
  * - PyTorch DLC registry accounts: aws-cdk-lib `region-info` (`RegionInfo.get(region).dlcRepositoryAccount`)
  *   first; for regions it does not know, github.com/aws/deep-learning-containers
  *   `docs/reference/region_availability.md` (commit da81c30f13116f1745de411d6522c2e371bcf9e8), 35 regions
