@@ -46,7 +46,7 @@ import type { ContainerImage, ImagePurpose } from './images/image-types';
 
 export { DLC_ACCOUNTS } from './container-registries';
 export type { ContainerImage, ImagePurpose } from './images/image-types';
-export { ownImage } from './images/own-image';
+export { ECR_REPOSITORY_NAME, ECR_REPOSITORY_NAME_LENGTH, IMAGE_DIGEST, IMAGE_TAG, ownImage } from './images/own-image';
 
 /** Container image families this module resolves: the frameworks a team's scripts run in. */
 export type Framework = ScriptFramework;
