@@ -1,14 +1,16 @@
 /**
- * The registry accounts and image tags behind the SageMaker container image URIs, per region and
- * version, from the sources named in the header of `container-images.ts`.
+ * The registry accounts shared by several image families, per region, from the sources named in the header of
+ * `container-images.ts`. Framework-specific tables (tags, TensorFlow and scikit-learn accounts) are in `images/`.
  */
 
-/** What the image is used for: a training job or a model (endpoint, batch transform). */
-export type ImagePurpose = 'training' | 'inference';
+export type { ImagePurpose } from './images/image-types';
+export { PYTORCH_TAGS } from './images/pytorch-tables';
+/** One PyTorch version's SageMaker image tags, by purpose and processor. */
+export type { ProcessorTags as PytorchTags } from './images/image-types';
 
 /**
  * ECR registry account of the SageMaker XGBoost algorithm image (`sagemaker-xgboost`) per region,
- * for versions 1.5-1 and 1.7-1 (same map for training and inference). Source: SageMaker Python SDK
+ * for versions 1.5-1, 1.7-1 and 3.0-5 (same map for training and inference). Source: SageMaker Python SDK
  * `xgboost.json`, see the file header.
  */
 export const XGBOOST_ACCOUNTS: Readonly<Record<string, string>> = {
@@ -92,30 +94,4 @@ export const DLC_ACCOUNTS: Readonly<Record<string, string>> = {
   'us-east-2': '763104351884',
   'us-west-1': '763104351884',
   'us-west-2': '763104351884',
-};
-
-/** One PyTorch version's SageMaker image tags, by purpose and processor. */
-export type PytorchTags = Readonly<Record<ImagePurpose, Readonly<Record<'cpu' | 'gpu', string>>>>;
-
-/**
- * SageMaker (`-sagemaker` suffixed) PyTorch DLC tags, as listed in `available_images.md` (see the file
- * header). Note the CUDA versions of training and inference differ for 2.6.0 (cu126 vs cu124).
- */
-export const PYTORCH_TAGS: Readonly<Record<string, PytorchTags>> = {
-  '2.3.0': {
-    training: { cpu: '2.3.0-cpu-py311-ubuntu20.04-sagemaker', gpu: '2.3.0-gpu-py311-cu121-ubuntu20.04-sagemaker' },
-    inference: { cpu: '2.3.0-cpu-py311-ubuntu20.04-sagemaker', gpu: '2.3.0-gpu-py311-cu121-ubuntu20.04-sagemaker' },
-  },
-  '2.4.0': {
-    training: { cpu: '2.4.0-cpu-py311-ubuntu22.04-sagemaker', gpu: '2.4.0-gpu-py311-cu124-ubuntu22.04-sagemaker' },
-    inference: { cpu: '2.4.0-cpu-py311-ubuntu22.04-sagemaker', gpu: '2.4.0-gpu-py311-cu124-ubuntu22.04-sagemaker' },
-  },
-  '2.5.1': {
-    training: { cpu: '2.5.1-cpu-py311-ubuntu22.04-sagemaker', gpu: '2.5.1-gpu-py311-cu124-ubuntu22.04-sagemaker' },
-    inference: { cpu: '2.5.1-cpu-py311-ubuntu22.04-sagemaker', gpu: '2.5.1-gpu-py311-cu124-ubuntu22.04-sagemaker' },
-  },
-  '2.6.0': {
-    training: { cpu: '2.6.0-cpu-py312-ubuntu22.04-sagemaker', gpu: '2.6.0-gpu-py312-cu126-ubuntu22.04-sagemaker' },
-    inference: { cpu: '2.6.0-cpu-py312-ubuntu22.04-sagemaker', gpu: '2.6.0-gpu-py312-cu124-ubuntu22.04-sagemaker' },
-  },
 };

@@ -1,54 +1,16 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { RegionInfo } from 'aws-cdk-lib/region-info';
 import {
   ContainerImageOptions,
   containerImageUri,
+  DEFAULT_VERSIONS,
   DLC_ACCOUNTS,
   REGISTRY_MAPPING_IDS,
   registryAccounts,
   supportedRegions,
 } from '../../lib/model/container-images';
-
-/** A stack in `region`, or environment-agnostic when `region` is undefined. */
-function newStack(region?: string): Stack {
-  const app = new App();
-  return new Stack(app, 'S', region === undefined ? {} : { env: { region } });
-}
-
-/** Renders the image URI of `options` into the template, as the value of SSM parameter `id`. */
-function output(stack: Stack, id: string, options: ContainerImageOptions): void {
-  new ssm.CfnParameter(stack, id, { type: 'String', value: containerImageUri(stack, options) });
-}
-
-/** The rendered value of SSM parameter `id` (a top-level construct, so its logical id is `id`). */
-function rendered(template: Template, id: string): unknown {
-  const resource = template.toJSON().Resources[id];
-  expect(resource.Type).toBe('AWS::SSM::Parameter');
-  return resource.Properties.Value;
-}
-
-/** The literal URI of `options` in a stack of `region`, as rendered in the template. */
-function literalUri(region: string, options: ContainerImageOptions): unknown {
-  const stack = newStack(region);
-  output(stack, 'Image', options);
-  return rendered(Template.fromStack(stack), 'Image');
-}
-
-/** The `Fn::Join` CloudFormation renders for an environment-agnostic stack. */
-function joined(mappingId: string, path: string): unknown {
-  return {
-    'Fn::Join': ['', [
-      { 'Fn::FindInMap': [mappingId, { Ref: 'AWS::Region' }, 'account'] },
-      '.dkr.ecr.',
-      { Ref: 'AWS::Region' },
-      '.',
-      { Ref: 'AWS::URLSuffix' },
-      `/${path}`,
-    ]],
-  };
-}
+import { arnOf, joined, literalUri, newStack, output, rendered, renderedImage } from './container-images-helpers';
 
 const XGB: ContainerImageOptions = { framework: 'xgboost', gpu: false, purpose: 'training' };
 
@@ -103,7 +65,7 @@ describe('containerImageUri with a concrete region', () => {
   });
 
   test('every supported region gives a literal URI', () => {
-    for (const framework of ['xgboost', 'pytorch'] as const) {
+    for (const framework of ['xgboost', 'pytorch', 'tensorflow', 'sklearn'] as const) {
       for (const region of supportedRegions(framework)) {
         const uri = containerImageUri(newStack(region), { framework, gpu: false, purpose: 'training' });
         expect(uri).toMatch(new RegExp(`^\\d{12}\\.dkr\\.ecr\\.${region}\\.[a-z0-9.-]+/`));
@@ -175,9 +137,15 @@ describe('containerImageUri errors', () => {
 
   test('unsupported version lists the supported ones', () => {
     expect(() => containerImageUri(newStack('us-east-1'), { framework: 'pytorch', version: '2.7.1', gpu: true, purpose: 'training' }))
-      .toThrow("Unsupported pytorch version '2.7.1'; supported versions: 2.3.0, 2.4.0, 2.5.1, 2.6.0");
+      .toThrow(/^Unsupported pytorch version '2\.7\.1'; supported versions: 2\.3\.0, 2\.4\.0, 2\.5\.1, 2\.6\.0$/);
     expect(() => containerImageUri(newStack(), { ...XGB, version: '1' }))
-      .toThrow("Unsupported xgboost version '1'; supported versions: 1.5-1, 1.7-1");
+      .toThrow(/^Unsupported xgboost version '1'; supported versions: 1\.5-1, 1\.7-1, 3\.0-5$/);
+  });
+
+  test('an unknown framework lists the four supported ones', () => {
+    const options = { ...XGB, framework: 'mxnet' } as unknown as ContainerImageOptions;
+    expect(() => containerImageUri(newStack('us-east-1'), options))
+      .toThrow("Unsupported container image framework 'mxnet'; supported frameworks: xgboost, pytorch, tensorflow, sklearn");
   });
 
   test('an invalid version adds no mapping to an environment-agnostic stack', () => {
@@ -196,5 +164,34 @@ describe('registry tables', () => {
       }
     }
     expect(registryAccounts('pytorch')).toEqual(Object.fromEntries(Object.entries(DLC_ACCOUNTS).sort()));
+  });
+});
+
+describe('the existing XGBoost and PyTorch images are unchanged', () => {
+  test('default versions and mapping logical ids', () => {
+    expect(DEFAULT_VERSIONS.xgboost).toBe('1.7-1');
+    expect(DEFAULT_VERSIONS.pytorch).toBe('2.6.0');
+    expect(REGISTRY_MAPPING_IDS.xgboost).toBe('SageMakerXgboostRegistryAccounts');
+    expect(REGISTRY_MAPPING_IDS.pytorch).toBe('SageMakerPytorchRegistryAccounts');
+  });
+
+  test('repository ARNs for a concrete region and for an environment-agnostic stack', () => {
+    const concrete = newStack('eu-west-1');
+    output(concrete, 'Xgb', { ...XGB, purpose: 'inference' });
+    output(concrete, 'Torch', { framework: 'pytorch', gpu: true, purpose: 'inference' });
+    const literal = Template.fromStack(concrete);
+    expect(renderedImage(literal, 'Xgb').repositoryArn).toEqual(arnOf('141502667606', 'eu-west-1', 'sagemaker-xgboost'));
+    expect(renderedImage(literal, 'Torch')).toEqual({
+      uri: '763104351884.dkr.ecr.eu-west-1.amazonaws.com/pytorch-inference:2.6.0-gpu-py312-cu124-ubuntu22.04-sagemaker',
+      repositoryArn: arnOf('763104351884', 'eu-west-1', 'pytorch-inference'),
+    });
+
+    const agnostic = newStack();
+    output(agnostic, 'Torch', { framework: 'pytorch', gpu: false, purpose: 'training' });
+    const lookup = { 'Fn::FindInMap': ['SageMakerPytorchRegistryAccounts', { Ref: 'AWS::Region' }, 'account'] };
+    expect(renderedImage(Template.fromStack(agnostic), 'Torch')).toEqual({
+      uri: joined('SageMakerPytorchRegistryAccounts', 'pytorch-training:2.6.0-cpu-py312-ubuntu22.04-sagemaker'),
+      repositoryArn: arnOf(lookup, { Ref: 'AWS::Region' }, 'pytorch-training'),
+    });
   });
 });
