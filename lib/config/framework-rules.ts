@@ -13,6 +13,7 @@
 import { CodeDeclaration } from './model-code';
 import { codeFileProblems, GENERIC_METRICS } from './code-schema';
 import { isPlainObject, Problem, show } from './schema';
+import { SUPPORTED_VERSIONS } from '../model/container-images';
 
 const SCRIPT_ONLY = ['pytorch', 'tensorflow', 'sklearn'];
 
@@ -46,6 +47,7 @@ export function frameworkRules(raw: Record<string, unknown>, path: string): Prob
     });
   }
   if (code) problems.push(...codeFileProblems(code, `${path}.code`));
+  problems.push(...versionRules(raw, path));
 
   const metric = isPlainObject(raw.evaluation) ? raw.evaluation.metric : undefined;
   if (typeof metric === 'string' && code?.evaluation === undefined && !GENERIC_METRICS.includes(metric)) {
@@ -87,4 +89,15 @@ function trainingRules(raw: Record<string, unknown>, path: string, ownCode: bool
     });
   }
   return problems;
+}
+
+/** A framework version must be one the blueprint has images for; own images have none. */
+function versionRules(raw: Record<string, unknown>, path: string): Problem[] {
+  const { framework, frameworkVersion: version } = raw;
+  if (typeof version !== 'string' || typeof framework !== 'string') return [];
+  const at = `${path}.frameworkVersion`;
+  if (framework === 'custom') return [{ path: at, got: show(version), expected: 'nothing: own images have no framework version' }];
+  const supported = (SUPPORTED_VERSIONS as Record<string, readonly string[] | undefined>)[framework];
+  if (!supported || supported.includes(version)) return [];
+  return [{ path: at, got: show(version), expected: `one of the ${framework} versions with images: ${supported.join(', ')}` }];
 }

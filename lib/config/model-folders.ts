@@ -14,7 +14,7 @@ export const DECLARATION_FILES: readonly string[] = ['model.ts', 'model.js'];
 export interface ModelFolders {
   /** The declarations, as written, with `code.directory` made absolute; ordered by folder name. */
   readonly models: unknown[];
-  /** The declaration file of each model (same order), for error messages. */
+  /** How each model is named in problems (same order): its name and declaration file, e.g. `"churn" (models/churn/model.ts)`. */
   readonly sources: string[];
 }
 
@@ -48,7 +48,7 @@ export function collectModelFolders(root: string): ModelFolders {
       problems.push({ path: `${shown}: name`, got: show(declaration.name), expected: `${show(folder)}, the name of the model's folder` });
     }
     models.push(withAbsoluteCode(declaration, join(base, folder)));
-    sources.push(shown);
+    sources.push(`${show(folder)} (${shown})`);
   }
   if (problems.length > 0) throw new ConfigError(relative(process.cwd(), base) || base, problems);
   return { models, sources };

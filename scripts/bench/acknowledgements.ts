@@ -19,7 +19,7 @@ export function acknowledgements(): void {
   });
   const rules = [...new Set(perEnv.flatMap((e) => [...e.byRule.keys()]))].sort();
   section(
-    '5. Acknowledged compliance findings of the default app (config/models.ts, 2 models)',
+    '5. Acknowledged compliance findings of the default app (the models/ folders, 3 models)',
     table(
       ['', ...perEnv.map((e) => e.env)],
       [

@@ -177,7 +177,7 @@ describe('model folders', () => {
       { name: 'a', code: { directory: join(root, 'a', 'src') } },
       { name: 'b', code: { training: 'train.py', directory: join(root, 'b', 'code') } },
     ]);
-    expect(found.sources.map((s) => s.split(/[\\/]/).slice(-2).join('/'))).toEqual(['a/model.js', 'b/model.js']);
+    expect(found.sources.map((s) => s.replace(/\\/g, '/'))).toEqual([expect.stringMatching(/^"a" \(.*a\/model\.js\)$/), expect.stringMatching(/^"b" \(.*b\/model\.js\)$/)]);
     expect(resolveCode({ directory: join(root, 'a', 'src'), training: 'train.py' }).sourceDir).toBe(join(root, 'a', 'src'));
   });
 
@@ -196,5 +196,16 @@ describe('model folders', () => {
 
   test('a missing models folder means no models', () => {
     expect(collectModelFolders(join(tmpdir(), 'no-models-here'))).toEqual({ models: [], sources: [] });
+  });
+});
+
+describe('framework versions', () => {
+  test('a version must have images; own images take none', () => {
+    const model = { ...clone(regressionModel), frameworkVersion: '0.9-1' };
+    const custom = { ...clone(customImageModel), frameworkVersion: '1.2-1' };
+    const message = problemsOf([model, custom]);
+    expect(message).toMatch(/"eta"\.frameworkVersion: got "0\.9-1"; expected one of the sklearn versions with images: 1\.0-1, 1\.2-1/);
+    expect(message).toMatch(/"own-image"\.frameworkVersion: got "1\.2-1"; expected nothing: own images have no framework version/);
+    expect(problemsOf([{ ...clone(regressionModel), frameworkVersion: '1.0-1' }])).toBe('');
   });
 });

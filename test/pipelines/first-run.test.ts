@@ -1,7 +1,8 @@
 import { readFileSync } from 'fs';
 import { join } from 'path';
 import { models } from '../fixtures/config';
-import { SAMPLE_MODELS, sampleCsv, samplePath, Split } from '../../scripts/generate-samples';
+import { collectModelFolders } from '../../lib/config/model-folders';
+import type { ModelDeclaration } from '../../lib/config/model';
 import { buildTestApp } from '../helpers';
 import { definitionOf, overrides, run } from './fixtures';
 
@@ -9,7 +10,12 @@ type Any = Record<string, any>; // eslint-disable-line @typescript-eslint/no-exp
 
 // GIVEN docs/first-run.md and the synthesized dev pipeline of churn, run locally.
 const page = readFileSync(join(__dirname, '..', '..', 'docs', 'first-run.md'), 'utf8');
-const { stacks } = buildTestApp({ env: 'dev' }, { models, modelsSource: 'config/models.ts' });
+const { stacks } = buildTestApp({ env: 'dev' }, { models });
+// The shipped sample models and their data (models/<name>/sample), which the page documents.
+const ROOT = join(__dirname, '..', '..');
+const shipped = collectModelFolders(join(ROOT, 'models')).models as ModelDeclaration[];
+const inputsOf = (declared: ModelDeclaration) =>
+  declared.features.definitions.map((f) => f.name).filter((f) => f !== declared.features.recordIdentifier && f !== declared.features.eventTime);
 const churn = definitionOf(stacks.models.churn);
 
 /** The page's run input: the JSON block after the marker, with the curated bucket's placeholder replaced. */
@@ -51,39 +57,40 @@ describe('docs/first-run.md against the locally executed pipeline', () => {
     const endpoint = (result.taskInputs.CreateEndpoint[0] as Any).EndpointName;
     expect(page).toContain(`invoke-endpoint --endpoint-name ${endpoint} --content-type text/csv`);
     // The upload commands write to the prefixes the run reads.
-    expect(page).toContain('aws s3 cp samples/churn/train/ s3://<curated bucket>/churn/train/ --recursive');
-    expect(page).toContain('aws s3 cp samples/churn/test/ s3://<curated bucket>/churn/test/ --recursive');
+    expect(page).toContain('aws s3 cp models/churn/sample/train/ s3://<curated bucket>/churn/train/ --recursive');
+    expect(page).toContain('aws s3 cp models/churn/sample/test/ s3://<curated bucket>/churn/test/ --recursive');
   });
 
-  test.each(Object.keys(SAMPLE_MODELS))(
+  test('the page documents every shipped model', () => {
+    expect(shipped.map((m) => m.name)).toEqual(['churn', 'delivery-time', 'fraud-dl']);
+  });
+
+  test.each(shipped.map((m) => m.name))(
     "%s: the page's column order is the model's input features, and the invoke body has one value per column",
     (name) => {
-      const declared = models.find((m) => m.name === name)!;
-      const inputs = declared.features.definitions
-        .map((f) => f.name)
-        .filter((f) => f !== declared.features.recordIdentifier && f !== declared.features.eventTime);
-      expect(SAMPLE_MODELS[name].columns).toEqual(inputs);
+      const inputs = inputsOf(shipped.find((m) => m.name === name)!);
       expect(page).toContain(`| \`${name}\` | \`${inputs.join(',')}\` |`);
       if (name === 'churn') expect(/--body '([^']+)'/.exec(page)![1].split(',')).toHaveLength(inputs.length);
     },
   );
 
-  test.each(Object.keys(SAMPLE_MODELS).flatMap((m) => (['train', 'test'] as Split[]).map((s) => [m, s] as const)))(
-    '%s %s: the committed sample is what the generator writes: label 0/1 first, then one number per input feature, both classes',
+  test.each(shipped.flatMap((m) => (['train', 'test'] as const).map((s) => [m.name, s] as const)))(
+    '%s %s: the committed sample has the label first, then one number per input feature (both classes for a classifier)',
     (name, split) => {
-      const text = readFileSync(join(__dirname, '..', '..', samplePath(name, split)), 'utf8');
-      expect(text).toBe(sampleCsv(name, split));
+      const declared = shipped.find((m) => m.name === name)!;
+      const text = readFileSync(join(ROOT, 'models', name, 'sample', split, `${split}.csv`), 'utf8');
       const rows = text
         .trim()
         .split('\n')
         .map((l) => l.split(',').map(Number));
       expect(rows.length).toBeGreaterThanOrEqual(200);
       for (const row of rows) {
-        expect(row).toHaveLength(1 + SAMPLE_MODELS[name].columns.length);
+        expect(row).toHaveLength(1 + inputsOf(declared).length);
         expect(row.every(Number.isFinite)).toBe(true);
-        expect([0, 1]).toContain(row[0]);
       }
-      expect(new Set(rows.map((r) => r[0])).size).toBe(2);
+      const labels = new Set(rows.map((r) => r[0]));
+      if (declared.evaluation.metric === 'auc') expect([...labels].sort()).toEqual([0, 1]);
+      else expect(labels.size).toBeGreaterThan(50);
     },
   );
 });

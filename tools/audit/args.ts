@@ -43,7 +43,7 @@ Usage:
   mlops-audit --help
 
 Options of "lineage":
-  --model NAME          the model, as declared in config/models.ts (required)
+  --model NAME          the model, as declared in models/<name>/model.ts (required)
   --env ENV             the environment, e.g. prod (required)
   --namespace NS        the installation's namespace (default: mlops)
   --endpoint NAME       the endpoint to audit (default: the endpoint of the model's latest deployment record,
