@@ -124,9 +124,8 @@ describe('tuning stage', () => {
     expect(s.wildcards.map((w) => w.resources)).toEqual([s.statements[0].resources]);
     const jobs = grantsOf(b.stack, b.jobs.permissions(b.scope));
     const tuningJobs = `arn:\${AWS::Partition}:sagemaker:${ARN}:hyper-parameter-tuning-job/${PREFIX}--*`;
-    for (const action of ['Create', 'Describe', 'Stop'].map((v) => `sagemaker:${v}HyperParameterTuningJob`).concat('sagemaker:AddTags', 'sagemaker:ListTags')) {
-      expect(allows(jobs, action, tuningJobs)).toBe(true);
-    }
+    const tuningActions = ['Create', 'Describe', 'Stop'].map((v) => `sagemaker:${v}HyperParameterTuningJob`);
+    for (const action of [...tuningActions, 'sagemaker:AddTags', 'sagemaker:ListTags']) expect(allows(jobs, action, tuningJobs)).toBe(true);
     const rule = `arn:\${AWS::Partition}:events:${ARN}:rule/StepFunctionsGetEventsForSageMakerTuningJobsRule`;
     for (const action of ['events:PutTargets', 'events:PutRule', 'events:DescribeRule']) expect(allows(jobs, action, rule)).toBe(true);
     expect(jobs.find((g) => g.actions.includes('iam:PassRole'))).toEqual({
