@@ -10,8 +10,9 @@ import type { CheckResult } from './check';
 /** A tuning job on the built-in algorithm's own metric, or on a metric the training code prints (script mode). */
 function tuningFor(props: TrainingPipelineProps): ResolvedTuning {
   const script = Boolean(props.training.sourcePackage ?? props.training.entrypointScript);
+  const printed = { metric: 'val_auc', direction: 'maximize', regex: 'val_auc=([0-9.]+)' } as const;
   return {
-    objective: script ? { metric: 'val_auc', direction: 'maximize', regex: 'val_auc=([0-9.]+)' } : { metric: 'validation:auc', direction: 'maximize' },
+    objective: script ? printed : { metric: 'validation:auc', direction: 'maximize' },
     ranges: [
       { name: 'eta', type: 'continuous', min: 0.01, max: 0.3, scaling: 'Logarithmic' },
       { name: 'max_depth', type: 'integer', min: 3, max: 10, scaling: 'Auto' },
