@@ -107,7 +107,10 @@ export function tuningStage(scope: Construct, props: TuningStageProps): StagePer
   const launched = Stack.of(scope).formatArn({ service: 'sagemaker', resource: 'training-job', resourceName: `${jobs.namePrefix('tuning')}--*` });
   return {
     start: tune,
-    statements: [new iam.PolicyStatement({ actions: ['sagemaker:DescribeTrainingJob'], resources: [launched] })],
+    statements: [
+      // `--*`: the best training job is named by the tuning job at run time (`<tuning job>-<3 digits>-<8 hex>`).
+      new iam.PolicyStatement({ actions: ['sagemaker:DescribeTrainingJob'], resources: [launched] }),
+    ],
     wildcards: [
       {
         resources: [launched],

@@ -4,7 +4,9 @@
  */
 import { SageMakerJobs } from '../../../pipelines/stages/jobs';
 import { TuningStageProps, tuningStage } from '../../../pipelines/stages/tuning';
-import { tuningNamePrefix } from '../../../pipelines/runtime-names';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import { tuningJobName, tuningNamePrefix } from '../../../pipelines/runtime-names';
+import { runLocally } from '../../helpers/sfn';
 import type { ResolvedTuning } from '../../../contracts/model-code';
 import { TRAINING, TUNING } from './tuning-settings';
 import { ACCOUNT, actionsOf, allows, bareStack, grantsOf, PREFIX, statesOf } from './bare-stack';
@@ -114,6 +116,16 @@ describe('tuning stage', () => {
     expect(short.length + '--h'.length + 8).toBeLessThanOrEqual(32);
     expect(tuningNamePrefix(`${long.slice(0, -1)}3`)).not.toBe(short);
     expect(tuningNamePrefix('abcdefghijk-lmnopqrstuv')).toMatch(/^abcdefghijk-[0-9a-f]{8}$/);
+  });
+
+  test.each([15, 17, 18, 21, 22, 48])('a name drawn at run time from a %i-character prefix is a valid tuning job name', async (length) => {
+    const b = bareStack();
+    const prefix = `${'a'.repeat(length - 3)}-b2`;
+    const states = statesOf(b.stack, new sfn.Pass(b.scope, 'Name', { parameters: { name: tuningJobName(prefix) } }));
+    const result = await runLocally({ StartAt: 'Name', States: states });
+    const name = (result.output as Json).name as string;
+    expect(name).toMatch(/^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,31}$/);
+    expect(name).toMatch(new RegExp(`^${tuningNamePrefix(prefix)}--h[0-9a-f]{${length <= 17 ? 12 : 8}}$`));
   });
 
   test('grants the tuning job, its rule and role, and reading the training jobs it launched', () => {
