@@ -3,6 +3,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
+import type { ResolvedTuning } from '../contracts/model-code';
 import { approvalStage, PipelineApproval } from './stages/approval';
 import { dataStage, preparedDataUri } from './stages/data';
 import { deploymentStage, DeploymentStageProps } from './stages/deployment';
@@ -17,11 +18,13 @@ import { redeployStage } from './stages/redeploy';
 import { registrationStage } from './stages/registration';
 import { mergePermissions, ModelPackageGroupRef, RunLocation, StagePermissions, WildcardGrant } from './stages/stage';
 import { TrainingJobSettings, trainingStage } from './stages/training';
+import { tuningStage } from './stages/tuning';
 
 export type { PipelineApproval } from './stages/approval';
 export type { ProcessingJobSettings } from './stages/jobs';
 export type { TrainingJobSettings } from './stages/training';
 export { TRAINING_CODE_DIR } from './stages/training';
+export { tuningNamePrefix } from './runtime-names';
 
 /** Properties of {@link TrainingPipeline}. */
 export interface TrainingPipelineProps {
@@ -46,6 +49,13 @@ export interface TrainingPipelineProps {
   /** Default evaluation data when the input names none (a held-out set, never the training data). */
   readonly defaultEvaluationDataUri: string;
   readonly training: TrainingJobSettings;
+  /**
+   * A hyperparameter tuning job instead of the single training job: it runs the training job's settings over these
+   * ranges, and its best training job is the candidate later stages evaluate, register and record.
+   *
+   * @default - one training job
+   */
+  readonly tuning?: ResolvedTuning;
   readonly evaluation: ProcessingJobSettings & QualityGateSettings;
   /** @default - no preprocessing step */
   readonly preprocessing?: ProcessingJobSettings;
@@ -73,7 +83,7 @@ export interface TrainingPipelineProps {
 
 /**
  * The training pipeline of one model, as a Step Functions fragment assembled from its stages
- * (pipelines/stages): redeploy, input, data, training, evaluation, gate, registration, approval,
+ * (pipelines/stages): redeploy, input, data, training (or tuning), evaluation, gate, registration, approval,
  * deployment, with lineage records and notifications along the way.
  *
  * **Input**: `{ "trainingDataUri"?: "s3://...", "evaluationDataUri"?: "s3://...", "trigger"?: { "type": "manual" | "schedule" | "drift", ... } }`,
@@ -83,7 +93,8 @@ export interface TrainingPipelineProps {
  * its held-out `test/` prefix.
  *
  * **Output** (success): the input plus `dataSnapshot` (manifest of the exact training data object
- * versions), `training` (job name, ARN, model artifact URI), `evaluation.report.metrics`,
+ * versions), `training` (job name, ARN, model artifact URI; with tuning, the best training job's, and `tuning`
+ * with the tuning job's name and ARN), `evaluation.report.metrics`,
  * `approved` (the currently approved package, if any), `evidence`, `registration`
  * (`modelPackageArn`), `approval` (decision, approver, comment, time, record URI), `deployment` and `serving`.
  *
@@ -96,7 +107,8 @@ export interface TrainingPipelineProps {
  * **Permissions**: `statements` holds everything the state machine's role needs, collected from the stages
  * (each lists the actions of its own tasks), with `wildcards` explaining each wildcard resource.
  *
- * Job names are `<runtimeNamePrefix>--<p|t|e><12 hex digits of a UUID>`: unique per attempt (a retry
+ * Job names are `<runtimeNamePrefix>--<p|t|e><12 hex digits of a UUID>` (tuning jobs, limited to 32 characters:
+ * `<tuningNamePrefix(runtimeNamePrefix)>--h<hex>`): unique per attempt (a retry
  * never collides with `ResourceInUse`), at most 63 characters, scoped to one environment's model, and
  * independent of the execution name (which may hold underscores and be longer than SageMaker allows). Deterministic
  * execution names make a repeated trigger idempotent: Step Functions refuses a second execution with the same name.
@@ -175,8 +187,11 @@ export class TrainingPipeline extends sfn.StateMachineFragment {
       next: gate.start,
     });
     const trainingInputUri = preparedDataUri(run, props.preprocessing);
-    const training = trainingStage(this, { training: props.training, jobs, run, trainingInputUri, onFailure });
-    training.start.next(evaluation.start);
+    const model = { training: props.training, jobs, run, trainingInputUri, onFailure };
+    const training = props.tuning
+      ? tuningStage(this, { ...model, tuning: props.tuning, next: evaluation.start })
+      : trainingStage(this, model);
+    if (!props.tuning) training.start.next(evaluation.start);
     const data = dataStage(this, {
       snapshotFunction: props.snapshotFunction,
       run,

@@ -4,7 +4,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { retryThrottledSync } from '../resilience';
-import { runtimeName } from '../runtime-names';
+import { runtimeName, tuningJobName, tuningNamePrefix } from '../runtime-names';
 import { resourceTags, StagePermissions } from './stage';
 
 /** A processing job (preprocessing or evaluation). */
@@ -43,11 +43,12 @@ export interface SageMakerJobsProps {
 }
 
 /** The job kinds of the optimized SageMaker `.sync` integration the workflow uses. */
-export type JobKind = 'training' | 'processing';
+export type JobKind = 'training' | 'processing' | 'tuning';
 
 const KIND = {
   training: { action: 'createTrainingJob', api: 'TrainingJob', resource: 'training-job', rule: 'Training' },
   processing: { action: 'createProcessingJob', api: 'ProcessingJob', resource: 'processing-job', rule: 'Processing' },
+  tuning: { action: 'createHyperParameterTuningJob', api: 'HyperParameterTuningJob', resource: 'hyper-parameter-tuning-job', rule: 'Tuning' },
 } as const;
 
 /**
@@ -65,6 +66,16 @@ export class SageMakerJobs {
   /** A job name expression: `<prefix>--<letter><12 hex>`, new on every entry of the state. */
   public jobName(letter: string): string {
     return runtimeName(this.props.runtimeNamePrefix, letter);
+  }
+
+  /** A tuning job name expression: `<tuning prefix>--h<hex>`, at most 32 characters (runtime-names.ts). */
+  public tuningJobName(): string {
+    return tuningJobName(this.props.runtimeNamePrefix);
+  }
+
+  /** The prefix of the job kind's names: the run-time prefix, or its tuning form (at most 21 characters). */
+  public namePrefix(kind: JobKind): string {
+    return kind === 'tuning' ? tuningNamePrefix(this.props.runtimeNamePrefix) : this.props.runtimeNamePrefix;
   }
 
   /**
@@ -130,11 +141,11 @@ export class SageMakerJobs {
   /** What the pipeline role needs for the jobs created so far (call after every stage is built). */
   public permissions(scope: Construct): StagePermissions {
     const stack = Stack.of(scope);
-    const kinds = (['training', 'processing'] as const).filter((k) => this.kinds.has(k));
+    const kinds = (['training', 'processing', 'tuning'] as const).filter((k) => this.kinds.has(k));
     if (kinds.length === 0) return { statements: [], wildcards: [] };
     const p = this.props;
     const jobArns = kinds.map((k) =>
-      stack.formatArn({ service: 'sagemaker', resource: KIND[k].resource, resourceName: `${p.runtimeNamePrefix}--*` }),
+      stack.formatArn({ service: 'sagemaker', resource: KIND[k].resource, resourceName: `${this.namePrefix(k)}--*` }),
     );
     return {
       statements: [

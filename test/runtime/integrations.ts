@@ -35,17 +35,24 @@ function passRole(ctx: TaskContext, roleArn: string, why: string): PrincipalCall
   return call(ctx, 'iam:PassRole', roleArn, why, { 'iam:PassedToService': 'sagemaker.amazonaws.com' });
 }
 
-/** A SageMaker job run with `.sync`: create, describe, stop, tags, the managed rule, PassRole, the job keys' grants. */
-function syncJob(kind: 'Training' | 'Processing', nameField: string, resourceType: string): IntegrationCalls {
+/**
+ * A SageMaker job run with `.sync`: create, describe, stop, tags, the managed rule, PassRole of the role it runs as
+ * (`RoleArn`, or the training job definition's for a tuning job).
+ */
+function syncJob(
+  kind: 'Training' | 'Processing' | 'HyperParameterTuning',
+  nameField: string,
+  resourceType: string,
+  rule: string = kind,
+): IntegrationCalls {
+  const what = kind === 'HyperParameterTuning' ? 'tuning job' : `${kind.toLowerCase()} job`;
   return (input, ctx) => {
     const jobArn = arn(ctx, 'sagemaker', `${resourceType}/${String(input[nameField]).toLowerCase()}`);
-    const rule = arn(ctx, 'events', `rule/StepFunctionsGetEventsForSageMaker${kind}JobsRule`);
+    const ruleArn = arn(ctx, 'events', `rule/StepFunctionsGetEventsForSageMaker${rule}JobsRule`);
     return [
-      ...[`Create${kind}Job`, `Describe${kind}Job`, `Stop${kind}Job`, 'AddTags', 'ListTags'].map((a) =>
-        call(ctx, `sagemaker:${a}`, jobArn, `${kind.toLowerCase()} job`),
-      ),
-      ...['events:PutTargets', 'events:PutRule', 'events:DescribeRule'].map((a) => call(ctx, a, rule, `.sync watches the ${kind.toLowerCase()} job`)),
-      passRole(ctx, input.RoleArn, `${kind.toLowerCase()} job role`),
+      ...[`Create${kind}Job`, `Describe${kind}Job`, `Stop${kind}Job`, 'AddTags', 'ListTags'].map((a) => call(ctx, `sagemaker:${a}`, jobArn, what)),
+      ...['events:PutTargets', 'events:PutRule', 'events:DescribeRule'].map((a) => call(ctx, a, ruleArn, `.sync watches the ${what}`)),
+      passRole(ctx, input.RoleArn ?? input.TrainingJobDefinition?.RoleArn, `${what} role`),
     ];
   };
 }
@@ -76,6 +83,15 @@ const sagemakerArn = (ctx: TaskContext, type: string, name: unknown) => sagemake
 export const INTEGRATIONS: Record<string, IntegrationCalls> = {
   'sagemaker:createTrainingJob.sync': syncJob('Training', 'TrainingJobName', 'training-job'),
   'sagemaker:createProcessingJob.sync': syncJob('Processing', 'ProcessingJobName', 'processing-job'),
+  'sagemaker:createHyperParameterTuningJob.sync': syncJob(
+    'HyperParameterTuning',
+    'HyperParameterTuningJobName',
+    'hyper-parameter-tuning-job',
+    'Tuning',
+  ),
+  'aws-sdk:sagemaker:describeTrainingJob': (input, ctx) => [
+    call(ctx, 'sagemaker:DescribeTrainingJob', sagemakerArn(ctx, 'training-job', input.TrainingJobName), 'reads a training job'),
+  ],
   'aws-sdk:s3:getObject': s3Object('getObject'),
   'aws-sdk:s3:putObject': s3Object('putObject'),
   'aws-sdk:sagemaker:listModelPackages': (_input, ctx) => [call(ctx, 'sagemaker:ListModelPackages', '*', 'lists approved packages')],

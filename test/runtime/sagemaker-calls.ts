@@ -115,6 +115,14 @@ export function trainingJobCalls(index: PolicyIndex, input: Input): PrincipalCal
   return calls;
 }
 
+/**
+ * The job role's calls for one `createHyperParameterTuningJob` request: those of a training job it launches, named as
+ * SageMaker names them (`<tuning job>-<3 digits>-<8 hex>`), from its `TrainingJobDefinition`.
+ */
+export function tuningJobCalls(index: PolicyIndex, input: Input): PrincipalCall[] {
+  return trainingJobCalls(index, { ...input.TrainingJobDefinition, TrainingJobName: `${input.HyperParameterTuningJobName}-001-0123abcd` });
+}
+
 /** The job role's calls for one `createProcessingJob` request. */
 export function processingJobCalls(index: PolicyIndex, input: Input): PrincipalCall[] {
   const roleArn = String(input.RoleArn);

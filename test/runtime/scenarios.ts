@@ -48,6 +48,12 @@ export const SCENARIOS: readonly Scenario[] = [
     input: {},
     failing: { integration: 'sagemaker:createTrainingJob.sync', error: 'SageMaker.AmazonSageMakerException' },
   },
+  {
+    ...BASE,
+    name: 'tuning fails',
+    input: {},
+    failing: { integration: 'sagemaker:createHyperParameterTuningJob.sync', error: 'SageMaker.AmazonSageMakerException' },
+  },
 ];
 
 /** The locations a function answers with where it wrote them (the snapshot's manifest, the baseline), as the handlers do. */
@@ -62,6 +68,8 @@ export interface RunMemory {
   previousConfig?: string;
   /** The model package group the run lists and registers in. */
   group?: string;
+  /** Where the tuning job's training jobs write their models. */
+  tuningOutput?: string;
 }
 
 /** A plausible response of each integration, for the scenario. */
@@ -101,6 +109,23 @@ export function respond(
         TrainingJobArn: sm('training-job', input.TrainingJobName),
         TrainingJobStatus: 'Completed',
         ModelArtifacts: { S3ModelArtifacts: `${input.OutputDataConfig.S3OutputPath}${input.TrainingJobName}/output/model.tar.gz` },
+      };
+    case 'sagemaker:createHyperParameterTuningJob.sync': {
+      const name = String(input.HyperParameterTuningJobName);
+      memory.tuningOutput = input.TrainingJobDefinition.OutputDataConfig.S3OutputPath;
+      return {
+        HyperParameterTuningJobName: name,
+        HyperParameterTuningJobArn: sm('hyper-parameter-tuning-job', name),
+        HyperParameterTuningJobStatus: 'Completed',
+        BestTrainingJob: { TrainingJobName: `${name}-001-0123abcd`, TrainingJobArn: sm('training-job', `${name}-001-0123abcd`) },
+      };
+    }
+    case 'aws-sdk:sagemaker:describeTrainingJob':
+      return {
+        TrainingJobName: input.TrainingJobName,
+        TrainingJobArn: sm('training-job', input.TrainingJobName),
+        TrainingJobStatus: 'Completed',
+        ModelArtifacts: { S3ModelArtifacts: `${memory.tuningOutput ?? 's3://placeholder/'}${input.TrainingJobName}/output/model.tar.gz` },
       };
     case 'sagemaker:createProcessingJob.sync':
       return {

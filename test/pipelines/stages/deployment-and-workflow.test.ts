@@ -13,6 +13,7 @@ import { redeployStage } from '../../../pipelines/stages/redeploy';
 import { sdkCall } from '../../../pipelines/stages/sdk-call';
 import { TrainingPipeline } from '../../../pipelines/training-pipeline';
 import { ACCOUNT, actionsOf, allows, bareStack, Grant, grantsOf, PREFIX, statesOf } from './bare-stack';
+import { TUNING } from './tuning-settings';
 
 const ARN = `eu-west-1:${ACCOUNT}`;
 const REALTIME: RealtimeServing = {
@@ -178,7 +179,11 @@ function iamActionOf(resource: string): string {
 }
 
 describe('the whole workflow', () => {
-  test.each(['auto', 'human'] as const)('every task action is granted by the statements of its stages (%s approval)', (mode) => {
+  test.each([
+    ['auto', false],
+    ['human', false],
+    ['auto', true],
+  ] as const)('every task action is granted by the statements of its stages (%s approval, tuning: %s)', (mode, tuned) => {
     const b = bareStack();
     const approval =
       mode === 'auto'
@@ -203,6 +208,7 @@ describe('the whole workflow', () => {
         volumeKmsAllowed: true,
         hyperparameters: {},
       },
+      tuning: tuned ? TUNING : undefined,
       evaluation: {
         image: 'img',
         instanceType: 'ml.m5.large',
@@ -232,6 +238,7 @@ describe('the whole workflow', () => {
     const states = statesOf(b.stack, pipeline.startState);
     const tasks = Object.entries(states).filter(([, s]) => s.Type === 'Task');
     expect(tasks.length).toBeGreaterThan(25);
+    expect(tasks.map(([id]) => id)).toEqual(expect.arrayContaining(tuned ? ['Tune', 'DescribeBestTrainingJob'] : ['Train']));
     const missing = tasks.map(([id, s]) => [id, iamActionOf(s.Resource!)]).filter(([, action]) => !grants.some((g) => g.actions.includes(action)));
     expect(missing).toEqual([]);
     // Every wildcard resource other than "*" is explained.
