@@ -16,6 +16,8 @@ export interface CostJobEntry {
   readonly maxRuntimeMinutes: number;
   /** Training only: managed spot training. */
   readonly spot?: boolean;
+  /** Training only: the training jobs a tuning job runs at most (absent: one training job). */
+  readonly jobs?: number;
 }
 
 /** A real-time endpoint as written. */

@@ -261,6 +261,7 @@ function costInputs(m: Omit<ResolvedModel, 'cost'>): MlopsCostMetadata {
       instanceCount: m.training.instanceCount,
       maxRuntimeMinutes: m.training.maxRuntimeSeconds / 60,
       spot: m.training.spot,
+      ...(m.tuning ? { jobs: m.tuning.maxJobs } : {}),
     },
     evaluation: { instanceType: m.evaluation.instanceType, maxRuntimeMinutes: m.evaluation.maxRuntimeSeconds / 60 },
     preprocessing: m.preprocessing ? { instanceType: m.preprocessing.instanceType, maxRuntimeMinutes: m.preprocessing.maxRuntimeSeconds / 60 } : null,

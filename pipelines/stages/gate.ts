@@ -87,14 +87,20 @@ export function gateStage(scope: Construct, props: GateStageProps): StagePermiss
     ...(min !== undefined ? [sfn.Condition.numberLessThan(path, min)] : []),
     ...(max !== undefined ? [sfn.Condition.numberGreaterThan(path, max)] : []),
   ];
-  const metricOutOfRange = new sfn.Pass(scope, 'MetricOutOfRange', {
-    parameters: {
-      Error: 'QualityGateFailed',
-      Cause: sfn.JsonPath.format(`${metric} = {} reported by ${script} is outside its range [${min ?? '-inf'}, ${max ?? 'inf'}]: a broken evaluation`, metricText),
-    },
-    resultPath: '$.error',
-  });
-  metricOutOfRange.next(props.onFailure);
+  let metricOutOfRange: sfn.Pass | undefined;
+  if (outOfRange.length > 0) {
+    metricOutOfRange = new sfn.Pass(scope, 'MetricOutOfRange', {
+      parameters: {
+        Error: 'QualityGateFailed',
+        Cause: sfn.JsonPath.format(
+          `${metric} = {} reported by ${script} is outside its range [${min ?? '-inf'}, ${max ?? 'inf'}]: a broken evaluation`,
+          metricText,
+        ),
+      },
+      resultPath: '$.error',
+    });
+    metricOutOfRange.next(props.onFailure);
+  }
   const findApproved = latestApprovedPackage(scope, 'FindApprovedModel', props.registry, '$.approved');
   // The whole description: a selector over metadata that may be absent would stop the run uncaught (States.Runtime).
   const describeApproved = describePackage(scope, 'DescribeApprovedModel', '$.approved');
@@ -147,7 +153,8 @@ export function gateStage(scope: Construct, props: GateStageProps): StagePermiss
     : sfn.Condition.numberLessThanEqualsJsonPath(path, '$.approved.metric');
   meetsThreshold
     .when(sfn.Condition.or(sfn.Condition.not(sfn.Condition.isPresent(path)), sfn.Condition.not(sfn.Condition.isNumeric(path))), metricMissing);
-  if (outOfRange.length > 0) meetsThreshold.when(outOfRange.length === 1 ? outOfRange[0] : sfn.Condition.or(...outOfRange), metricOutOfRange);
+  // After the presence check: a comparison with a missing value would stop the run (States.Runtime).
+  if (metricOutOfRange) meetsThreshold.when(outOfRange.length === 1 ? outOfRange[0] : sfn.Condition.or(...outOfRange), metricOutOfRange);
   meetsThreshold
     .when(thresholdCondition, findApproved)
     .otherwise(belowThreshold);

@@ -70,6 +70,8 @@ export interface RunMemory {
   group?: string;
   /** Where the tuning job's training jobs write their models. */
   tuningOutput?: string;
+  /** The run's configuration is serverless: the endpoint's current one is too (same serving, an earlier model). */
+  serverless?: JsonValue;
 }
 
 /** A plausible response of each integration, for the scenario. */
@@ -85,7 +87,8 @@ export function respond(
   memory.group = input.ModelPackageGroupName ?? memory.group;
   const packageArn = sm('model-package', `${memory.group ?? 'unknown-group'}/1`);
   const metadata = {
-    ...Object.fromEntries(Object.entries(metrics).map(([k, v]) => [k, String(v - 0.1)])),
+    // The approved model is a little worse on every metric: lower where higher is better, higher for the errors.
+    ...Object.fromEntries(Object.entries(metrics).map(([k, v]) => [k, String(['rmse', 'mae', 'mse'].includes(k) ? v + 0.1 : v - 0.1)])),
     baselineUri: 's3://placeholder/baseline.json',
   };
   const decision = {
@@ -144,6 +147,7 @@ export function respond(
     case 'aws-sdk:sagemaker:createModel':
       return { ModelArn: sm('model', input.ModelName) };
     case 'aws-sdk:sagemaker:createEndpointConfig':
+      memory.serverless = input.ProductionVariants?.[0]?.ServerlessConfig;
       memory.previousConfig = `${String(input.EndpointConfigName).slice(0, -6)}000000`;
       return { EndpointConfigArn: sm('endpoint-config', input.EndpointConfigName) };
     case 'aws-sdk:sagemaker:listEndpoints':
@@ -162,7 +166,11 @@ export function respond(
     case 'aws-sdk:sagemaker:describeEndpointConfig':
       return {
         EndpointConfigName: input.EndpointConfigName,
-        ProductionVariants: [{ VariantName: 'AllTraffic', InstanceType: 'ml.placeholder.large' }],
+        ProductionVariants: [
+          memory.serverless
+            ? { VariantName: 'AllTraffic', ServerlessConfig: memory.serverless }
+            : { VariantName: 'AllTraffic', InstanceType: 'ml.placeholder.large' },
+        ],
       };
     case 'aws-sdk:sagemaker:createEndpoint':
     case 'aws-sdk:sagemaker:updateEndpoint':

@@ -36,7 +36,7 @@ describe("the repository's cdk.json app", () => {
     );
     expect(report.totals.idle).toBeGreaterThan(0);
     expect(report.totals.load).toBeGreaterThan(report.totals.idle);
-    expect(report.models.map((m) => m.model).sort()).toEqual(['churn', 'fraud-dl']);
+    expect(report.models.map((m) => m.model).sort()).toEqual(['churn', 'delivery-time', 'fraud-dl']);
     for (const m of report.models) expect(m.total.load).toBeGreaterThan(0);
     expect(report.lines.filter((l) => l.type === 'AWS::KMS::Key')).toHaveLength(3);
     expect(report.notPriced).toEqual([]);

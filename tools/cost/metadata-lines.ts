@@ -52,7 +52,11 @@ export function metadataLines(ctx: PricingContext, metadata: CostMetadata, templ
   ];
   for (const [id, what, job, use] of jobs) {
     if (!job) continue;
-    out.push(jobLineItem(ctx, id, what, use, job.instanceType, job.instanceCount, job.maxRuntimeMinutes, job.spot, runs));
+    // A tuning job runs up to `jobs` training jobs of the same size: priced as that many.
+    const tuned = job.jobs !== undefined && job.jobs > 1;
+    const described = tuned ? `tuning job (at most ${job.jobs} training jobs)` : what;
+    const instances = job.instanceCount * (tuned ? job.jobs! : 1);
+    out.push(jobLineItem(ctx, id, described, use, job.instanceType, instances, job.maxRuntimeMinutes, job.spot, runs));
   }
 
   if (metadata.drift) {

@@ -39,6 +39,8 @@ export interface JobMetadata {
   readonly instanceCount: number;
   readonly maxRuntimeMinutes: number;
   readonly spot: boolean;
+  /** A tuning job's training jobs at most (absent: one training job). */
+  readonly jobs?: number;
 }
 
 /** The parts of the metadata that were readable. */
@@ -120,9 +122,10 @@ function job(r: Reader, o: Obj, key: string, withCount: boolean): JobMetadata | 
   const instanceCount = withCount ? r.num(j, key, 'instanceCount', 1, 1000, 1) : 1;
   const maxRuntimeMinutes = r.num(j, key, 'maxRuntimeMinutes', 1, 60 * 24 * 28);
   const spot = withCount ? r.bool(j, key, 'spot', false) : false;
+  const jobs = withCount ? r.num(j, key, 'jobs', 1, 500, 1) : 1;
   if (r.problems.length > before || !instanceType || instanceCount === undefined || maxRuntimeMinutes === undefined || spot === undefined)
     return undefined;
-  return { instanceType, instanceCount, maxRuntimeMinutes, spot };
+  return { instanceType, instanceCount, maxRuntimeMinutes, spot, ...(jobs !== undefined && jobs > 1 ? { jobs } : {}) };
 }
 
 function serving(r: Reader, o: Obj): CostMetadata['serving'] {
