@@ -198,9 +198,9 @@ describe('ModelStack', () => {
       expect(train).toContain('\\"InstanceType\\":\\"ml.g5.xlarge\\"');
       expect(train).not.toContain('VolumeKmsKeyId');
       expect(train).toContain('pytorch-training:2.6.0-gpu-py312-cu126-ubuntu22.04-sagemaker');
-      // The training toolkit runs the script from the code channel (no ContainerEntrypoint in createTrainingJob.sync).
-      expect(train).toMatch(/\\"sagemaker_program\\":\\"[0-9a-f]{64}\.py\\"/);
-      expect(train).toContain('\\"sagemaker_submit_directory\\":\\"/opt/ml/input/data/code\\"');
+      // The training toolkit runs the wrapper from the source package in the code channel (no ContainerEntrypoint in createTrainingJob.sync).
+      expect(train).toContain('\\"sagemaker_program\\":\\"mlops_train.py\\"');
+      expect(train).toMatch(/\\"sagemaker_submit_directory\\":\\"\/opt\/ml\/input\/data\/code\/[0-9a-f]{64}\.gz\\"/);
       expect(train).not.toContain('ContainerEntrypoint');
       expect(train).toContain('\\"ChannelName\\":\\"code\\"');
       // Evaluation runs on CPU: the CPU image, with its volume encrypted.

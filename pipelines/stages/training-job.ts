@@ -27,13 +27,6 @@ export interface TrainingJobSettings extends ResolvedTraining {
    * @default - the image's own entrypoint (built-in algorithms, own images)
    */
   readonly sourcePackage?: { readonly uri: string; readonly fileName: string };
-  /**
-   * One Python file the toolkit runs (the first script mode). `MlopsModel` still passes it; it gives way to
-   * `sourcePackage` and cannot be combined with it.
-   *
-   * @deprecated use `sourcePackage`
-   */
-  readonly entrypointScript?: { readonly uri: string; readonly fileName: string };
   /** Metrics SageMaker reads from the logs (`AlgorithmSpecification.MetricDefinitions`, at most 40). @default - none */
   readonly metricDefinitions?: readonly TrainingMetricDefinition[];
   /** Environment variables of the training container (`Environment`). @default - none */
@@ -112,12 +105,9 @@ export function trainingJobDefinition(
   };
 }
 
-/** The object of the `code` channel, if any: the source package, or the single script of the first script mode. */
+/** The object of the `code` channel, if any: the source package. */
 function codeChannel(t: TrainingJobSettings): { readonly uri: string; readonly fileName: string } | undefined {
-  if (t.sourcePackage && t.entrypointScript) {
-    throw new Error('training: sourcePackage and entrypointScript are both set; the source package replaces the single script, pass only it');
-  }
-  const code = t.sourcePackage ?? t.entrypointScript;
+  const code = t.sourcePackage;
   if (code && !/^[^/]+$/.test(code.fileName)) {
     throw new Error(`training code ${JSON.stringify(code.fileName)}: expected the object's file name, without folders`);
   }
@@ -139,14 +129,10 @@ function metricDefinitions(metrics: readonly TrainingMetricDefinition[]): Array<
  * `sagemaker:createTrainingJob.sync` (docs/pipeline.md).
  */
 function trainingHyperparameters(training: TrainingJobSettings): Record<string, string> {
-  if (!training.sourcePackage && !training.entrypointScript) return { ...training.hyperparameters };
+  if (!training.sourcePackage) return { ...training.hyperparameters };
   refuseReserved('training.hyperparameters', Object.keys(training.hyperparameters));
-  if (training.sourcePackage) {
-    const directory = `${TRAINING_CODE_DIR}/${training.sourcePackage.fileName}`;
-    return { ...training.hyperparameters, sagemaker_program: TRAINING_WRAPPER, sagemaker_submit_directory: directory };
-  }
-  const script = training.entrypointScript!;
-  return { ...training.hyperparameters, sagemaker_program: script.fileName, sagemaker_submit_directory: TRAINING_CODE_DIR };
+  const directory = `${TRAINING_CODE_DIR}/${training.sourcePackage.fileName}`;
+  return { ...training.hyperparameters, sagemaker_program: TRAINING_WRAPPER, sagemaker_submit_directory: directory };
 }
 
 /** Throws when a hyperparameter name is reserved for the training toolkit (`sagemaker_*`). */

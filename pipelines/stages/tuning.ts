@@ -128,7 +128,7 @@ function parameterRanges(tuning: ResolvedTuning): Record<string, unknown[]> {
   if (twice.length) throw new Error(`tuning.ranges ${JSON.stringify(twice[0])}: a hyperparameter has one range`);
   const of = <T extends TuningRange['type']>(type: T) => tuning.ranges.filter((r): r is Extract<TuningRange, { type: T }> => r.type === type);
   if (tuning.strategy === 'Grid' && of('categorical').length !== tuning.ranges.length) {
-    throw new Error('tuning.ranges: the Grid strategy searches categorical ranges only');
+    throw new Error('tuning.ranges: the Grid strategy takes categorical ranges only');
   }
   const numeric = (r: Extract<TuningRange, { type: 'continuous' | 'integer' }>) => {
     if (r.type === 'integer' && r.scaling === 'ReverseLogarithmic') {

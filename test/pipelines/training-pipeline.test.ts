@@ -226,13 +226,19 @@ describe('training pipeline, executed locally', () => {
     });
   });
 
-  test('the PyTorch script runs through the training toolkit\'s hyperparameters, not ContainerEntrypoint (not documented for createTrainingJob.sync)', async () => {
+  test('the PyTorch code runs through the training toolkit\'s hyperparameters, not ContainerEntrypoint (not documented for createTrainingJob.sync)', async () => {
     const result = await run(fraud, { trainingDataUri: 's3://curated/fraud-dl/x/' }, { overrides: overrides(0.85) });
     const train = result.taskInputs.Train[0] as { AlgorithmSpecification: object; HyperParameters: Record<string, string>; InputDataConfig: Array<{ ChannelName: string; DataSource: any }> }; // eslint-disable-line @typescript-eslint/no-explicit-any
     expect(train.AlgorithmSpecification).toEqual({ TrainingImage: expect.stringContaining('pytorch-training'), TrainingInputMode: 'File' });
-    expect(train.HyperParameters).toEqual({ epochs: '20', batch_size: '512', sagemaker_program: expect.stringMatching(/^[0-9a-f]{64}\.py$/), sagemaker_submit_directory: '/opt/ml/input/data/code' });
+    // The wrapper runs from the source package, which the toolkit extracts from the code channel.
+    expect(train.HyperParameters).toEqual({
+      epochs: '20',
+      batch_size: '512',
+      sagemaker_program: 'mlops_train.py',
+      sagemaker_submit_directory: expect.stringMatching(/^\/opt\/ml\/input\/data\/code\/[0-9a-f]{64}\.gz$/),
+    });
     const code = train.InputDataConfig.find((c) => c.ChannelName === 'code');
-    expect(code?.DataSource.S3DataSource.S3Uri).toMatch(new RegExp(`/${train.HyperParameters.sagemaker_program}$`));
+    expect(code?.DataSource.S3DataSource.S3Uri).toMatch(new RegExp(`/${train.HyperParameters.sagemaker_submit_directory.split('/').pop()}$`));
   });
 
   test('the GPU model runs the same path with its own gate', async () => {

@@ -36,6 +36,7 @@ function tuningDefinition(): AslDefinition {
       metric: 'auc',
       direction: 'maximize',
       threshold: 0.7,
+      range: { min: 0, max: 1 },
     },
     registry: b.registry,
     notifications: b.notifications,

@@ -40,6 +40,11 @@ describe('models with their own code, tuning and images (dev)', () => {
     expect(of('sagemaker:DescribeTrainingJob').map((c) => c.resource)).toEqual(
       expect.arrayContaining([expect.stringMatching(/:training-job\/mlops-dev-eta--h[0-9a-f]{12}-001-0123abcd$/)]),
     );
+    // The training jobs the tuning job launches run as the job role: their logs and the code channel.
+    const streams = of('logs:CreateLogStream', 'SageMaker execution role').map((c) => c.resource);
+    expect(streams).toEqual(expect.arrayContaining([expect.stringMatching(/TrainingJobs:log-stream:mlops-dev-eta--h[0-9a-f]{12}-001-0123abcd\//)]));
+    const code = of('s3:GetObject', 'SageMaker execution role').filter((c) => /-001-0123abcd/.test(c.why) && /channel code/.test(c.why));
+    expect(code.length).toBeGreaterThan(0);
     const trainingJobs = of('sagemaker:CreateTrainingJob').map((c) => c.resource);
     expect(trainingJobs.length).toBeGreaterThan(0);
     for (const arn of trainingJobs) expect(arn).toMatch(/training-job\/mlops-dev-own-image--t/);

@@ -62,11 +62,8 @@ describe('training stage, script mode', () => {
     );
   });
 
-  test('a package given with a folder, or together with the single script, is refused', () => {
+  test('a package given with a folder is refused', () => {
     expect(() => trainParameters({ ...TRAINING, sourcePackage: { uri: PACKAGE.uri, fileName: 'code/p.tar.gz' } })).toThrow(/without folders/);
-    expect(() => trainParameters({ ...TRAINING, sourcePackage: PACKAGE, entrypointScript: { uri: 's3://a/t.py', fileName: 't.py' } })).toThrow(
-      /both set/,
-    );
   });
 
   test('without code, the image runs as it is: no code channel, the declared hyperparameters only', () => {
