@@ -11,7 +11,7 @@
  * not also fixed, script mode leaves `sagemaker_` hyperparameters to the training toolkit.
  */
 import { CodeDeclaration } from './model-code';
-import { codeFileProblems, GENERIC_METRICS } from './code-schema';
+import { codeFileProblems, GENERIC_METRICS, METRIC_NAME } from './code-schema';
 import { isPlainObject, Problem, show } from './schema';
 import { SUPPORTED_VERSIONS } from '../model/container-images';
 
@@ -50,7 +50,7 @@ export function frameworkRules(raw: Record<string, unknown>, path: string): Prob
   problems.push(...versionRules(raw, path));
 
   const metric = isPlainObject(raw.evaluation) ? raw.evaluation.metric : undefined;
-  if (typeof metric === 'string' && code?.evaluation === undefined && !GENERIC_METRICS.includes(metric)) {
+  if (typeof metric === 'string' && METRIC_NAME.test(metric) && code?.evaluation === undefined && !GENERIC_METRICS.includes(metric)) {
     problems.push({
       path: `${path}.evaluation.metric`,
       got: show(metric),

@@ -104,8 +104,8 @@ function evaluationRules(raw: Record<string, unknown>, path: string): Problem[] 
   if (declared && min >= max) problems.push({ path: `${path}.range`, got: show(raw.range), expected: '[min, max] with min below max' });
   const value = raw.threshold;
   if (typeof value === 'number' && Number.isFinite(value) && (value < min || value > max)) {
-    const why = declared ? `the declared range [${min}, ${max}]` : `${show(raw.metric)} is a ratio metric (${BOUNDED_METRICS.join(', ')})`;
-    problems.push({ path: `${path}.threshold`, got: show(value), expected: `a number from ${min} to ${max}, because of ${why}` });
+    const why = declared ? `of the declared range [${min}, ${max}]` : `${show(raw.metric)} is a ratio metric (${BOUNDED_METRICS.join(', ')})`;
+    problems.push({ path: `${path}.threshold`, got: show(value), expected: `a number from ${min} to ${max}, because ${why}` });
   }
   return problems;
 }

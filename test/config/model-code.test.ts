@@ -106,7 +106,7 @@ describe('the gate metric', () => {
     const dotted = { ...clone(regressionModel), name: 'dotted', evaluation: { metric: 'val.mae', direction: 'minimize', threshold: 1 } };
     const message = problemsOf([model, other, dotted]);
     expect(message).toMatch(/"eta"\.evaluation\.threshold: got 2000; expected a number from 0 to 1440, because of the declared range \[0, 1440\]/);
-    expect(message).toMatch(/"f1"\.evaluation\.threshold: got 1\.5; expected a number from 0 to 1, because of "f1" is a ratio metric/);
+    expect(message).toMatch(/"f1"\.evaluation\.threshold: got 1\.5; expected a number from 0 to 1, because "f1" is a ratio metric/);
     expect(message).toMatch(/"dotted"\.evaluation\.metric: got "val\.mae"; expected a metric name/);
     expect(metricRange({ metric: 'f1', direction: 'maximize', threshold: 0.5 })).toEqual({ min: 0, max: 1 });
     expect(metricRange({ metric: 'mae', direction: 'minimize', threshold: 5 })).toEqual({});

@@ -4,6 +4,8 @@ import {
   GPU_INSTANCE_FAMILIES, hasLocalNvme, isGpuInstanceType, KNOWN_INSTANCE_FAMILIES, parseInstanceType,
 } from '../../lib/config/instance-types';
 
+import { fixtureCode } from '../fixtures/config';
+
 /* eslint-disable @typescript-eslint/no-explicit-any */
 
 const SOURCE = 'config/models.ts';
@@ -40,6 +42,7 @@ function gpuModel(): any {
     description: 'Forecasts daily demand per store.',
     framework: 'pytorch',
     gpu: true,
+    code: { directory: fixtureCode('fraud-dl'), training: 'train.py', inference: 'inference.py' },
     features: {
       recordIdentifier: 'store_id',
       eventTime: 'event_time',
@@ -164,8 +167,8 @@ describe('parseModels: one mistake each', () => {
       (c) => { c.name = 'a'.repeat(25); },
       `models[0] "${'a'.repeat(25)}".name: got "${'a'.repeat(25)}"; expected a model name`],
     ['unknown framework',
-      (c) => { c.framework = 'sklearn'; },
-      'models[0] "churn".framework: got "sklearn"; expected one of "xgboost", "pytorch"'],
+      (c) => { c.framework = 'mxnet'; },
+      'models[0] "churn".framework: got "mxnet"; expected one of "xgboost", "pytorch", "tensorflow", "sklearn", "custom"'],
     ['instance type of unknown size',
       (c) => { c.training.instanceType = 'ml.m5.huge'; },
       'models[0] "churn".training.instanceType: got "ml.m5.huge"; expected a SageMaker instance type "ml.<family>.<size>" '
@@ -223,7 +226,7 @@ describe('parseModels: one mistake each', () => {
       'models[1] "demand-gpu".preprocessing.instanceType: got nothing; expected a required value: a SageMaker instance type'],
     ['metric the evaluation step does not compute',
       (c) => { c.evaluation.metric = 'validation:auc'; },
-      'models[0] "churn".evaluation.metric: got "validation:auc"; expected one of "auc", "accuracy", "rmse"'],
+      'models[0] "churn".evaluation.metric: got "validation:auc"; expected a metric name (a letter, then letters, digits and _; at most 64)'],
     ['unknown direction',
       (c) => { c.evaluation.direction = 'higher'; },
       'models[0] "churn".evaluation.direction: got "higher"; expected one of "maximize", "minimize"'],
@@ -248,7 +251,7 @@ describe('parseModels: one mistake each', () => {
       'models[0] "churn".description: got "ddd'],
     ['typo in a field name',
       (_c, g) => { g.registy = g.registry; delete g.registry; },
-      'models[1] "demand-gpu".registy: got an unknown key; expected one of the known keys name, description, framework, gpu, '
+      'models[1] "demand-gpu".registy: got an unknown key; expected one of the known keys name, description, framework, frameworkVersion, code, images, gpu, '
       + 'features, preprocessing, training, evaluation, registry, approvers, serving, drift, retraining (did you mean "registry"?)'],
     ['missing evaluation',
       (c) => { delete c.evaluation; },

@@ -1,5 +1,6 @@
 /** Model declarations and environments of the resolveModel tests (their own, not the installation's). */
 import { ModelEnvironment } from '../../lib/config/model-environment';
+import { fixtureCode } from '../fixtures/config';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 
@@ -32,6 +33,7 @@ export function full(): any {
     description: 'Fraud on GPUs',
     framework: 'pytorch',
     gpu: true,
+    code: { directory: fixtureCode('fraud-dl'), training: 'train.py', inference: 'inference.py' },
     features: { ...minimal().features, onlineStore: true },
     preprocessing: { instanceType: 'ml.m5.2xlarge' },
     training: {

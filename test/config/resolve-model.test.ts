@@ -56,6 +56,7 @@ describe('resolveModel: defaults', () => {
       metric: 'auc',
       direction: 'maximize',
       threshold: 0.8,
+      range: { min: 0, max: 1 },
     });
     expect(m.preprocessing).toBeUndefined();
     expect(m.crossAccountReaders).toBeUndefined();
@@ -240,9 +241,11 @@ describe('resolveModel: one error naming every problem', () => {
 
   test('a declaration that is not an object, and the path the app uses', () => {
     expect(errorOf(42)).toBe('Invalid configuration in model (1 problem):\n  - model: got 42; expected a model declaration (an object)');
-    const { problems, model } = resolveModelAt({ ...minimal(), framework: 'sklearn' }, DEV, 'models[3] "churn"');
+    const { problems, model } = resolveModelAt({ ...minimal(), framework: 'mxnet' }, DEV, 'models[3] "churn"');
     expect(model).toBeUndefined();
-    expect(problems).toEqual([{ path: 'models[3] "churn".framework', got: '"sklearn"', expected: 'one of "xgboost", "pytorch"' }]);
+    expect(problems).toEqual([
+      { path: 'models[3] "churn".framework', got: '"mxnet"', expected: 'one of "xgboost", "pytorch", "tensorflow", "sklearn", "custom"' },
+    ]);
   });
 });
 

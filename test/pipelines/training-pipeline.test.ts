@@ -209,7 +209,10 @@ describe('training pipeline, executed locally', () => {
   test('a report without the gate metric fails the gate with a readable cause', async () => {
     const result = await run(churn, INPUT, { overrides: { ...overrides(0.91), ReadMetrics: { Body: JSON.stringify({ metrics: { auc: null } }) } } });
     expect(result.status).toBe('FAILED');
-    expect(result.cause).toBe('QualityGateFailed: the evaluation report has no numeric auc (metrics.auc)');
+    expect(result.cause).toBe(
+      'QualityGateFailed: the evaluation report of the generic evaluation has no numeric auc ' +
+        '(metrics contract: evaluation.json holds {"metrics": {"auc": <number>}})',
+    );
   });
 
   test('automatic approval (dev): recorded, then the package is approved naming the record', async () => {

@@ -1,5 +1,10 @@
-import { models } from '../fixtures/config';
+import { join } from 'path';
+import type { ModelDeclaration } from '../../lib/config/model';
+import { collectModelFolders } from '../../lib/config/model-folders';
 import { benchModelName, benchModels } from '../../scripts/bench-models';
+
+// The benchmark clones the shipped churn model (models/churn).
+const models = collectModelFolders(join(__dirname, '..', '..', 'models')).models as ModelDeclaration[];
 
 describe('benchmark models', () => {
   test('N clones of churn named m001 to mNNN, nothing else different', () => {
