@@ -76,6 +76,13 @@ function trainingRules(raw: Record<string, unknown>, path: string, ownCode: bool
   }
   const tuning = raw.training.tuning;
   if (!isPlainObject(tuning)) return problems;
+  if (raw.framework === 'xgboost' && !ownCode) {
+    problems.push({
+      path: `${path}.training.tuning`,
+      got: 'tuning of the built-in algorithm',
+      expected: "script mode (code) or no tuning: the built-in XGBoost's tunable metrics are validation:* and the job has no validation channel",
+    });
+  }
   if (isPlainObject(tuning.ranges)) {
     for (const name of Object.keys(tuning.ranges).filter((n) => fixed.includes(n))) {
       problems.push({ path: `${path}.training.tuning.ranges.${name}`, got: show(name), expected: 'a hyperparameter not also fixed in training.hyperparameters' });

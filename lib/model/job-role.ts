@@ -1,4 +1,5 @@
 import { ArnFormat, Aws, Stack } from 'aws-cdk-lib';
+import { tuningNamePrefix } from '../../pipelines/runtime-names';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
 import { Construct } from 'constructs';
@@ -18,6 +19,13 @@ export interface JobRoleProps {
   readonly scriptAssets: s3assets.Asset[];
   /** The ECR repositories of the training, evaluation and inference images. */
   readonly imageRepositoryArns: string[];
+  /**
+   * The model tunes: the training jobs its tuning jobs launch are named after the tuning job, whose prefix is shortened
+   * for long qualified names (pipelines/runtime-names.ts), and write their logs under that name.
+   *
+   * @default false
+   */
+  readonly tuned?: boolean;
   /** @default - no VPC */
   readonly sagemakerVpc?: SageMakerVpcSettings;
 }
@@ -50,14 +58,16 @@ export function createJobRole(scope: Construct, props: JobRoleProps): JobRole {
   const artifactObjects = lake.artifacts.arnForObjects(`${modelPrefix}*`);
   const logGroup = (kind: string) =>
     stack.formatArn({ service: 'logs', resource: 'log-group', resourceName: `/aws/sagemaker/${kind}`, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
-  const jobLogStreams = ['TrainingJobs', 'ProcessingJobs'].map((kind) =>
+  const streams = (kind: string, prefix: string) =>
     stack.formatArn({
       service: 'logs',
       resource: 'log-group',
-      resourceName: `/aws/sagemaker/${kind}:log-stream:${qualifiedName}--*`,
+      resourceName: `/aws/sagemaker/${kind}:log-stream:${prefix}--*`,
       arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-    }),
-  );
+    });
+  const jobLogStreams = ['TrainingJobs', 'ProcessingJobs'].map((kind) => streams(kind, qualifiedName));
+  const tuningPrefix = tuningNamePrefix(qualifiedName);
+  if (props.tuned && tuningPrefix !== qualifiedName) jobLogStreams.push(streams('TrainingJobs', tuningPrefix));
   const policy = new iam.ManagedPolicy(scope, 'JobPolicy', {
     roles: [role],
     description: `SageMaker jobs of ${qualifiedName}`,

@@ -128,6 +128,7 @@ export class MlopsModel extends MlopsModelBase {
       platform,
       scriptAssets: code.scriptAssets,
       imageRepositoryArns: code.repositoryArns,
+      tuned: resolved.tuning !== undefined,
       sagemakerVpc: props.sagemakerVpc,
     });
     this.jobRole = jobRole.role;
@@ -235,7 +236,8 @@ export class MlopsModel extends MlopsModelBase {
       // endpoint waits (an idle endpoint, then the rollout), an hour of margin: the deployment's own bounds end first, notified.
       timeout: Duration.seconds(
         (resolved.preprocessing?.maxRuntimeSeconds ?? 0) +
-          (t.maxWaitSeconds ?? t.maxRuntimeSeconds) +
+          // A tuning job runs its training jobs in rounds of maxParallelJobs, each bounded like one training job.
+          (t.maxWaitSeconds ?? t.maxRuntimeSeconds) * (resolved.tuning ? Math.ceil(resolved.tuning.maxJobs / resolved.tuning.maxParallelJobs) : 1) +
           3600 +
           (approval.mode === 'human' ? approval.timeout.toSeconds() : 0) +
           deploymentWaitSeconds(this.serving) +

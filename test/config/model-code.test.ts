@@ -209,3 +209,12 @@ describe('framework versions', () => {
     expect(problemsOf([{ ...clone(regressionModel), frameworkVersion: '1.0-1' }])).toBe('');
   });
 });
+
+describe('tuning of the built-in algorithm', () => {
+  test('is refused: its objectives need a validation channel the job does not have', () => {
+    const builtIn = { ...clone(regressionModel), framework: 'xgboost', evaluation: { metric: 'rmse', direction: 'minimize', threshold: 3 } };
+    delete builtIn.code;
+    builtIn.training.tuning.objective = { metric: 'validation:rmse', direction: 'minimize' };
+    expect(problemsOf([builtIn])).toMatch(/training\.tuning: got tuning of the built-in algorithm; expected script mode \(code\) or no tuning/);
+  });
+});
