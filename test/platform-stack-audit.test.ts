@@ -18,8 +18,12 @@ describe('PlatformStack', () => {
         KMSKeyId: { 'Fn::GetAtt': [auditKeyId, 'Arn'] },
         S3BucketName: { Ref: auditBucketId },
       }));
-      expect(trail.Properties.CloudWatchLogsLogGroupArn).toBeDefined();
-      expect(trail.Properties.CloudWatchLogsRoleArn).toBeDefined();
+      // Delivered to the log group encrypted with the audit key, through the role only CloudTrail may assume.
+      const logGroupId = logicalIdOf(devT, 'AWS::Logs::LogGroup', (r) => r.Properties.KmsKeyId?.['Fn::GetAtt']?.[0] === auditKeyId);
+      const roleId = logicalIdOf(devT, 'AWS::IAM::Role',
+        (r) => r.Properties.AssumeRolePolicyDocument.Statement.some((s: Resource['Properties']) => s.Principal?.Service === 'cloudtrail.amazonaws.com'));
+      expect(trail.Properties.CloudWatchLogsLogGroupArn).toEqual({ 'Fn::GetAtt': [logGroupId, 'Arn'] });
+      expect(trail.Properties.CloudWatchLogsRoleArn).toEqual({ 'Fn::GetAtt': [roleId, 'Arn'] });
     });
 
     test('S3 data events on every lake bucket, object ARNs with a trailing slash, never on the audit bucket, basic selectors only', () => {

@@ -2,7 +2,7 @@ import { SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import 'aws-sdk-client-mock-jest';
 import { DELIVERY_LEASE_MS } from '../../lambda/approval-page/delivery';
-import { BOB, NOW_MS } from './approval-page-fixture';
+import { ALICE, BOB, NOW_MS } from './approval-page-fixture';
 import {
   aws, decide, decided, expectSettled, holdFirstDelivery, sends, serverError, stored, TOKEN, updateTable,
 } from './approval-page-delivery-fixture';
@@ -23,7 +23,7 @@ describe('two submissions while the first delivery is slow', () => {
     expect(b.body).toBe(a.body);
     expect(a.body).toContain('The pipeline received your approval');
     expect(sends()).toBe(1);
-    expect(aws.delivered.get(TOKEN)).toBeDefined();
+    expect(JSON.parse(aws.delivered.get(TOKEN) ?? 'null')).toEqual(expect.objectContaining({ decision: 'approved', approver: ALICE, comment: 'Looks good.' }));
     expectSettled('delivered');
   });
 
