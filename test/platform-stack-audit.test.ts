@@ -20,8 +20,9 @@ describe('PlatformStack', () => {
       }));
       // Delivered to the log group encrypted with the audit key, through the role only CloudTrail may assume.
       const logGroupId = logicalIdOf(devT, 'AWS::Logs::LogGroup', (r) => r.Properties.KmsKeyId?.['Fn::GetAtt']?.[0] === auditKeyId);
-      const roleId = logicalIdOf(devT, 'AWS::IAM::Role',
-        (r) => r.Properties.AssumeRolePolicyDocument.Statement.some((s: Resource['Properties']) => s.Principal?.Service === 'cloudtrail.amazonaws.com'));
+      const trustsCloudTrail = (r: Resource) => r.Properties.AssumeRolePolicyDocument.Statement
+        .some((s: Resource['Properties']) => s.Principal?.Service === 'cloudtrail.amazonaws.com');
+      const roleId = logicalIdOf(devT, 'AWS::IAM::Role', trustsCloudTrail);
       expect(trail.Properties.CloudWatchLogsLogGroupArn).toEqual({ 'Fn::GetAtt': [logGroupId, 'Arn'] });
       expect(trail.Properties.CloudWatchLogsRoleArn).toEqual({ 'Fn::GetAtt': [roleId, 'Arn'] });
     });

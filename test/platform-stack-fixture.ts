@@ -7,7 +7,13 @@ export const prod = buildTestApp({ env: 'prod' }).stacks.platform;
 export const devT = Template.fromStack(dev);
 export const prodT = Template.fromStack(prod);
 
-export type Resource = { Type: string; Properties: any; DependsOn?: string[]; DeletionPolicy?: string; UpdateReplacePolicy?: string }; // eslint-disable-line @typescript-eslint/no-explicit-any
+export type Resource = {
+  Type: string;
+  Properties: any; // eslint-disable-line @typescript-eslint/no-explicit-any
+  DependsOn?: string[];
+  DeletionPolicy?: string;
+  UpdateReplacePolicy?: string;
+};
 
 export function logicalIdOf(template: Template, type: string, match: (r: Resource) => boolean): string {
   const found = Object.entries(template.findResources(type) as Record<string, Resource>).filter(([, r]) => match(r));

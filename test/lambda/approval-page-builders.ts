@@ -36,7 +36,9 @@ export function get(requestId: string, query: Record<string, string>, method = '
   return handler(toApiGatewayEvent({ method, url: `/approvals/${requestId}?${new URLSearchParams(query)}`, headers: { host: 'approvals.example.com' } }, Buffer.alloc(0)));
 }
 
-export function post(requestId: string, fields: Record<string, string>, contentType = 'application/x-www-form-urlencoded'): Promise<APIGatewayProxyResult> {
+export function post(
+  requestId: string, fields: Record<string, string>, contentType = 'application/x-www-form-urlencoded',
+): Promise<APIGatewayProxyResult> {
   const body = Buffer.from(new URLSearchParams(fields).toString(), 'utf8');
   return handler(toApiGatewayEvent({ method: 'POST', url: `/approvals/${requestId}`, headers: { host: 'approvals.example.com', 'content-type': contentType } }, body));
 }

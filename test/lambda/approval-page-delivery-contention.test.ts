@@ -23,7 +23,8 @@ describe('two submissions while the first delivery is slow', () => {
     expect(b.body).toBe(a.body);
     expect(a.body).toContain('The pipeline received your approval');
     expect(sends()).toBe(1);
-    expect(JSON.parse(aws.delivered.get(TOKEN) ?? 'null')).toEqual(expect.objectContaining({ decision: 'approved', approver: ALICE, comment: 'Looks good.' }));
+    expect(JSON.parse(aws.delivered.get(TOKEN) ?? 'null'))
+      .toEqual(expect.objectContaining({ decision: 'approved', approver: ALICE, comment: 'Looks good.' }));
     expectSettled('delivered');
   });
 

@@ -16,7 +16,9 @@ import { Baseline } from '../../lambda/shared/drift/baseline';
 export const s3 = mockClient(S3Client);
 export const cloudwatch = mockClient(CloudWatchClient);
 
-export const FEATURES: FeatureDefinition[] = [{ name: 'tenure', type: 'integral' }, { name: 'charges', type: 'fractional' }, { name: 'contract', type: 'string' }];
+export const FEATURES: FeatureDefinition[] = [
+  { name: 'tenure', type: 'integral' }, { name: 'charges', type: 'fractional' }, { name: 'contract', type: 'string' },
+];
 export const POINTER = {
   schemaVersion: 1, endpointName: 'mlops-dev-churn', variantName: 'AllTraffic', modelPackageArn: 'arn:aws:sagemaker:eu-west-1:111122223333:model-package/mlops-dev-churn/3',
   baselineUri: 's3://artifacts-bucket/models/churn/runs/exec-1/baseline.json', deployedAt: '2026-11-20T00:00:00Z', executionArn: 'arn:aws:states:eu-west-1:111122223333:execution:churn:exec-1',
