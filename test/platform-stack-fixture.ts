@@ -1,3 +1,4 @@
+/** The dev and prod platform stacks, synthesized once per test file, and lookups into their templates. */
 import { Template } from 'aws-cdk-lib/assertions';
 import { buildTestApp } from './helpers';
 

@@ -1,3 +1,4 @@
+/** Shared fixtures of the retraining trigger's tests: fake clients, events, clock and logger spies. */
 import { CloudWatchClient, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import {
   DeleteCommand, DeleteCommandInput, DynamoDBDocumentClient, PutCommand, PutCommandInput, TransactWriteCommand, TransactWriteCommandInput,
@@ -12,7 +13,6 @@ import type { Decision, RetrainResult } from '../../lambda/retrain-trigger/types
 import { logger } from '../../lambda/shared/logging/logger';
 import { FakeTable } from './retrain-trigger-fake-table';
 
-/** Shared fixtures of the retraining trigger's tests: fake clients, events, clock and logger spies. */
 /** A state machine with Step Functions' naming rules: a running execution's name with the same input is idempotent, otherwise ExecutionAlreadyExists. */
 class FakeStateMachine {
   readonly executions = new Map<string, { name: string; input?: string; status: 'RUNNING' | 'SUCCEEDED'; startDate: Date }>();
