@@ -1,7 +1,7 @@
 /**
  * CloudFormation intrinsic functions evaluated in a value of a template, for the tests' two resolvers: the run-time
  * world (test/runtime/world.ts: physical names across stacks, SSM parameters) and the state machine helper
- * (test/helpers/sfn.ts: fake values by logical id in one template). Each supplies what `Ref` and `Fn::GetAtt` return,
+ * (test/helpers/sfn-definition.ts: fake values by logical id in one template). Each supplies what `Ref` and `Fn::GetAtt` return,
  * the template's Mappings and its own error; the functions themselves are evaluated here, once.
  */
 

@@ -34,7 +34,9 @@ describe('ApprovalGate (environments requiring a human)', () => {
   test('signing key in Secrets Manager, KMS-encrypted, with a generated "current" key', () => {
     const secret = one(prod, 'AWS::SecretsManager::Secret');
     expect(secret.Properties.GenerateSecretString).toEqual(expect.objectContaining({ GenerateStringKey: 'current', PasswordLength: 64, SecretStringTemplate: '{}' }));
-    expect(secret.Properties.KmsKeyId).toBeDefined();
+    // The platform's data key, read from its SSM parameter.
+    expect(secret.Properties.KmsKeyId).toEqual({ Ref: expect.any(String) });
+    expect(prod.toJSON().Parameters[secret.Properties.KmsKeyId.Ref].Default).toBe('/mlops/prod/platform/data-key-arn');
   });
 
   test('each approver receives only their own link: e-mail subscriptions filtered on the approver attribute', () => {
@@ -48,7 +50,13 @@ describe('ApprovalGate (environments requiring a human)', () => {
   test('the page API: regional, throttled, access-logged, traced, GET and POST only, no console test permission', () => {
     const stage = one(prod, 'AWS::ApiGateway::Stage');
     expect(stage.Properties.TracingEnabled).toBe(true);
-    expect(stage.Properties.AccessLogSetting.DestinationArn).toBeDefined();
+    // Access logs go to the gate's own log group, one JSON line per request with the caller and the status.
+    const accessLogs = Object.keys(prod.findResources('AWS::Logs::LogGroup')).filter((id) => id.startsWith('ModelApprovalAccessLogs'));
+    expect(accessLogs).toHaveLength(1);
+    expect(stage.Properties.AccessLogSetting.DestinationArn['Fn::Join'][1]).toEqual(expect.arrayContaining([':log-group:', { Ref: accessLogs[0] }]));
+    expect(JSON.parse(stage.Properties.AccessLogSetting.Format)).toEqual(expect.objectContaining({
+      requestId: '$context.requestId', ip: '$context.identity.sourceIp', httpMethod: '$context.httpMethod', status: '$context.status',
+    }));
     expect(stage.Properties.MethodSettings).toEqual([expect.objectContaining({
       ThrottlingRateLimit: 5, ThrottlingBurstLimit: 10, HttpMethod: '*', ResourcePath: '/*', LoggingLevel: 'ERROR', DataTraceEnabled: false,
     })]);

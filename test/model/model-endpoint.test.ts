@@ -91,7 +91,7 @@ describe('ModelEndpoint: operations', () => {
     expectOwnScalingOnly(statements);
     // CloudFormation invokes custom resources asynchronously: failed requests land in an encrypted DLQ.
     const fn = Object.values(churn.findResources('AWS::Lambda::Function') as Record<string, Any>).find((f) => /^Deletes endpoint mlops-dev-churn and the pipeline/.test(f.Properties.Description))!;
-    expect(fn.Properties.DeadLetterConfig).toBeDefined();
+    expect(fn.Properties.DeadLetterConfig).toEqual({ TargetArn: { 'Fn::GetAtt': [expect.any(String), 'Arn'] } });
     const queueId = fn.Properties.DeadLetterConfig.TargetArn['Fn::GetAtt'][0];
     const queue = (churn.findResources('AWS::SQS::Queue') as Record<string, Any>)[queueId];
     expect(queue.Properties.KmsMasterKeyId).toMatch(/^\{\{resolve:ssm:/);
