@@ -10,7 +10,8 @@
  *      compliance packs on;
  *   5. the cloud assembly checked: the platform and model stacks' templates exist, the model stack has the model's
  *      resources, and every Lambda asset is a bundle (index.js), not TypeScript sources;
- *   6. the installed commands `mlops-audit --help` and `mlops-cost --help` run without the blueprint's devDependencies.
+ *   6. the installed commands `mlops-audit --help`, `mlops-cost --help` and `mlops-contract --help` run without the blueprint's
+ *      devDependencies, and the contract run's Python script is in the package.
  *
  * Each step prints its duration. The temporary folder is removed at the end, also on failure, unless
  * MLOPS_PACK_CHECK_KEEP=1 (then its path is printed). Exit code 0 when everything holds, 1 with the failed step and
@@ -155,11 +156,15 @@ function main(): number {
       run('synth', process.execPath, [join(app, 'out', 'app.js')], { cwd: app, env: { ...process.env, CDK_OUTDIR: outdir } }),
     );
     const found = step('check the cloud assembly', () => checkAssembly(outdir));
-    step('run the installed mlops-audit and mlops-cost', () => {
+    step('run the installed mlops-audit, mlops-cost and mlops-contract', () => {
       const audit = run('mlops-audit --help', join(app, 'node_modules', '.bin', 'mlops-audit'), ['--help'], { cwd: app });
       check(audit.startsWith('mlops-audit: read the lineage'), `mlops-audit --help printed:\n${audit}`);
       const cost = run('mlops-cost --help', join(app, 'node_modules', '.bin', 'mlops-cost'), ['--help'], { cwd: app });
       check(cost.includes('mlops-cost'), `mlops-cost --help printed:\n${cost}`);
+      const contract = run('mlops-contract --help', join(app, 'node_modules', '.bin', 'mlops-contract'), ['--help'], { cwd: app });
+      check(contract.startsWith('usage: mlops-contract'), `mlops-contract --help printed:\n${contract}`);
+      const script = join(app, 'node_modules', 'mlops-cdk-blueprint', 'tools', 'contract', 'contract_run.py');
+      check(existsSync(script), `the package lacks ${script}`);
     });
     process.stdout.write(`pack-check: ok in ${((Date.now() - started) / 1000).toFixed(0)} s: ${found.join(', ')}\n`);
     return 0;

@@ -69,6 +69,17 @@ export async function checkWorld(world: World): Promise<CheckResult> {
   return { index, calls: unique, denials: await evaluateAll(index, unique), gaps };
 }
 
+/**
+ * Evaluates calls already gathered (from `checkWorld` on the same stacks, or on each of several worlds) against the
+ * policies of `world`: for a world whose policies were changed, or for several environments together, whose calls are
+ * those of each environment (names are resolved per stack, so they are the same), without running the workflows again.
+ */
+export async function evaluateCalls(world: World, calls: readonly PrincipalCall[], gaps: readonly string[] = []): Promise<CheckResult> {
+  const index = new PolicyIndex(world, externalResources(world));
+  const unique = distinct(calls);
+  return { index, calls: unique, denials: await evaluateAll(index, unique), gaps: [...gaps] };
+}
+
 /** Distinct calls checked per kind of principal, e.g. `{ 'Step Functions role': 310, EventBridge: 6 }`. */
 export function countByKind(calls: readonly PrincipalCall[]): Record<string, number> {
   const counts: Record<string, number> = {};
