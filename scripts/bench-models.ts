@@ -17,7 +17,9 @@ export function benchModelName(index: number): string {
  * as between two synths of a working day; only its stack's template changes.
  */
 export function benchModels(count: number, extraRounds = 0): ModelDeclaration[] {
-  const churn = collectModelFolders(join(__dirname, '..', 'models')).models.find((m) => (m as ModelDeclaration).name === 'churn') as ModelDeclaration | undefined;
+  const churn = collectModelFolders(join(__dirname, '..', 'models')).models.find((m) => (m as ModelDeclaration).name === 'churn') as
+    | ModelDeclaration
+    | undefined;
   if (!churn) throw new Error('models/ has no folder churn whose model to clone');
   return Array.from({ length: count }, (_, i) => {
     const model = { ...structuredClone(churn), name: benchModelName(i + 1) };

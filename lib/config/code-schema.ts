@@ -48,7 +48,15 @@ export const imageSchema: Schema<ImageDeclaration> = refine(
         const name = REPOSITORY_ARN.exec(v)?.[1] ?? v;
         return REPOSITORY_NAME.test(name)
           ? []
-          : [{ path, got: show(v), expected: 'an ECR repository name (lower-case, 2-256 characters, / . _ - separators) or arn:<partition>:ecr:<region>:<account>:repository/<name>' }];
+          : [
+              {
+                path,
+                got: show(v),
+                expected:
+                  'an ECR repository name (lower-case, 2-256 characters, / . _ - separators) or ' +
+                  'arn:<partition>:ecr:<region>:<account>:repository/<name>',
+              },
+            ];
       }),
       tag: optional(str({ pattern: /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/, expected: 'an image tag (letters, digits, _ . -; at most 128)' })),
       digest: optional(str({ pattern: /^sha256:[a-f0-9]{64}$/, expected: 'an image digest: sha256: and 64 lower-case hex digits' })),
@@ -123,11 +131,7 @@ export const tuningSchema: Schema<TuningDeclaration> = withRule(
         },
         'an object with metric and direction',
       ),
-      ranges: recordOf(
-        str({ pattern: /^[A-Za-z0-9_.:-]{1,256}$/, expected: 'a hyperparameter name' }),
-        rangeSchema,
-        { minKeys: 1 },
-      ),
+      ranges: recordOf(str({ pattern: /^[A-Za-z0-9_.:-]{1,256}$/, expected: 'a hyperparameter name' }), rangeSchema, { minKeys: 1 }),
       maxJobs: optional(int(1, 500)),
       maxParallelJobs: optional(int(1, 100)),
       strategy: optional(oneOf('Bayesian', 'Random', 'Hyperband', 'Grid')),
@@ -173,6 +177,8 @@ export function codeFileProblems(code: CodeDeclaration, path: string): Problem[]
     const file = code[key];
     if (typeof file !== 'string') return [];
     const full = join(directory, file);
-    return existsSync(full) && statSync(full).isFile() ? [] : [{ path: `${path}.${key}`, got: show(file), expected: `a file of ${directory} (${full} does not exist)` }];
+    return existsSync(full) && statSync(full).isFile()
+      ? []
+      : [{ path: `${path}.${key}`, got: show(file), expected: `a file of ${directory} (${full} does not exist)` }];
   });
 }

@@ -37,7 +37,11 @@ export function frameworkRules(raw: Record<string, unknown>, path: string): Prob
       problems.push({ path: `${path}.code.training`, got: show(code.training), expected: 'nothing: an own training image runs its own code' });
     }
   } else if (raw.images !== undefined) {
-    problems.push({ path: `${path}.images`, got: 'images', expected: `nothing, or framework "custom" (framework ${show(framework)} uses SageMaker's images)` });
+    problems.push({
+      path: `${path}.images`,
+      got: 'images',
+      expected: `nothing, or framework "custom" (framework ${show(framework)} uses SageMaker's images)`,
+    });
   }
   if (typeof code?.inference === 'string' && code.inference.includes('/')) {
     problems.push({
@@ -54,7 +58,9 @@ export function frameworkRules(raw: Record<string, unknown>, path: string): Prob
     problems.push({
       path: `${path}.evaluation.metric`,
       got: show(metric),
-      expected: `one of the generic evaluation's metrics (${GENERIC_METRICS.join(', ')}), or an own evaluation script (code.evaluation) that writes it`,
+      expected:
+        `one of the generic evaluation's metrics (${GENERIC_METRICS.join(', ')}), ` +
+        'or an own evaluation script (code.evaluation) that writes it',
     });
   }
   problems.push(...trainingRules(raw, path, scriptMode || framework === 'custom'));
@@ -85,7 +91,11 @@ function trainingRules(raw: Record<string, unknown>, path: string, ownCode: bool
   }
   if (isPlainObject(tuning.ranges)) {
     for (const name of Object.keys(tuning.ranges).filter((n) => fixed.includes(n))) {
-      problems.push({ path: `${path}.training.tuning.ranges.${name}`, got: show(name), expected: 'a hyperparameter not also fixed in training.hyperparameters' });
+      problems.push({
+        path: `${path}.training.tuning.ranges.${name}`,
+        got: show(name),
+        expected: 'a hyperparameter not also fixed in training.hyperparameters',
+      });
     }
   }
   if (ownCode && isPlainObject(tuning.objective) && tuning.objective.regex === undefined) {

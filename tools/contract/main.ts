@@ -77,7 +77,9 @@ export function main(argv: readonly string[]): number {
   }
   const unknown = args.names.filter((name) => !declarations.some((d) => d.name === name));
   if (unknown.length) {
-    process.stderr.write(`mlops-contract: no model folder ${unknown.join(', ')} in ${args.models} (found: ${declarations.map((d) => d.name).join(', ')})\n`);
+    process.stderr.write(
+      `mlops-contract: no model folder ${unknown.join(', ')} in ${args.models} (found: ${declarations.map((d) => d.name).join(', ')})\n`,
+    );
     return 2;
   }
   const script = join(packageRoot(), 'tools', 'contract', 'contract_run.py');
