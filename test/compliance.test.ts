@@ -1,5 +1,5 @@
 import { Stack, Validations } from 'aws-cdk-lib';
-import { models } from './fixtures/config';
+import { customImageModel, models, regressionModel } from './fixtures/config';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Template } from 'aws-cdk-lib/assertions';
@@ -45,6 +45,11 @@ afterEach(() => jest.restoreAllMocks());
 describe('compliance gates', () => {
   test.each(['dev', 'prod'])('%s synthesizes with zero unacknowledged findings, sample models included', (env) => {
     expect(synthReport(env, undefined, true).error).toBeUndefined();
+  });
+
+  test('models with their own code, a tuning job, serverless serving and their own images synthesize with zero findings too', () => {
+    const { app } = buildTestApp({ env: 'prod' }, { complianceChecks: true, models: [regressionModel, customImageModel] });
+    expect(() => app.synth()).not.toThrow();
   });
 
   test('a crashing compliance plugin fails synthesis instead of checking nothing', () => {
