@@ -35,6 +35,16 @@ describe('MlopsCost metadata', () => {
     expect(e.stackNotes['mlops-dev-model-churn'].join('\n')).toMatch(/at most 3 run\(s\) a day: up to 91 runs/);
   });
 
+  test('a tuning job is priced as the training jobs it runs at most', () => {
+    // GIVEN the same training job, tuned with at most 6 jobs
+    const tuned = { ...realtime, training: { ...realtime.training, jobs: 6 } };
+    // WHEN
+    const e = run([stack({}, { name: 'mlops-dev-model-churn', metadata: tuned })], { trainingRunsPerMonth: 4, spotDiscount: 0.7 });
+    // THEN six times one job's cost per run, and the line says so
+    expect(only(e, 'training').perRun).toBeCloseTo(6 * 0.23 * 0.3, 9);
+    expect(only(e, 'training').description).toMatch(/^tuning job \(at most 6 training jobs\), 6 x ml\.m5\.xlarge spot$/);
+  });
+
   test('real-time serving scales out at load within its bounds', () => {
     // GIVEN 10M requests x 1 s = 2.78 instances busy, at 50% utilization 6 needed, capped at 4
     const metadata = { ...realtime, serving: { ...realtime.serving, maxInstances: 4 } };
