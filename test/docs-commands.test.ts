@@ -1,6 +1,6 @@
 import { spawnSync } from 'child_process';
-import { readdirSync, readFileSync } from 'fs';
-import { join } from 'path';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'fs';
+import { dirname, join } from 'path';
 
 // Every command the README and docs tell people to type must exist in the pinned toolchain: each
 // `npx cdk SUBCOMMAND` and every flag it uses appears in that subcommand's `--help` of the pinned CLI,
@@ -52,7 +52,22 @@ function help(file: string, args: string[]): { status: number | null; text: stri
   return result;
 }
 
-const cdkHelp = (subcommand: string) => help(join(ROOT, 'node_modules', '.bin', 'cdk'), [subcommand, '--help']);
+/**
+ * `cdk <subcommand> --help` of the pinned CLI. Its text depends only on the CLI's version, so it is kept on disk under
+ * node_modules/.cache (keyed by that version) and the CLI, which takes seconds to start, runs once per subcommand and
+ * version rather than on every run.
+ */
+function cdkHelp(subcommand: string): { status: number | null; text: string } {
+  const version = JSON.parse(readFileSync(join(ROOT, 'node_modules', 'aws-cdk', 'package.json'), 'utf8')).version as string;
+  const file = join(ROOT, 'node_modules', '.cache', 'mlops-blueprint', 'cdk-help', version, `${subcommand.replace(/[^a-z-]/g, '_')}.json`);
+  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8'));
+  const result = help(join(ROOT, 'node_modules', '.bin', 'cdk'), [subcommand, '--help']);
+  if (result.status !== null) {
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, JSON.stringify(result));
+  }
+  return result;
+}
 const scripts: Record<string, string> = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).scripts;
 const all = DOCS.flatMap((file) => commandsIn(readFileSync(join(ROOT, file), 'utf8'), file));
 
