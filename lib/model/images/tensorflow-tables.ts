@@ -16,48 +16,19 @@
  *   58402d511d92863e7c001e6a084abfffc60d9eb9). Only versions whose four images (training/inference x CPU/GPU)
  *   share one version are offered: 2.16 has training 2.16.2 but inference 2.16.1, and 2.21 has no inference image.
  */
+import { DLC_ACCOUNTS } from '../container-registries';
 import type { ProcessorTags } from './image-types';
 
-/** ECR registry account of the TensorFlow DLC images per region (SageMaker Python SDK `tensorflow.json`, see above). */
+/**
+ * ECR registry account of the TensorFlow DLC images per region (SageMaker Python SDK `tensorflow.json`, see above): the
+ * Deep Learning Containers' accounts of `DLC_ACCOUNTS`, with which it agrees on every region both list, plus the
+ * three regions only `tensorflow.json` lists.
+ */
 export const TENSORFLOW_ACCOUNTS: Readonly<Record<string, string>> = {
-  'af-south-1': '626614931356',
-  'ap-east-1': '871362719292',
-  'ap-east-2': '975050140332',
-  'ap-northeast-1': '763104351884',
-  'ap-northeast-2': '763104351884',
-  'ap-northeast-3': '364406365360',
-  'ap-south-1': '763104351884',
-  'ap-south-2': '772153158452',
-  'ap-southeast-1': '763104351884',
-  'ap-southeast-2': '763104351884',
-  'ap-southeast-3': '907027046896',
-  'ap-southeast-4': '457447274322',
-  'ap-southeast-5': '550225433462',
+  ...DLC_ACCOUNTS,
   'ap-southeast-6': '633930458069',
-  'ap-southeast-7': '590183813437',
-  'ca-central-1': '763104351884',
-  'ca-west-1': '204538143572',
-  'cn-north-1': '727897471807',
-  'cn-northwest-1': '727897471807',
-  'eu-central-1': '763104351884',
-  'eu-central-2': '380420809688',
-  'eu-north-1': '763104351884',
-  'eu-south-1': '692866216735',
-  'eu-south-2': '503227376785',
-  'eu-west-1': '763104351884',
-  'eu-west-2': '763104351884',
-  'eu-west-3': '763104351884',
-  'il-central-1': '780543022126',
-  'me-central-1': '914824155844',
-  'me-south-1': '217643126080',
-  'mx-central-1': '637423239942',
-  'sa-east-1': '763104351884',
-  'us-east-1': '763104351884',
-  'us-east-2': '763104351884',
   'us-gov-east-1': '446045086412',
   'us-gov-west-1': '442386744353',
-  'us-west-1': '763104351884',
-  'us-west-2': '763104351884',
 };
 
 /**
