@@ -27,6 +27,8 @@ export * from './model/model-feature-group';
 export * from './model/model-monitoring';
 export * from './model/model-registry';
 export * from './platform-stack';
+// Where the package's shipped files are (pipelines/scripts, lambda, tools): for the commands in tools/.
+export { packagePath } from './private/package-paths';
 export * from './platform/access-log-bucket';
 export * from './platform/audit-trail';
 export * from './platform/data-lake';

@@ -10,8 +10,8 @@ import { spawnSync } from 'child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join, resolve } from 'path';
-import { collectModelFolders, ConfigError, parseModels } from '../../lib';
-import { contractPlan, NotRunnable, packageRoot } from './plan';
+import { collectModelFolders, ConfigError, packagePath, parseModels } from '../../lib';
+import { contractPlan, NotRunnable } from './plan';
 
 const USAGE = `usage: mlops-contract [MODEL ...] [--models DIR] [--python PATH] [--keep]
 
@@ -82,7 +82,7 @@ export function main(argv: readonly string[]): number {
     );
     return 2;
   }
-  const script = join(packageRoot(), 'tools', 'contract', 'contract_run.py');
+  const script = packagePath('tools', 'contract', 'contract_run.py');
   let failed = 0;
   for (const model of declarations.filter((d) => args.names.length === 0 || args.names.includes(d.name))) {
     const workDir = mkdtempSync(join(tmpdir(), `mlops-contract-${model.name}-`));

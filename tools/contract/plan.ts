@@ -4,8 +4,9 @@
  */
 import { existsSync } from 'fs';
 import { join } from 'path';
+import { TRAINING_WRAPPER } from '../../contracts/model-code';
 import type { ModelDeclaration, ResolvedCode } from '../../lib';
-import { resolveCode } from '../../lib';
+import { packagePath, resolveCode } from '../../lib';
 
 /** The plan, as contract_run.py reads it (JSON). */
 export interface ContractPlan {
@@ -27,17 +28,6 @@ export interface ContractPlan {
 /** Why a model cannot run locally (then there is no plan). */
 export class NotRunnable extends Error {}
 
-/** The package's root: the folder of the nearest package.json above this file (the repository, or the installed package). */
-export function packageRoot(from: string = __dirname): string {
-  let dir = from;
-  while (!existsSync(join(dir, 'package.json'))) {
-    const parent = join(dir, '..');
-    if (parent === dir) throw new Error(`no package.json above ${from}`);
-    dir = parent;
-  }
-  return dir;
-}
-
 /**
  * The plan of `model` (declared in `folder`, with its sample data in `folder/sample/{train,test}`), run in `workDir`.
  *
@@ -56,7 +46,6 @@ export function contractPlan(model: ModelDeclaration, folder: string, workDir: s
   for (const dir of ['train', 'test']) {
     if (!existsSync(join(sample, dir))) throw new NotRunnable(`${model.name}: no sample data in ${join(sample, dir)} (CSV, label first, no header)`);
   }
-  const root = packageRoot();
   const hyperparameters = { ...(model.training.hyperparameters ?? {}) };
   return {
     model: model.name,
@@ -65,8 +54,8 @@ export function contractPlan(model: ModelDeclaration, folder: string, workDir: s
     trainingEntryPoint: code.trainingEntryPoint,
     inferenceEntryPoint: code.inferenceEntryPoint ?? null,
     evaluationScript: code.evaluationScript ?? null,
-    genericEvaluation: join(root, 'pipelines', 'scripts', 'evaluate.py'),
-    wrapper: join(root, 'pipelines', 'scripts', 'mlops_train.py'),
+    genericEvaluation: packagePath('pipelines', 'scripts', 'evaluate.py'),
+    wrapper: packagePath('pipelines', 'scripts', TRAINING_WRAPPER),
     hyperparameters,
     trainData: join(sample, 'train'),
     testData: join(sample, 'test'),
