@@ -25,8 +25,8 @@ export type ModelFramework = ScriptFramework | 'custom';
 export interface ResolvedCode {
   /** Absolute path of the folder packaged as the source of the training job (and of the served model's code). */
   readonly sourceDir: string;
-  /** The training script the framework container runs. */
-  readonly trainingEntryPoint: string;
+  /** The training script the framework container runs; `undefined` for own images, which run their own code. */
+  readonly trainingEntryPoint?: string;
   /** The module with `model_fn` (and optionally `input_fn`, `predict_fn`, `output_fn`) the serving container imports. */
   readonly inferenceEntryPoint?: string;
   /** The team's evaluation script, replacing the blueprint's generic one. */

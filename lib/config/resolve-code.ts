@@ -10,7 +10,7 @@ import { isBoundedMetric } from './model-schema';
 export function resolveCode(code: CodeDeclaration): ResolvedCode {
   return {
     sourceDir: codeDirectory(code),
-    trainingEntryPoint: code.training ?? '',
+    trainingEntryPoint: code.training,
     inferenceEntryPoint: code.inference,
     evaluationScript: code.evaluation,
   };

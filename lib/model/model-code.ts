@@ -59,14 +59,15 @@ export class ModelCode extends Construct {
       if (m.preprocessing) this.preprocessingImage = image(m.preprocessing.gpu, 'training');
     }
 
-    const scriptMode = code !== undefined && code.trainingEntryPoint !== '';
-    if (scriptMode) this.sourcePackage = new SourcePackage(this, 'Source', { code });
+    const trainingEntryPoint = code?.trainingEntryPoint;
+    const scriptCode = code && trainingEntryPoint !== undefined ? { ...code, trainingEntryPoint } : undefined;
+    if (scriptCode) this.sourcePackage = new SourcePackage(this, 'Source', { code: scriptCode });
     const ownEvaluation = code?.evaluationScript;
     this.evaluationScriptName = ownEvaluation;
     this.evaluationScript = new s3assets.Asset(this, 'EvaluationScript', {
       path: ownEvaluation && code ? join(code.sourceDir, ownEvaluation) : packagePath('pipelines', 'scripts', 'evaluate.py'),
     });
-    const inferenceModule = scriptMode && this.sourcePackage ? inferenceFiles(code, this.sourcePackage.files)[0] : undefined;
+    const inferenceModule = scriptCode && this.sourcePackage ? inferenceFiles(scriptCode, this.sourcePackage.files)[0] : undefined;
     this.inferenceEnvironment = inferenceModule
       ? { SAGEMAKER_PROGRAM: inferenceModule, SAGEMAKER_SUBMIT_DIRECTORY: SERVING_CODE_DIR }
       : {};

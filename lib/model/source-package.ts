@@ -17,10 +17,13 @@ import { packagePath } from '../private/package-paths';
 /** Files never packaged: Python caches, version control, editor and OS leftovers. */
 const SKIPPED = /(^|\/)(__pycache__|\.git|\.venv|\.mypy_cache|\.pytest_cache|\.DS_Store)(\/|$)|\.pyc$/;
 
+/** The team's code in script mode: with the training script the wrapper runs. */
+export type ScriptCode = ResolvedCode & { readonly trainingEntryPoint: string };
+
 /** Properties of {@link SourcePackage}. */
 export interface SourcePackageProps {
   /** The team's code. */
-  readonly code: ResolvedCode;
+  readonly code: ScriptCode;
 }
 
 /** The source package of a model's code, uploaded as a CDK file asset. */
@@ -50,7 +53,7 @@ export function inferenceFiles(code: ResolvedCode, files: readonly string[]): st
 }
 
 /** `[name, content]` of every packaged file, sorted by name: the team's folder, then the wrapper and its settings. */
-export function packageEntries(code: ResolvedCode): Array<[string, Buffer]> {
+export function packageEntries(code: ScriptCode): Array<[string, Buffer]> {
   const own = listFiles(code.sourceDir).filter((name) => name !== TRAINING_WRAPPER && name !== TRAINING_WRAPPER_SETTINGS);
   const settings: TrainingWrapperSettings = { entryPoint: code.trainingEntryPoint, inferenceFiles: inferenceFiles(code, own) };
   const entries: Array<[string, Buffer]> = own.map((name) => [name, readFileSync(join(code.sourceDir, ...name.split('/')))]);

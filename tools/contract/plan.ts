@@ -51,7 +51,7 @@ export function contractPlan(model: ModelDeclaration, folder: string, workDir: s
     model: model.name,
     framework: model.framework,
     sourceDir: code.sourceDir,
-    trainingEntryPoint: code.trainingEntryPoint,
+    trainingEntryPoint: model.code.training,
     inferenceEntryPoint: code.inferenceEntryPoint ?? null,
     evaluationScript: code.evaluationScript ?? null,
     genericEvaluation: packagePath('pipelines', 'scripts', 'evaluate.py'),
