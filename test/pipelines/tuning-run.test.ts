@@ -9,6 +9,7 @@ import { TrainingPipeline } from '../../pipelines/training-pipeline';
 import { AslDefinition, JsonValue, resolveDefinition, TaskOverride, validateAsl } from '../helpers/sfn';
 import { bareStack, PREFIX } from './stages/bare-stack';
 import { TRAINING, TUNING } from './stages/tuning-settings';
+import { EVALUATION, workflowProps } from './stages/workflow-props';
 import { INPUT, overrides, run } from './fixtures';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -16,42 +17,9 @@ type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-ex
 /** The tuning workflow of one model in a bare stack, as its state machine's definition. */
 function tuningDefinition(): AslDefinition {
   const b = bareStack();
-  const pipeline = new TrainingPipeline(b.stack, 'Workflow', {
-    modelName: 'churn',
-    runtimeNamePrefix: PREFIX,
-    environmentName: 'dev',
-    jobRole: b.jobRole,
-    dataKey: b.dataKey,
-    run: b.run,
-    defaultTrainingDataUri: 's3://curated/churn/train/',
-    defaultEvaluationDataUri: 's3://curated/churn/test/',
-    training: TRAINING,
-    tuning: TUNING,
-    evaluation: {
-      image: 'img',
-      instanceType: 'ml.m5.large',
-      maxRuntimeSeconds: 600,
-      scriptUri: 's3://a/e.py',
-      volumeKmsAllowed: true,
-      metric: 'auc',
-      direction: 'maximize',
-      threshold: 0.7,
-      range: { min: 0, max: 1 },
-    },
-    registry: b.registry,
-    notifications: b.notifications,
-    snapshotFunction: b.fn('snapshot'),
-    baselineFunction: b.fn('baseline'),
-    lineageFunction: b.fn('lineage'),
-    inferenceImage: 'img',
-    approval: { mode: 'auto', recordFunction: b.fn('record') },
-    deployment: {
-      endpoint: { endpointName: PREFIX, endpointArn: `arn:aws:sagemaker:eu-west-1:111122223333:endpoint/${PREFIX}`, rollbackAlarms: [] },
-      serving: { mode: 'serverless', memoryMb: 2048, maxConcurrency: 5, latencyThresholdMs: 1000 },
-      capture: { bucket: b.capture, prefix: 'churn/' },
-      servingRecord: { bucket: b.artifacts, prefix: 'models/churn/serving/' },
-    },
-  });
+  const serving = { mode: 'serverless', memoryMb: 2048, maxConcurrency: 5, latencyThresholdMs: 1000 } as const;
+  const props = workflowProps(b, serving, { training: TRAINING, tuning: TUNING, evaluation: { ...EVALUATION, range: { min: 0, max: 1 } } });
+  const pipeline = new TrainingPipeline(b.stack, 'Workflow', props);
   const role = iam.Role.fromRoleArn(b.stack, 'PipelineRole', 'arn:aws:iam::111122223333:role/pipeline', { mutable: false });
   new sfn.StateMachine(b.stack, 'StateMachine', { definitionBody: sfn.DefinitionBody.fromChainable(pipeline), role });
   return resolveDefinition(Template.fromStack(b.stack));

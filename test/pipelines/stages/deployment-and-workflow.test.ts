@@ -14,6 +14,7 @@ import { sdkCall } from '../../../pipelines/stages/sdk-call';
 import { TrainingPipeline } from '../../../pipelines/training-pipeline';
 import { ACCOUNT, actionsOf, allows, bareStack, Grant, grantsOf, PREFIX, statesOf } from './bare-stack';
 import { TUNING } from './tuning-settings';
+import { workflowProps } from './workflow-props';
 
 const ARN = `eu-west-1:${ACCOUNT}`;
 const REALTIME: RealtimeServing = {
@@ -189,51 +190,11 @@ describe('the whole workflow', () => {
       mode === 'auto'
         ? { mode, recordFunction: b.fn('record') }
         : { mode, requestFunction: b.fn('request'), recordFunction: b.fn('record'), approvers: ['a@example.com'], timeout: Duration.hours(1) };
-    const pipeline = new TrainingPipeline(b.stack, 'Workflow', {
-      modelName: 'churn',
-      runtimeNamePrefix: PREFIX,
-      environmentName: 'dev',
-      jobRole: b.jobRole,
-      dataKey: b.dataKey,
-      run: b.run,
-      defaultTrainingDataUri: 's3://curated/churn/train/',
-      defaultEvaluationDataUri: 's3://curated/churn/test/',
-      training: {
-        image: 'img',
-        instanceType: 'ml.m5.xlarge',
-        instanceCount: 1,
-        volumeSizeGb: 30,
-        maxRuntimeSeconds: 3600,
-        spot: false,
-        volumeKmsAllowed: true,
-        hyperparameters: {},
-      },
+    const pipeline = new TrainingPipeline(b.stack, 'Workflow', workflowProps(b, REALTIME, {
       tuning: tuned ? TUNING : undefined,
-      evaluation: {
-        image: 'img',
-        instanceType: 'ml.m5.large',
-        maxRuntimeSeconds: 600,
-        scriptUri: 's3://a/e.py',
-        volumeKmsAllowed: true,
-        metric: 'auc',
-        direction: 'maximize',
-        threshold: 0.7,
-      },
       preprocessing: { image: 'img', instanceType: 'ml.m5.large', maxRuntimeSeconds: 600, scriptUri: 's3://a/p.py', volumeKmsAllowed: true },
-      registry: b.registry,
-      notifications: b.notifications,
-      snapshotFunction: b.fn('snapshot'),
-      baselineFunction: b.fn('baseline'),
-      lineageFunction: b.fn('lineage'),
-      inferenceImage: 'img',
       approval,
-      deployment: {
-        endpoint: { endpointName: PREFIX, endpointArn: `arn:aws:sagemaker:${ARN}:endpoint/${PREFIX}`, rollbackAlarms: [] },
-        serving: REALTIME,
-        capture: { bucket: b.capture, prefix: 'churn/' },
-        servingRecord: { bucket: b.artifacts, prefix: 'models/churn/serving/' },
-      },
-    });
+    }));
     const grants: Grant[] = grantsOf(b.stack, pipeline);
     const states = statesOf(b.stack, pipeline.startState);
     const tasks = Object.entries(states).filter(([, s]) => s.Type === 'Task');

@@ -10,6 +10,7 @@ import { gateStage } from '../../../pipelines/stages/gate';
 import { inputStage } from '../../../pipelines/stages/input';
 import { registrationStage } from '../../../pipelines/stages/registration';
 import { trainingStage } from '../../../pipelines/stages/training';
+import { ON_DEMAND_TRAINING } from './workflow-props';
 import { ACCOUNT, actionsOf, allows, bareStack, grantsOf, PREFIX, statesOf } from './bare-stack';
 
 const ARN = `eu-west-1:${ACCOUNT}`;
@@ -74,16 +75,7 @@ describe('data stage', () => {
 describe('training stage', () => {
   test('runs the training job as the job role; the job permissions cover it', () => {
     const b = bareStack();
-    const training = {
-      image: 'img',
-      instanceType: 'ml.m5.xlarge',
-      instanceCount: 1,
-      volumeSizeGb: 30,
-      maxRuntimeSeconds: 3600,
-      spot: false,
-      volumeKmsAllowed: true,
-      hyperparameters: {},
-    };
+    const training = ON_DEMAND_TRAINING;
     const stage = trainingStage(b.scope, { training, jobs: b.jobs, run: b.run, trainingInputUri: '$.trainingDataUri', onFailure: b.failure });
     expect(stage.statements).toEqual([]);
     const states = statesOf(b.stack, stage.start);
