@@ -12,9 +12,6 @@ import { packagePath } from '../private/package-paths';
 import { ContainerImage, containerImage, ownImage } from './container-images';
 import { inferenceFiles, SourcePackage } from './source-package';
 
-/** Where the evaluation job's folders are (the processing inputs and output of pipelines/stages/evaluation.ts). */
-const PROCESSING_DIRS = { model: '/opt/ml/processing/model', data: '/opt/ml/processing/data', output: '/opt/ml/processing/output' };
-
 /** Properties of {@link ModelCode}. */
 export interface ModelCodeProps {
   /** The resolved model. */
@@ -34,7 +31,7 @@ export class ModelCode extends Construct {
   public readonly evaluationScript: s3assets.Asset;
   /** The evaluation script's name, for messages: its path in the team's folder, or `undefined` for the generic one. */
   public readonly evaluationScriptName?: string;
-  /** Environment of the evaluation job. */
+  /** Environment of the evaluation job (the evaluation stage adds the folders). */
   public readonly evaluationEnvironment: Record<string, string>;
   /** Environment of the served container. */
   public readonly inferenceEnvironment: Record<string, string>;
@@ -73,9 +70,6 @@ export class ModelCode extends Construct {
       : {};
     this.evaluationEnvironment = {
       MLOPS_FRAMEWORK: m.framework,
-      [EVALUATION_ENV.modelDir]: PROCESSING_DIRS.model,
-      [EVALUATION_ENV.dataDir]: PROCESSING_DIRS.data,
-      [EVALUATION_ENV.outputDir]: PROCESSING_DIRS.output,
       [EVALUATION_ENV.metric]: m.evaluation.metric,
       ...(inferenceModule ? { SAGEMAKER_PROGRAM: inferenceModule } : {}),
     };

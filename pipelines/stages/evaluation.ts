@@ -7,9 +7,14 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import { backoff, TRANSIENT_ERRORS } from '../resilience';
-import { ProcessingJobSettings, SageMakerJobs } from './jobs';
+import { EVALUATION_ENV } from '../../contracts/model-code';
+import { PROCESSING_OUTPUT_DIR, ProcessingJobSettings, SageMakerJobs } from './jobs';
 import { sdkCall } from './sdk-call';
 import { catchInto, RunLocation, runUri, StagePermissions } from './stage';
+
+/** Where the evaluation job mounts the model artifact and the held-out data. */
+const MODEL_DIR = '/opt/ml/processing/model';
+const DATA_DIR = '/opt/ml/processing/data';
 
 /** Properties of {@link evaluationStage}. */
 export interface EvaluationStageProps {
@@ -42,16 +47,25 @@ export function evaluationStage(scope: Construct, props: EvaluationStageProps): 
     'Evaluate',
     'processing',
     jobs.processingJob(
-      props.evaluation,
+      // The script finds its folders in the environment (contracts/model-code.ts), wherever the job mounts them.
+      {
+        ...props.evaluation,
+        environment: {
+          ...props.evaluation.environment,
+          [EVALUATION_ENV.modelDir]: MODEL_DIR,
+          [EVALUATION_ENV.dataDir]: DATA_DIR,
+          [EVALUATION_ENV.outputDir]: PROCESSING_OUTPUT_DIR,
+        },
+      },
       jobs.jobName('e'),
       [
         {
           InputName: 'model',
-          S3Input: { LocalPath: '/opt/ml/processing/model', S3DataType: 'S3Prefix', S3InputMode: 'File', 'S3Uri.$': '$.training.modelArtifactUri' },
+          S3Input: { LocalPath: MODEL_DIR, S3DataType: 'S3Prefix', S3InputMode: 'File', 'S3Uri.$': '$.training.modelArtifactUri' },
         },
         {
           InputName: 'data',
-          S3Input: { LocalPath: '/opt/ml/processing/data', S3DataType: 'S3Prefix', S3InputMode: 'File', 'S3Uri.$': '$.evaluationDataUri' },
+          S3Input: { LocalPath: DATA_DIR, S3DataType: 'S3Prefix', S3InputMode: 'File', 'S3Uri.$': '$.evaluationDataUri' },
         },
       ],
       runUri(run, 'evaluation/'),

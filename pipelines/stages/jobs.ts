@@ -7,6 +7,9 @@ import { retryThrottledSync } from '../resilience';
 import { runtimeName, tuningJobName, tuningNamePrefix } from '../runtime-names';
 import { resourceTags, StagePermissions } from './stage';
 
+/** Where a processing job writes what the stage uploads (its `output` output). */
+export const PROCESSING_OUTPUT_DIR = '/opt/ml/processing/output';
+
 /** A processing job (preprocessing or evaluation). */
 export interface ProcessingJobSettings {
   readonly image: string;
@@ -116,7 +119,7 @@ export class SageMakerJobs {
       ProcessingOutputConfig: {
         KmsKeyId: p.dataKey.keyArn,
         Outputs: [
-          { OutputName: 'output', S3Output: { LocalPath: '/opt/ml/processing/output', S3UploadMode: 'EndOfJob', ...uriParam('S3Uri', outputUri) } },
+          { OutputName: 'output', S3Output: { LocalPath: PROCESSING_OUTPUT_DIR, S3UploadMode: 'EndOfJob', ...uriParam('S3Uri', outputUri) } },
         ],
       },
       ProcessingResources: {
