@@ -1,6 +1,8 @@
 /** @type {import('jest').Config} */
 module.exports = {
-  testEnvironment: 'node',
+  // Node's environment, plus the CloudFormation validator's engine module loaded once per worker (see the file)
+  testEnvironment: '<rootDir>/test/setup/environment.cjs',
+  moduleNameMapper: { '^@aws/cloudformation-validate$': '<rootDir>/test/setup/shared-cfn-validate.cjs' },
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
   // TypeScript is stripped by esbuild (types are checked by `tsc --noEmit`); ts-jest only for files whose

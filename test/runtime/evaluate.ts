@@ -7,6 +7,7 @@
  * encryption-context conditions the call does not meet is removed (it cannot apply to this request).
  */
 import { getDenialReasons, runSimulation } from '@cloud-copilot/iam-simulate';
+import './resource-types-memo';
 import { distinct } from './handlers/common';
 import { PolicyDocument, PolicyIndex } from './policies';
 import { CallContext, RuntimeCall } from './types';
