@@ -10,6 +10,13 @@ import { buildMlopsApp, MlopsAppOptions, MlopsStacks } from '../lib/mlops-app';
 export const CDK_JSON_CONTEXT: Record<string, unknown> = JSON.parse(readFileSync(join(__dirname, '..', 'cdk.json'), 'utf8')).context;
 
 /**
+ * aws-cdk-lib records where each resource was created (a stack trace in the cloud assembly's metadata); under jest
+ * every trace is mapped through source maps, a tenth of a synthesis. Tests read templates and reports, not those
+ * traces, so their apps do not record them (findings still name the resource's construct path).
+ */
+const NO_CREATION_STACK_TRACES = { 'aws:cdk:disable-creation-stack-traces': true, 'aws:cdk:disable-stack-trace': true };
+
+/**
  * A new app with cdk.json's context plus `context`, writing to a fresh temporary folder. Lambda
  * code is not bundled (`aws:cdk:bundling-stacks: []`) unless `context` says otherwise: template
  * tests do not need esbuild runs; test/bin/app.test.ts bundles for real.
@@ -18,7 +25,7 @@ export function newApp(context: Record<string, unknown> = {}): App {
   return new App({
     autoSynth: false,
     outdir: mkdtempSync(join(tmpdir(), 'mlops-test-')),
-    context: { ...CDK_JSON_CONTEXT, 'aws:cdk:bundling-stacks': [], ...context },
+    context: { ...CDK_JSON_CONTEXT, 'aws:cdk:bundling-stacks': [], ...NO_CREATION_STACK_TRACES, ...context },
   });
 }
 

@@ -1,6 +1,8 @@
 /** Local execution of an ASL definition with aws-local-stepfunctions, every Task state served by an override. */
 import '../setup/polyfills';
 import { StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
+import { dirname } from 'path';
+import { diskMemo, packageVersion } from './disk-memo';
 import { isRecord } from './intrinsics';
 import { TEST_ENV } from './sfn-definition';
 import { describeCause, getStatesTimeoutConstructor, makeTaskError, MissingOverrideError } from './sfn-task-errors';
@@ -27,18 +29,27 @@ function allStates(definition: { States?: unknown }, into = new Map<string, Loos
 }
 
 const validatedDefinitions = new Map<string, object>();
+/** aws-local-stepfunctions and the asl-validator it resolves (3.x; the tests' own is 4.x). */
+const LIBRARY = {
+  'aws-local-stepfunctions': packageVersion('aws-local-stepfunctions'),
+  'asl-validator': packageVersion('asl-validator', dirname(require.resolve('aws-local-stepfunctions'))),
+};
 
 /**
  * The definition as the library's own validation leaves it (asl-validator 3.x underneath; it writes defaults into the
  * definition it is given, and throws on an invalid one). Validation compiles its JSON schemas on every call, which cost
- * more than most runs: each distinct definition is validated once per test file, and later runs start from that copy.
+ * more than most runs: each distinct definition is validated once per test file, its result kept on disk for the next
+ * run (an invalid one throws each time), and later runs start from that copy.
  */
 function validated<T extends object>(asl: T): T {
   const key = JSON.stringify(asl);
   let definition = validatedDefinitions.get(key) as T | undefined;
   if (!definition) {
-    definition = cloneJson(asl);
-    new StateMachine(definition as never);
+    definition = diskMemo('local-stepfunctions-validation', { library: LIBRARY, asl }, () => {
+      const copy = cloneJson(asl);
+      new StateMachine(copy as never);
+      return copy;
+    });
     validatedDefinitions.set(key, definition);
   }
   return definition;

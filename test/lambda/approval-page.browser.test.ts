@@ -11,8 +11,9 @@ import { DEMO_ENV, demoRequest, mockApprovalAws, RunningServer, signedPath, star
 /**
  * The real approval-page handler served over HTTP on 127.0.0.1 (scripts/approval-page-server.ts),
  * AWS mocked in this process (aws-sdk-client-mock), driven by Chromium (test/helpers/browser.ts) through playwright-core
- * with JavaScript disabled (the page must work without it). Screenshots go to test-artifacts/; with
- * MLOPS_UPDATE_DOCS_IMAGES=1 the evidence page is also saved to docs/images/approval-page.png for the approver's guide.
+ * with JavaScript disabled (the page must work without it). With MLOPS_TEST_SCREENSHOTS=1 each step's screenshot goes to
+ * test-artifacts/; with MLOPS_UPDATE_DOCS_IMAGES=1 the evidence page is saved to docs/images/approval-page.png for the
+ * approver's guide.
  */
 const ROOT = path.join(__dirname, '..', '..');
 const ARTIFACTS = path.join(ROOT, 'test-artifacts');
@@ -42,7 +43,9 @@ let consoleErrors: string[];
 /** What the handler logged (stdout/stderr are captured): never a task token. */
 const logged: string[] = [];
 
+/** A full-page screenshot of each step, when asked (`MLOPS_TEST_SCREENSHOTS=1`): encoding them was a fifth of the file's time. */
 async function shot(name: string): Promise<void> {
+  if (process.env.MLOPS_TEST_SCREENSHOTS !== '1') return;
   await page.screenshot({ path: path.join(ARTIFACTS, `approval-page-${name}.png`), fullPage: true });
 }
 

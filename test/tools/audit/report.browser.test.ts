@@ -9,7 +9,7 @@ import { FakeAws, prodWorld } from '../../../scripts/audit-samples/fake-aws';
 /**
  * The HTML report (`--format html`) of an audit with a finding, opened from a file in Chromium
  * (test/helpers/browser.ts, through playwright-core), as an auditor would open it: self-contained, no script, every value
- * escaped. The screenshot goes to test-artifacts/mlops-audit-report.png.
+ * escaped. With MLOPS_TEST_SCREENSHOTS=1 the screenshot goes to test-artifacts/mlops-audit-report.png.
  */
 const ARTIFACTS = path.join(__dirname, '..', '..', '..', 'test-artifacts');
 /** An approver's comment that tries to inject markup: it must show as text. */
@@ -59,7 +59,7 @@ test('the report opens with its title, the verdict and every link of the chain',
   ]);
   expect(await page.getByRole('row', { name: /^Model package/ }).textContent()).toContain('arn:aws:sagemaker:eu-west-1:111122223333:model-package/mlops-prod-churn/14');
   expect(await page.getByRole('row', { name: /^Training job/ }).textContent()).toContain('eval_metric=auc, num_round=200, objective=binary:logistic');
-  await page.screenshot({ path: path.join(ARTIFACTS, 'mlops-audit-report.png'), fullPage: true });
+  if (process.env.MLOPS_TEST_SCREENSHOTS === '1') await page.screenshot({ path: path.join(ARTIFACTS, 'mlops-audit-report.png'), fullPage: true });
 });
 
 test('the flagged link and its finding are visible', async () => {
