@@ -4,13 +4,15 @@ import { ModelDeclaration } from '../lib/config/model';
 import { ConfigError } from '../lib/config/schema';
 import { models, platformConfig } from './fixtures/config';
 import { buildTestApp } from './helpers';
+import { defaultModelTemplate } from './helpers/default-app';
 import { ENDPOINT_POLL_SECONDS, endpointPollBounds } from '../pipelines/stages/endpoint-status';
 
 type Resource = { Type: string; Properties: any; DependsOn?: string[]; DeletionPolicy?: string; UpdateReplacePolicy?: string }; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 const { stacks } = buildTestApp({ env: 'dev' }, { models, modelsSource: 'config/models.ts' });
-const churn = Template.fromStack(stacks.models.churn);
-const fraud = Template.fromStack(stacks.models['fraud-dl']);
+// the constructs above; their templates as every file reading the default app gets them
+const churn = defaultModelTemplate('dev', 'churn');
+const fraud = defaultModelTemplate('dev', 'fraud-dl');
 
 function only(template: Template, type: string): [string, Resource] {
   const found = Object.entries(template.findResources(type) as Record<string, Resource>);
@@ -223,7 +225,7 @@ describe('ModelStack', () => {
     });
 
     test('the pipeline may approve its packages and invoke exactly its own functions (prod: the approval request too)', () => {
-      const prodT = Template.fromStack(buildTestApp({ env: 'prod' }, { models }).stacks.models.churn);
+      const prodT = defaultModelTemplate('prod', 'churn');
       const statements = statementsOf(prodT, /^Training pipeline of/);
       const update = statements.find((s) => [s.Action].flat().includes('sagemaker:UpdateModelPackage'));
       expect(JSON.stringify(update.Resource)).toContain(':model-package/mlops-prod-churn/*');

@@ -1,9 +1,6 @@
-import { Stack } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
 import { readFileSync, writeFileSync } from 'fs';
 import { join } from 'path';
-import { models } from './fixtures/config';
-import { buildTestApp } from './helpers';
+import { defaultAppTemplates } from './helpers/default-app';
 
 /**
  * Stateful resources are retained, so a changed logical id (a renamed construct) or a changed
@@ -36,10 +33,8 @@ const NAME_PROPERTY_OF: Record<string, string> = {
 
 type Resource = { Type: string; Properties?: Record<string, unknown>; DeletionPolicy?: string; UpdateReplacePolicy?: string };
 
-function templates(env: string): Array<[string, Record<string, Resource>]> {
-  const { app } = buildTestApp({ env }, { models });
-  return app.node.children.filter((c): c is Stack => c instanceof Stack)
-    .map((stack) => [stack.stackName, Template.fromStack(stack).toJSON().Resources as Record<string, Resource>]);
+function templates(env: 'dev' | 'prod'): Array<[string, Record<string, Resource>]> {
+  return Object.entries(defaultAppTemplates(env)).map(([stackName, template]) => [stackName, template.Resources as Record<string, Resource>]);
 }
 
 const dev = templates('dev');

@@ -2,12 +2,13 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { models } from '../fixtures/config';
 import { DELIVERY_LEASE_MS } from '../../lambda/approval-page/delivery';
 import { checkModelsAgainstEnvironments } from '../../lib/config/model-schema';
-import { buildTestApp, defaultConfig } from '../helpers';
+import { defaultConfig } from '../helpers';
+import { defaultModelTemplate } from '../helpers/default-app';
 
 type Resource = { Type: string; Properties: any; DeletionPolicy?: string }; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-const prod = Template.fromStack(buildTestApp({ env: 'prod' }, { models }).stacks.models.churn);
-const dev = Template.fromStack(buildTestApp({ env: 'dev' }, { models }).stacks.models.churn);
+const prod = defaultModelTemplate('prod', 'churn');
+const dev = defaultModelTemplate('dev', 'churn');
 const one = (t: Template, type: string): Resource => {
   // Only the approval gate's resources (the model has others of the same types, e.g. the retraining state table).
   const found = Object.entries(t.findResources(type) as Record<string, Resource>).filter(([id]) => id.startsWith('ModelApproval')).map(([, r]) => r);

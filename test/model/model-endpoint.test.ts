@@ -5,14 +5,13 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { models } from '../fixtures/config';
 import { ModelEndpoint } from '../../lib/model/model-endpoint';
 import { buildTestApp, newApp } from '../helpers';
+import { defaultModelTemplate } from '../helpers/default-app';
 
 type Any = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-const dev = buildTestApp({ env: 'dev' }, { models, modelsSource: 'config/models.ts' });
-const prod = buildTestApp({ env: 'prod' }, { models, modelsSource: 'config/models.ts' });
-const churn = Template.fromStack(dev.stacks.models.churn);
-const fraud = Template.fromStack(dev.stacks.models['fraud-dl']);
-const prodFraud = Template.fromStack(prod.stacks.models['fraud-dl']);
+const churn = defaultModelTemplate('dev', 'churn');
+const fraud = defaultModelTemplate('dev', 'fraud-dl');
+const prodFraud = defaultModelTemplate('prod', 'fraud-dl');
 
 /** The logical id of the SSM parameter holding the platform's alarm topic ARN. */
 function alarmTopicParameter(template: Template): string {
@@ -99,11 +98,12 @@ describe('ModelEndpoint: operations', () => {
 
   test('an endpoint name that is not the model\'s qualified name is refused before any cleanup can be built on it', () => {
     const app = newApp();
+    const { serving } = buildTestApp({ env: 'dev' }, { models }).stacks.models.churn.model;
     const make = (endpointName: string) => () => {
       const stack = new Stack(app, `Probe${app.node.children.length}`);
       const alarmTopic = sns.Topic.fromTopicArn(stack, 'Alarms', 'arn:aws:sns:eu-west-1:111122223333:alarms');
       return new ModelEndpoint(stack, 'Endpoint', {
-        endpointName, modelName: 'churn', serving: dev.stacks.models.churn.model.serving, alarmTopic, logsKeyArn: 'arn:aws:kms:eu-west-1:111122223333:key/k',
+        endpointName, modelName: 'churn', serving, alarmTopic, logsKeyArn: 'arn:aws:kms:eu-west-1:111122223333:key/k',
       });
     };
     expect(make('churn')).toThrow('endpointName is "churn"; expected a qualified name <namespace>-<environment>-<model>');

@@ -2,11 +2,13 @@ import { CfnElement } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { models } from '../fixtures/config';
 import { buildTestApp } from '../helpers';
+import { defaultModelTemplate } from '../helpers/default-app';
 
 type Any = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 const { stacks } = buildTestApp({ env: 'dev' }, { models, modelsSource: 'config/models.ts' });
-const churn = Template.fromStack(stacks.models.churn);
+// the constructs above; their templates as every file reading the default app gets them (logical ids are deterministic)
+const churn = defaultModelTemplate('dev', 'churn');
 const resources = (t: Template, type: string) => Object.entries(t.findResources(type) as Record<string, Any>);
 const fn = (t: Template, description: RegExp) => resources(t, 'AWS::Lambda::Function').find(([, f]) => description.test(f.Properties.Description))!;
 const statements = (t: Template, description: RegExp): Any[] => resources(t, 'AWS::IAM::ManagedPolicy')
@@ -24,7 +26,7 @@ describe('ModelMonitoring (issue 6 wiring)', () => {
     for (const name of ['churn', 'fraud-dl'] as const) {
       const m = stacks.models[name].model;
       expect(m.monitoring!.retrainingAlarms.length).toBeGreaterThanOrEqual(2);
-      const t = Template.fromStack(stacks.models[name]);
+      const t = defaultModelTemplate('dev', name);
       // The alarms the monitoring exposes for retraining are alarms of this model's template.
       const alarmIds = Object.keys(t.findResources('AWS::CloudWatch::Alarm'));
       for (const alarm of m.monitoring!.retrainingAlarms) {

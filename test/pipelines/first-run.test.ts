@@ -1,22 +1,19 @@
 import { readFileSync } from 'fs';
 import { join } from 'path';
-import { models } from '../fixtures/config';
 import { collectModelFolders } from '../../lib/config/model-folders';
 import type { ModelDeclaration } from '../../lib/config/model';
-import { buildTestApp } from '../helpers';
-import { definitionOf, overrides, run } from './fixtures';
+import { defaultDefinitionOf, overrides, run } from './fixtures';
 
 type Any = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 // GIVEN docs/first-run.md and the synthesized dev pipeline of churn, run locally.
 const page = readFileSync(join(__dirname, '..', '..', 'docs', 'first-run.md'), 'utf8');
-const { stacks } = buildTestApp({ env: 'dev' }, { models });
 // The shipped sample models and their data (models/<name>/sample), which the page documents.
 const ROOT = join(__dirname, '..', '..');
 const shipped = collectModelFolders(join(ROOT, 'models')).models as ModelDeclaration[];
 const inputsOf = (declared: ModelDeclaration) =>
   declared.features.definitions.map((f) => f.name).filter((f) => f !== declared.features.recordIdentifier && f !== declared.features.eventTime);
-const churn = definitionOf(stacks.models.churn);
+const churn = defaultDefinitionOf('dev', 'churn');
 
 /** The page's run input: the JSON block after the marker, with the curated bucket's placeholder replaced. */
 function pageInput(curatedBucket: string): Any {

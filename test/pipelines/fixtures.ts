@@ -3,6 +3,7 @@
  * answers of every Task state for a run that trains, registers, approves automatically and deploys a first endpoint.
  */
 import { Template } from 'aws-cdk-lib/assertions';
+import { defaultModelTemplate } from '../helpers/default-app';
 import { AslDefinition, JsonValue, resolveDefinition, runLocally, RunLocallyOptions, TaskOverride } from '../helpers/sfn';
 
 /** The platform's SSM parameters as the deployed values would look: bucket, key and topic ARNs. */
@@ -20,10 +21,15 @@ export function platformRefs(template: Template): Record<string, string> {
   return refs;
 }
 
-/** The resolved ASL definition of a model stack's pipeline. */
-export function definitionOf(stack: Parameters<typeof Template.fromStack>[0]): AslDefinition {
-  const template = Template.fromStack(stack);
+/** The resolved ASL definition of a model stack's pipeline (the stack, or its template). */
+export function definitionOf(source: Parameters<typeof Template.fromStack>[0] | Template): AslDefinition {
+  const template = source instanceof Template ? source : Template.fromStack(source);
   return resolveDefinition(template, undefined, { refs: platformRefs(template) });
+}
+
+/** The resolved ASL definition of a model's pipeline in the default app (test/helpers/default-app.ts). */
+export function defaultDefinitionOf(env: 'dev' | 'prod', model: string): AslDefinition {
+  return definitionOf(defaultModelTemplate(env, model));
 }
 
 export const PACKAGE_ARN = 'arn:aws:sagemaker:eu-west-1:111122223333:model-package/mlops-dev-churn/7';

@@ -2,28 +2,20 @@ import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import {
   DescribeEndpointCommand, DescribeEndpointConfigCommand, DescribeModelCommand, DescribeModelPackageCommand, DescribeTrainingJobCommand, SageMakerClient,
 } from '@aws-sdk/client-sagemaker';
-import { Template } from 'aws-cdk-lib/assertions';
 import { mockClient } from 'aws-sdk-client-mock';
-import { models } from '../fixtures/config';
 import { handler } from '../../lambda/record-lineage';
 import { validateLineageRecord } from '../../contracts/lineage';
-import { buildTestApp } from '../helpers';
+import { defaultModelTemplate } from '../helpers/default-app';
 import { JsonValue, resolveDefinition, runLocally, TaskOverride } from '../helpers/sfn';
+import { platformRefs } from './fixtures';
 
 // The record writer, fed with exactly what the pipeline sends it in a local run of the real definition.
 const s3 = mockClient(S3Client);
 const sagemaker = mockClient(SageMakerClient);
 type Any = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-const { stacks } = buildTestApp({ env: 'dev' }, { models, modelsSource: 'config/models.ts' });
-const template = Template.fromStack(stacks.models.churn);
-const refs: Record<string, string> = {};
-for (const [id, p] of Object.entries(template.toJSON().Parameters as Record<string, { Default?: string }>)) {
-  const name = /\/platform\/(.+)-arn$/.exec(p.Default ?? '')?.[1];
-  if (!name) continue;
-  refs[id] = name.endsWith('-bucket') ? `arn:aws:s3:::${name}` : name.endsWith('-key') ? `arn:aws:kms:eu-west-1:111122223333:key/${name}` : `arn:aws:sns:eu-west-1:111122223333:${name}`;
-}
-const definition = resolveDefinition(template, undefined, { refs });
+const template = defaultModelTemplate('dev', 'churn');
+const definition = resolveDefinition(template, undefined, { refs: platformRefs(template) });
 const PACKAGE = 'arn:aws:sagemaker:eu-west-1:111122223333:model-package/mlops-dev-churn/3';
 const JOB = 'arn:aws:sagemaker:eu-west-1:111122223333:training-job/churn--t1';
 

@@ -1,12 +1,10 @@
-import { models } from '../fixtures/config';
 import { ENDPOINT_POLL_SECONDS, ENDPOINT_STATUSES } from '../../pipelines/stages/endpoint-status';
-import { buildTestApp } from '../helpers';
 import { LocalRunResult, TaskOverride } from '../helpers/sfn';
-import { APPROVE as approve, APPROVED_ARN, definitionOf, INPUT, overrides, run } from './fixtures';
+import { APPROVE as approve, APPROVED_ARN, defaultDefinitionOf, INPUT, overrides, run } from './fixtures';
 
 // GIVEN the dev churn pipeline (first deployments) and the prod fraud-dl pipeline (updates with guardrails).
-const dev = definitionOf(buildTestApp({ env: 'dev' }, { models, modelsSource: 'config/models.ts' }).stacks.models.churn);
-const prod = definitionOf(buildTestApp({ env: 'prod' }, { models, modelsSource: 'config/models.ts' }).stacks.models['fraud-dl']);
+const dev = defaultDefinitionOf('dev', 'churn');
+const prod = defaultDefinitionOf('prod', 'fraud-dl');
 const ENDPOINT = 'mlops-prod-fraud-dl';
 const ALL_STATUSES = [...ENDPOINT_STATUSES.transitional, ENDPOINT_STATUSES.inService, ENDPOINT_STATUSES.failed, ...ENDPOINT_STATUSES.stuck];
 

@@ -1,14 +1,13 @@
 import { models } from '../fixtures/config';
 import { buildTestApp } from '../helpers';
 import { RunLocallyOptions, TaskOverride, validateAsl } from '../helpers/sfn';
-import { APPROVED_ARN, definitionOf, INPUT, overrides, PACKAGE_ARN, run } from './fixtures';
+import { APPROVED_ARN, defaultDefinitionOf, definitionOf, INPUT, overrides, PACKAGE_ARN, run } from './fixtures';
 
 // GIVEN the synthesized training pipelines of the two sample models, with test account/region/partition.
-const { stacks } = buildTestApp({ env: 'dev' }, { models, modelsSource: 'config/models.ts' });
-const churn = definitionOf(stacks.models.churn);
-const fraud = definitionOf(stacks.models['fraud-dl']);
+const churn = defaultDefinitionOf('dev', 'churn');
+const fraud = defaultDefinitionOf('dev', 'fraud-dl');
 // prod requires a human decision.
-const prodChurn = definitionOf(buildTestApp({ env: 'prod' }, { models, modelsSource: 'config/models.ts' }).stacks.models.churn);
+const prodChurn = defaultDefinitionOf('prod', 'churn');
 
 /** The states of a first deployment that succeeds (Creating, then InService). */
 const FIRST_DEPLOYMENT_STATES = ['PrepareDeployment', 'CreateModel', 'CreateEndpointConfig', 'FindEndpoint', 'MatchEndpointNames', 'NameMatches', 'SummarizeEndpointSearch', 'EndpointExists', 'CreateEndpoint',
@@ -317,7 +316,7 @@ describe('approval gate (prod: human), executed locally', () => {
 });
 
 describe('deployment of the approved model, executed locally', () => {
-  const prodFraud = definitionOf(buildTestApp({ env: 'prod' }, { models, modelsSource: 'config/models.ts' }).stacks.models['fraud-dl']);
+  const prodFraud = defaultDefinitionOf('prod', 'fraud-dl');
   const approve = { decision: 'approved', approver: 'fraud-lead@example.com', comment: 'ok', decidedAt: '2026-11-22T12:00:00.000Z', requestId: 'r', recordUri: 's3://audit/decisions/x.json' };
   type Any = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 

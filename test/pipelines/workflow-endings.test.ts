@@ -1,11 +1,9 @@
-import { models } from '../fixtures/config';
-import { buildTestApp } from '../helpers';
 import { AslDefinition, LocalRunResult, TaskOverride } from '../helpers/sfn';
-import { APPROVE as approve, APPROVED_ARN, definitionOf, INPUT, overrides, run } from './fixtures';
+import { APPROVE as approve, APPROVED_ARN, defaultDefinitionOf, INPUT, overrides, run } from './fixtures';
 
 // GIVEN one synthesized definition per environment (dev: automatic gate; prod: human gate, guardrails, autoscaling).
-const dev = definitionOf(buildTestApp({ env: 'dev' }, { models, modelsSource: 'config/models.ts' }).stacks.models.churn);
-const prod = definitionOf(buildTestApp({ env: 'prod' }, { models, modelsSource: 'config/models.ts' }).stacks.models['fraud-dl']);
+const dev = defaultDefinitionOf('dev', 'churn');
+const prod = defaultDefinitionOf('prod', 'fraud-dl');
 const NOTIFICATIONS = ['NotifyFailure', 'NotifyRejected', 'NotifyDeploymentProblem'];
 const decision = (d: string) => ({ ...approve, decision: d });
 

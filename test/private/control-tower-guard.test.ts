@@ -4,7 +4,6 @@ import { execFile } from 'child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'fs';
 import { arch, tmpdir } from 'os';
 import { basename, dirname, join } from 'path';
-import { models } from '../fixtures/config';
 import {
   CONTROL_TOWER_RULES_DIR,
   ControlTowerGuardValidator,
@@ -13,14 +12,17 @@ import {
   selectGuardRules,
 } from '../../lib/private/control-tower-guard';
 import { VALIDATION_CACHE_ENV } from '../../lib/private/validation-cache';
-import { buildTestApp } from '../helpers';
+import { defaultAppTemplates } from '../helpers/default-app';
 import { diskMemo } from '../helpers/disk-memo';
 
-/** The default app's templates for `env` (sample models included), synthesized without checks. */
-function templatesOf(env: string): string[] {
-  const { app } = buildTestApp({ env }, { models, modelsSource: 'config/models.ts' });
-  const outdir = app.synth().directory;
-  return readdirSync(outdir).filter((f) => f.endsWith('.template.json')).map((f) => join(outdir, f));
+/** The default app's templates for `env` (sample models included), synthesized without checks, written to a fresh folder. */
+function templatesOf(env: 'dev' | 'prod'): string[] {
+  const dir = mkdtempSync(join(tmpdir(), `guard-${env}-`));
+  return Object.entries(defaultAppTemplates(env)).map(([stackName, template]) => {
+    const path = join(dir, `${stackName}.template.json`);
+    writeFileSync(path, JSON.stringify(template, undefined, 1));
+    return path;
+  });
 }
 
 function context(templatePaths: string[]): IPolicyValidationContext {

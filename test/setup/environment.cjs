@@ -1,5 +1,5 @@
 /**
- * Jest's Node environment, plus what one worker can share between its test files.
+ * Jest's Node environment, plus what one worker can share between its test files: a module, and values as text.
  *
  * Each test file gets its own module registry, so a module required by two files is loaded twice. For aws-cdk-lib's
  * CloudFormation validator engine (@aws/cloudformation-validate, WebAssembly) that costs about 2.5 s per file: the
@@ -40,10 +40,19 @@ function sharedCfnValidate() {
   return cfnValidate;
 }
 
+/**
+ * Values one test file computed that the worker's later files may reuse (test/helpers/worker-memo.ts), as JSON text:
+ * nothing of one file's realm reaches another. The source files do not change during a run, so a value derived only
+ * from them (the default app's templates) is the same for every file.
+ */
+const WORKER_MEMO = Symbol.for('mlops-blueprint.test.worker-memo');
+const workerMemo = new Map();
+
 class SharedModulesEnvironment extends TestEnvironment {
   constructor(config, context) {
     super(config, context);
     Object.defineProperty(this.global, SHARED, { get: sharedCfnValidate });
+    Object.defineProperty(this.global, WORKER_MEMO, { value: workerMemo });
   }
 }
 
