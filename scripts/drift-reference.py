@@ -106,7 +106,11 @@ def ks_binned_cases():
         binned = binned_ks_from_samples(edges, a, b)
         if binned > exact + 1e-12:
             raise SystemExit(f"binned KS {binned} exceeds the exact {exact} in case {name!r}: the lower-bound claim is wrong")
-        out.append({"name": name, "edges": edges, "a": a, "b": b, "countsA": histogram(edges, a), "countsB": histogram(edges, b), "statistic": binned, "exactStatistic": exact})
+        out.append({
+            "name": name, "edges": edges, "a": a, "b": b,
+            "countsA": histogram(edges, a), "countsB": histogram(edges, b),
+            "statistic": binned, "exactStatistic": exact,
+        })
     return out
 
 
@@ -147,7 +151,10 @@ def build():
         "generatedBy": "scripts/drift-reference.py",
         "scipy": scipy.__version__,
         "numpy": np.__version__,
-        "notes": "psi: natural log, proportions raised to epsilon; ks: scipy.stats.ks_2samp statistic; ksBinned: raw-sample CDFs at right-closed bin edges; jensenShannon: scipy.spatial.distance.jensenshannon base 2",
+        "notes": (
+            "psi: natural log, proportions raised to epsilon; ks: scipy.stats.ks_2samp statistic; "
+            "ksBinned: raw-sample CDFs at right-closed bin edges; jensenShannon: scipy.spatial.distance.jensenshannon base 2"
+        ),
         "psi": psi_cases(),
         "ks": ks_cases(),
         "ksBinned": ks_binned_cases(),

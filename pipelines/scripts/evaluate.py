@@ -226,10 +226,7 @@ def predict_with_handlers(module_path, model_dir, features):
             prediction = module.predict_fn(data, model)
         else:
             prediction = model.predict(data) if hasattr(model, "predict") else model(data)
-        if hasattr(module, "output_fn"):
-            batch_scores = parse_response(module.output_fn(prediction, "text/csv"))
-        else:
-            batch_scores = flatten(prediction)
+        batch_scores = parse_response(module.output_fn(prediction, "text/csv")) if hasattr(module, "output_fn") else flatten(prediction)
         if len(batch_scores) != len(batch):
             raise SystemExit(
                 f"{module_path}: {len(batch_scores)} scores for {len(batch)} rows "

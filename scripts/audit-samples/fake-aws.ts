@@ -48,8 +48,9 @@ export interface TrailEvent {
 
 const ENDPOINT_COMMANDS = {
   DescribeEndpoint: DescribeEndpointCommand, DescribeEndpointConfig: DescribeEndpointConfigCommand, DescribeModel: DescribeModelCommand,
-  DescribeModelPackage: DescribeModelPackageCommand, DescribeModelPackageGroup: DescribeModelPackageGroupCommand, DescribeTrainingJob: DescribeTrainingJobCommand,
-  ListModelPackages: ListModelPackagesCommand, LookupEvents: LookupEventsCommand, GetObjectRetention: GetObjectRetentionCommand, GetObject: GetObjectCommand,
+  DescribeModelPackage: DescribeModelPackageCommand, DescribeModelPackageGroup: DescribeModelPackageGroupCommand,
+  DescribeTrainingJob: DescribeTrainingJobCommand, ListModelPackages: ListModelPackagesCommand, LookupEvents: LookupEventsCommand,
+  GetObjectRetention: GetObjectRetentionCommand, GetObject: GetObjectCommand,
   HeadObject: HeadObjectCommand, ListObjectsV2: ListObjectsV2Command, GetCallerIdentity: GetCallerIdentityCommand,
 };
 export type CommandName = keyof typeof ENDPOINT_COMMANDS;
@@ -132,7 +133,12 @@ export class FakeAws {
       const start = input.ContinuationToken ? Number(input.ContinuationToken) : 0;
       const page = keys.slice(start, start + 1000);
       const more = start + 1000 < keys.length;
-      return { Contents: page.map((Key) => ({ Key })), IsTruncated: more, NextContinuationToken: more ? String(start + 1000) : undefined, KeyCount: page.length };
+      return {
+        Contents: page.map((Key) => ({ Key })),
+        IsTruncated: more,
+        NextContinuationToken: more ? String(start + 1000) : undefined,
+        KeyCount: page.length,
+      };
     });
     this.s3.on(GetObjectCommand).callsFake((input) => {
       this.guard('GetObject');
@@ -177,16 +183,29 @@ export class FakeAws {
     });
     this.sagemaker.on(ListModelPackagesCommand).callsFake((input) => {
       this.guard('ListModelPackages');
-      const approved = [...this.packages.values()] as Array<{ ModelPackageArn: string; ModelPackageGroupName: string; ModelApprovalStatus: string; CreationTime: Date }>;
-      const list = approved.filter((p) => p.ModelPackageGroupName === input.ModelPackageGroupName && p.ModelApprovalStatus === input.ModelApprovalStatus)
+      const approved = [...this.packages.values()] as Array<{
+        ModelPackageArn: string;
+        ModelPackageGroupName: string;
+        ModelApprovalStatus: string;
+        CreationTime: Date;
+      }>;
+      const list = approved
+        .filter((p) => p.ModelPackageGroupName === input.ModelPackageGroupName && p.ModelApprovalStatus === input.ModelApprovalStatus)
         .sort((a, b) => b.CreationTime.getTime() - a.CreationTime.getTime()).slice(0, input.MaxResults ?? 100);
-      return { ModelPackageSummaryList: list.map((p) => ({ ModelPackageArn: p.ModelPackageArn, ModelApprovalStatus: p.ModelApprovalStatus, CreationTime: p.CreationTime })) };
+      return {
+        ModelPackageSummaryList: list.map((p) => ({
+          ModelPackageArn: p.ModelPackageArn,
+          ModelApprovalStatus: p.ModelApprovalStatus,
+          CreationTime: p.CreationTime,
+        })),
+      };
     });
     // Event history: newest first, 50 per page (the most LookupEvents returns).
     this.cloudtrail.on(LookupEventsCommand).callsFake((input) => {
       this.guard('LookupEvents');
       const name = input.LookupAttributes?.[0]?.AttributeValue;
-      const matching = this.events.filter((e) => e.eventName === name && new Date(e.eventTime) >= input.StartTime && new Date(e.eventTime) <= input.EndTime)
+      const matching = this.events
+        .filter((e) => e.eventName === name && new Date(e.eventTime) >= input.StartTime && new Date(e.eventTime) <= input.EndTime)
         .sort((a, b) => b.eventTime.localeCompare(a.eventTime));
       const start = input.NextToken ? Number(input.NextToken.replace('page-token-', '')) : 0;
       const size = Math.min(input.MaxResults ?? 50, 50);

@@ -1,10 +1,7 @@
 /** One pipeline run of the sample `churn` model: every artefact the recorder writes and SageMaker answers, consistent with each other. */
 import type {
-  DescribeEndpointCommandOutput,
-  DescribeEndpointConfigCommandOutput,
-  DescribeModelCommandOutput,
-  DescribeModelPackageCommandOutput,
-  DescribeTrainingJobCommandOutput,
+  DescribeEndpointCommandOutput, DescribeEndpointConfigCommandOutput, DescribeModelCommandOutput,
+  DescribeModelPackageCommandOutput, DescribeTrainingJobCommandOutput,
 } from '@aws-sdk/client-sagemaker';
 import type { DecisionRecord } from '../../contracts/approval';
 import type { CloudTrailReference, DecisionMilestoneRecord, DeploymentMilestoneRecord, RegisteredRecord } from '../../contracts/lineage';
@@ -29,7 +26,6 @@ const at = (day: string, clock: string) => `${day}T${clock}Z`;
 const date = (iso: string) => new Date(iso);
 const pad = (n: number) => String(n).padStart(2, '0');
 
-/** Every artefact of one pipeline run, consistent with each other. */
 export function pipelineRun(p: RunParams) {
   const env = p.environment;
   const b = buckets(env);
@@ -86,9 +82,7 @@ export function pipelineRun(p: RunParams) {
   };
 
   // The pipeline state at each milestone (docs/pipeline.md, "Output"; the deployment fields from the deployment step).
-  const evidence = {
-    metric: 'auc', candidateValue: auc, metrics, trainingDataUri, trainingDataManifestUri: manifestUri, trainingJobArn: jobArn,
-  };
+  const evidence = { metric: 'auc', candidateValue: auc, metrics, trainingDataUri, trainingDataManifestUri: manifestUri, trainingJobArn: jobArn };
   const registeredState = {
     trainingDataUri,
     trigger,
@@ -130,9 +124,8 @@ export function pipelineRun(p: RunParams) {
     StoppingCondition: { MaxRuntimeInSeconds: 3600, MaxWaitTimeInSeconds: 7200 },
     EnableManagedSpotTraining: true,
     RoleArn: `arn:aws:iam::${ACCOUNT}:role/mlops-${env}-model-churn-JobRole7C1D2E3F-Hh4Jj5Kk6Ll7`,
-    ModelArtifacts: { S3ModelArtifacts: modelArtifactUri },
-    CreationTime: date(t.jobCreated), TrainingStartTime: date(t.trainingStart), TrainingEndTime: date(t.trainingEnd), LastModifiedTime: date(t.trainingEnd),
-    TrainingTimeInSeconds: 2280, BillableTimeInSeconds: 912,
+    ModelArtifacts: { S3ModelArtifacts: modelArtifactUri }, CreationTime: date(t.jobCreated), TrainingStartTime: date(t.trainingStart),
+    TrainingEndTime: date(t.trainingEnd), LastModifiedTime: date(t.trainingEnd), TrainingTimeInSeconds: 2280, BillableTimeInSeconds: 912,
   });
   const packageBase = {
     ModelPackageName: qualified, ModelPackageGroupName: qualified, ModelPackageVersion: p.version, ModelPackageArn: packageArn,
@@ -145,7 +138,8 @@ export function pipelineRun(p: RunParams) {
     ModelPackageStatusDetails: { ValidationStatuses: [], ImageScanStatuses: [] },
     ModelMetrics: { ModelQuality: { Statistics: { ContentType: 'application/json', S3Uri: reportUri } } },
     CustomerMetadataProperties: {
-      auc: String(auc), trainingJobArn: jobArn, trainingDataUri, trainingDataManifestUri: manifestUri, trainingDataObjectCount: String(dataObjects.length), executionArn,
+      auc: String(auc), trainingJobArn: jobArn, trainingDataUri, trainingDataManifestUri: manifestUri,
+      trainingDataObjectCount: String(dataObjects.length), executionArn,
     },
     CreatedBy: { IamIdentity: { Arn: `arn:aws:sts::${ACCOUNT}:assumed-role/${PIPELINE_ROLE.split('/')[1]}/states-session` } },
   };
@@ -258,8 +252,7 @@ export function pipelineRun(p: RunParams) {
       ...(rolledBack ? { error: deployedState.deploymentProblem! } : {}),
       modelPackageName: packageArn,
       variants: [{ name: 'AllTraffic', modelName, instanceType: 'ml.m5.large', instanceCount: 1, images: [{ specified: XGBOOST_IMAGE, resolved: resolvedImage, resolvedAt: t.endpointCall }] }],
-      endpointConfigCreationTime: t.configCreated,
-      modelCreationTime: t.modelCreated,
+      endpointConfigCreationTime: t.configCreated, modelCreationTime: t.modelCreated,
     },
     cloudTrail: [
       { eventSource: 'sagemaker.amazonaws.com', eventName: 'CreateModel', resourceName: modelName, eventTime: t.modelCreated, timeSource: 'model CreationTime' },

@@ -14,10 +14,14 @@ describe('serving: defaults', () => {
     expect(problems).toEqual([]);
     expect(serving).toEqual({
       mode: 'realtime', instanceType: 'ml.m5.large', instanceCount: 1, gpu: false, volumeKmsAllowed: true,
-      autoscaling: { minInstances: 1, maxInstances: 2, targetInvocationsPerInstance: 100, targetGpuUtilization: undefined, scaleInCooldownSeconds: 600, scaleOutCooldownSeconds: 60 },
+      autoscaling: {
+        minInstances: 1, maxInstances: 2, targetInvocationsPerInstance: 100, targetGpuUtilization: undefined,
+        scaleInCooldownSeconds: 600, scaleOutCooldownSeconds: 60,
+      },
       rollout: { strategy: 'all-at-once', trafficPercent: 100, waitSeconds: 600, terminationWaitSeconds: 300, maximumExecutionTimeoutSeconds: 2700 },
       capture: { samplingPercent: 25 },
-      startupHealthCheckTimeoutSeconds: 300, modelDataDownloadTimeoutSeconds: 600, latencyThresholdMs: 500, rollbackAlarmNames: [], stopWhenIdleHours: undefined,
+      startupHealthCheckTimeoutSeconds: 300, modelDataDownloadTimeoutSeconds: 600, latencyThresholdMs: 500,
+      rollbackAlarmNames: [], stopWhenIdleHours: undefined,
     });
   });
 

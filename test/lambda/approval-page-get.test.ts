@@ -117,7 +117,10 @@ describe('GET /approvals/{requestId}', () => {
   });
 
   test('without an approved model the page says so', async () => {
-    aws.put(demoRequest(NOW_S, { taskToken: TOKEN, evidence: { ...REQUEST.evidence, approvedValue: undefined, approvedModelPackageArn: undefined } }));
+    aws.put(demoRequest(NOW_S, {
+      taskToken: TOKEN,
+      evidence: { ...REQUEST.evidence, approvedValue: undefined, approvedModelPackageArn: undefined },
+    }));
     const result = await get(ID, sign(ALICE));
     expect(result.body).toContain('<td class="num">none (no approved model yet)</td><td class="num">n/a</td>');
     expect(result.body).toContain('<dt>Approved model package</dt><dd>none (no approved model yet)</dd>');

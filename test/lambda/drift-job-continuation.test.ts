@@ -98,7 +98,8 @@ describe('windows too large for one invocation', () => {
     const a = WindowAccumulator.forBaseline(BASELINE, FEATURES);
     const b = WindowAccumulator.forBaseline(BASELINE, FEATURES);
     lines.forEach((l, i) => (i % 3 === 0 ? a : b).addLine(l));
-    const merged = WindowAccumulator.fromState(JSON.parse(JSON.stringify(a)), FEATURES).merge(WindowAccumulator.fromState(JSON.parse(JSON.stringify(b)), FEATURES));
+    const merged = WindowAccumulator.fromState(JSON.parse(JSON.stringify(a)), FEATURES)
+      .merge(WindowAccumulator.fromState(JSON.parse(JSON.stringify(b)), FEATURES));
     expect(merged.toState()).toEqual(whole.toState());
     expect(computeDrift(BASELINE, merged)).toEqual(computeDrift(BASELINE, whole));
   });

@@ -24,7 +24,10 @@ describe('drift job, end to end on mocked S3 streams', () => {
       status: 'complete', model: 'churn', endpointName: 'mlops-dev-churn', variantName: 'AllTraffic', baselineUri: POINTER.baselineUri,
       window: { start: '2026-11-22T08:00:00.000Z', end: '2026-11-22T10:00:00.000Z', minutes: 120 },
       parts: 1, objects: 4, sampleCount: 200, schemaViolations: 9, metricsPublished: 3 + 4 + 3 + 3 + 3,
-      counters: { records: 60 + 20 + 25 + 20 + 10 + 5, malformedRecords: 3, rows: 204, samples: 200, schemaViolations: 5, predictions: 200, predictionViolations: 1 },
+      counters: {
+        records: 60 + 20 + 25 + 20 + 10 + 5, malformedRecords: 3, rows: 204, samples: 200,
+        schemaViolations: 5, predictions: 200, predictionViolations: 1,
+      },
     }));
 
     const metrics = published();

@@ -69,7 +69,10 @@ export function captureFiles(rows: Row[]): Record<string, Buffer | string> {
   const instances: string[] = [];
   for (let i = 120; i < 170; i += 2) {
     const pair = rows.slice(i, i + 2);
-    instances.push(record(jsonIn({ instances: pair.map((r) => [r.tenure, String(r.charges), r.contract === null ? null : Number(r.contract)]) }), jsonIn({ predictions: pair.map((r) => ({ score: r.score })) })));
+    instances.push(record(
+      jsonIn({ instances: pair.map((r) => [r.tenure, String(r.charges), r.contract === null ? null : Number(r.contract)]) }),
+      jsonIn({ predictions: pair.map((r) => ({ score: r.score })) }),
+    ));
   }
   const keyed = rows.slice(170, 190).map((r) => record(jsonIn({ contract: r.contract, charges: r.charges, tenure: r.tenure }), jsonIn(r.score)));
   const base64 = rows.slice(190).map((r) => record({ observedContentType: 'text/csv', data: b64(csv(r)), encoding: 'BASE64' }, { observedContentType: 'application/json', data: b64(JSON.stringify([r.score])), encoding: 'BASE64' }));

@@ -8,7 +8,16 @@ interface Reference {
   scipy: string;
   psi: Array<{ name: string; expected: number[]; actual: number[]; epsilon: number; psi: number }>;
   ks: Array<{ name: string; a: number[]; b: number[]; statistic: number }>;
-  ksBinned: Array<{ name: string; edges: number[]; a: number[]; b: number[]; countsA: number[]; countsB: number[]; statistic: number; exactStatistic: number }>;
+  ksBinned: Array<{
+    name: string;
+    edges: number[];
+    a: number[];
+    b: number[];
+    countsA: number[];
+    countsB: number[];
+    statistic: number;
+    exactStatistic: number;
+  }>;
   jensenShannon: Array<{ name: string; p: number[]; q: number[]; distance: number }>;
 }
 const reference: Reference = JSON.parse(readFileSync(join(__dirname, '..', 'fixtures', 'drift', 'reference.json'), 'utf8'));

@@ -27,7 +27,10 @@ const deleteOf = (EndpointName: unknown, ResourcePrefix: unknown) =>
 
 async function invoke(event: CloudFormationCustomResourceEvent) {
   const answers: Array<Record<string, string>> = [];
-  await handler(event, undefined, async (url, body) => { expect(url).toBe(base.ResponseURL); answers.push(JSON.parse(body)); }, async () => undefined);
+  await handler(event, undefined, async (url, body) => {
+    expect(url).toBe(base.ResponseURL);
+    answers.push(JSON.parse(body));
+  }, async () => undefined);
   expect(answers).toHaveLength(1);
   return answers[0];
 }

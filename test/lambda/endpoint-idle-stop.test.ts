@@ -94,7 +94,8 @@ describe('endpoint-idle-stop: environments sharing an account', () => {
     expect(autoscaling.commandCalls(DeregisterScalableTargetCommand).map((c) => c.args[0].input)).toEqual([{
       ServiceNamespace: 'sagemaker', ResourceId: 'endpoint/ml-dev-churn/variant/AllTraffic', ScalableDimension: 'sagemaker:variant:DesiredInstanceCount',
     }]);
-    const dimensions = cloudwatch.commandCalls(GetMetricDataCommand).flatMap((c) => c.args[0].input.MetricDataQueries!.map((q) => q.MetricStat!.Metric!.Dimensions));
+    const dimensions = cloudwatch.commandCalls(GetMetricDataCommand)
+      .flatMap((c) => c.args[0].input.MetricDataQueries!.map((q) => q.MetricStat!.Metric!.Dimensions));
     expect(dimensions).toEqual([[{ Name: 'EndpointName', Value: 'ml-dev-churn' }, { Name: 'VariantName', Value: 'AllTraffic' }]]);
   });
 });

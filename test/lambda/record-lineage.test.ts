@@ -149,7 +149,9 @@ describe('record-lineage: records from realistic pipeline states', () => {
     expect(body).toEqual(v15.records.deployment);
     const { v14 } = prodHistory();
     expect(body.deployment).toEqual(expect.objectContaining({
-      endpointConfigName: v15.endpointConfigName, previousEndpointConfigName: v14.endpointConfigName, servingEndpointConfigName: v14.endpointConfigName,
+      endpointConfigName: v15.endpointConfigName,
+      previousEndpointConfigName: v14.endpointConfigName,
+      servingEndpointConfigName: v14.endpointConfigName,
       error: { error: 'RolloutRolledBack', cause: expect.stringContaining('SageMaker rolled back') },
     }));
 

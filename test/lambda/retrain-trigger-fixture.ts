@@ -28,7 +28,11 @@ class FakeStateMachine {
     const failure = this.listFailures.shift();
     if (failure) throw failure;
     const running = [...this.executions.values()].filter((e) => !input.statusFilter || e.status === input.statusFilter);
-    return { executions: running.slice(0, input.maxResults ?? 100).map((e) => ({ executionArn: this.arnOf(e.name), name: e.name, status: e.status, startDate: e.startDate })) };
+    return {
+      executions: running.slice(0, input.maxResults ?? 100).map((e) => ({
+        executionArn: this.arnOf(e.name), name: e.name, status: e.status, startDate: e.startDate,
+      })),
+    };
   }
 
   start(input: StartExecutionCommandInput): object {

@@ -1,6 +1,7 @@
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import {
-  DescribeEndpointCommand, DescribeEndpointConfigCommand, DescribeModelCommand, DescribeModelPackageCommand, DescribeTrainingJobCommand, SageMakerClient,
+  DescribeEndpointCommand, DescribeEndpointConfigCommand, DescribeModelCommand,
+  DescribeModelPackageCommand, DescribeTrainingJobCommand, SageMakerClient,
 } from '@aws-sdk/client-sagemaker';
 import { mockClient } from 'aws-sdk-client-mock';
 import { handler } from '../../lambda/record-lineage';

@@ -230,7 +230,11 @@ describe('training pipeline, executed locally', () => {
 
   test('the PyTorch code runs through the training toolkit\'s hyperparameters, not ContainerEntrypoint (not documented for createTrainingJob.sync)', async () => {
     const result = await run(fraud, { trainingDataUri: 's3://curated/fraud-dl/x/' }, { overrides: overrides(0.85) });
-    const train = result.taskInputs.Train[0] as { AlgorithmSpecification: object; HyperParameters: Record<string, string>; InputDataConfig: Array<{ ChannelName: string; DataSource: any }> }; // eslint-disable-line @typescript-eslint/no-explicit-any
+    const train = result.taskInputs.Train[0] as {
+      AlgorithmSpecification: object;
+      HyperParameters: Record<string, string>;
+      InputDataConfig: Array<{ ChannelName: string; DataSource: any }>; // eslint-disable-line @typescript-eslint/no-explicit-any
+    };
     expect(train.AlgorithmSpecification).toEqual({ TrainingImage: expect.stringContaining('pytorch-training'), TrainingInputMode: 'File' });
     // The wrapper runs from the source package, which the toolkit extracts from the code channel.
     expect(train.HyperParameters).toEqual({
@@ -371,7 +375,8 @@ describe('deployment of the approved model, executed locally', () => {
     expect(result.taskInputs.RegisterScalableTarget[0]).toEqual({
       ServiceNamespace: 'sagemaker', ResourceId: 'endpoint/mlops-dev-churn/variant/AllTraffic', ScalableDimension: 'sagemaker:variant:DesiredInstanceCount', MinCapacity: 1, MaxCapacity: 2,
     });
-    expect((result.taskInputs.ScaleOnInvocations[0] as Any).TargetTrackingScalingPolicyConfiguration).toEqual(expect.objectContaining({ TargetValue: 100, ScaleInCooldown: 600, ScaleOutCooldown: 60 }));
+    expect((result.taskInputs.ScaleOnInvocations[0] as Any).TargetTrackingScalingPolicyConfiguration)
+      .toEqual(expect.objectContaining({ TargetValue: 100, ScaleInCooldown: 600, ScaleOutCooldown: 60 }));
     expect(result.attempts.ScaleOnGpuUtilization ?? 0).toBe(0);
     const record = result.taskInputs.RecordServing[0] as Any;
     expect(record.Key).toBe('models/churn/serving/current.json');
@@ -468,7 +473,9 @@ describe('deployment of the approved model, executed locally', () => {
     expect(['RegisterModel', 'RecordRegistered', 'MarkApproved', 'RecordApproved', 'RecordServing', 'RecordDeployed'].map((s) => order.indexOf(s)))
       .toEqual([...['RegisterModel', 'RecordRegistered', 'MarkApproved', 'RecordApproved', 'RecordServing', 'RecordDeployed'].map((s) => order.indexOf(s))].sort((a, b) => a - b));
     const registered = ok.taskInputs.RecordRegistered[0] as Any;
-    expect(registered.state).toEqual(expect.objectContaining({ registration: { modelPackageArn: PACKAGE_ARN }, dataSnapshot: expect.any(Object), training: expect.any(Object), baseline: expect.any(Object) }));
+    expect(registered.state).toEqual(expect.objectContaining({
+      registration: { modelPackageArn: PACKAGE_ARN }, dataSnapshot: expect.any(Object), training: expect.any(Object), baseline: expect.any(Object),
+    }));
     const deployed = ok.taskInputs.RecordDeployed[0] as Any;
     expect(deployed.state.deployment).toEqual(expect.objectContaining({ endpointName: 'mlops-dev-churn', endpointConfigName: expect.stringMatching(/^mlops-dev-churn--c[0-9a-f]{12}$/), modelName: expect.stringMatching(/^mlops-dev-churn--m[0-9a-f]{12}$/) }));
 

@@ -22,7 +22,8 @@ const objects = (attribute: string, suffix: string) => ({ 'Fn::Join': ['', [ssm(
 /** The same members in any order (aws-cdk-lib sorts a statement's actions and resources). */
 const unordered = (members: unknown[]) => ({
   $$typeof: Symbol.for('jest.asymmetricMatcher'),
-  asymmetricMatch: (actual: unknown) => Array.isArray(actual) && actual.length === members.length && expect.arrayContaining(members).asymmetricMatch(actual),
+  asymmetricMatch: (actual: unknown) =>
+    Array.isArray(actual) && actual.length === members.length && expect.arrayContaining(members).asymmetricMatch(actual),
   toAsymmetricMatcher: () => `the members ${JSON.stringify(members)} in any order`,
 });
 

@@ -76,7 +76,9 @@ describe('CloudFormation resources', () => {
       Api: { Type: 'AWS::ApiGateway::RestApi', Properties: {} },
     };
     // WHEN
-    const e = run([stack(resources)], { dynamoWrites: 2_000_000, dynamoReads: 4_000_000, dynamoGb: 10, snsPublishes: 100_000, sqsRequests: 5_000_000, apiRequests: 2_000_000 });
+    const e = run([stack(resources)], {
+      dynamoWrites: 2_000_000, dynamoReads: 4_000_000, dynamoGb: 10, snsPublishes: 100_000, sqsRequests: 5_000_000, apiRequests: 2_000_000,
+    });
     // THEN
     expect(only(e, 'Secret').idle).toBe(0.4);
     expect(only(e, 'Table').idle).toBe(0);

@@ -86,7 +86,9 @@ describe('a clean chain', () => {
       ['cloudtrail', 'UpdateEndpoint', world.v15.endpointConfigName], ['record', 'rollback', world.v14.endpointConfigName],
     ]);
     expect(aws.s3).toHaveReceivedCommandTimes(HeadObjectCommand, 3);
-    for (const o of world.v14.dataObjects) expect(aws.s3).toHaveReceivedCommandWith(HeadObjectCommand, { Bucket: world.v14.buckets.curated, Key: o.key, VersionId: o.versionId });
+    for (const o of world.v14.dataObjects) {
+      expect(aws.s3).toHaveReceivedCommandWith(HeadObjectCommand, { Bucket: world.v14.buckets.curated, Key: o.key, VersionId: o.versionId });
+    }
     // Locks of the deployed, registered, approved and decision records.
     expect(aws.calls('GetObjectRetention').map((c) => c.args[0].input.Key)).toEqual([
       'lineage/mlops-prod-churn/churn-2026-11-22/30-deployed.json', 'lineage/mlops-prod-churn/churn-2026-11-22/10-registered.json',
