@@ -12,7 +12,9 @@ export default tseslint.config(
       eqeqeq: ['error', 'always'],
       // aws-cdk's line limit, with its exceptions: strings, template literals, URLs, comments and regular expressions
       // (error messages and expected values read better whole than split)
-      'max-len': ['error', { code: 150, ignoreUrls: true, ignoreStrings: true, ignoreTemplateLiterals: true, ignoreComments: true, ignoreRegExpLiterals: true }],
+      'max-len': ['error', {
+        code: 150, ignoreUrls: true, ignoreStrings: true, ignoreTemplateLiterals: true, ignoreComments: true, ignoreRegExpLiterals: true,
+      }],
     },
   },
 );
