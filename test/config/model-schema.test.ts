@@ -1,83 +1,7 @@
-import { ConfigError } from '../../lib/config/schema';
 import { isBoundedMetric, MODEL_DEFAULTS, parseModels } from '../../lib/config/model-schema';
-import {
-  GPU_INSTANCE_FAMILIES, hasLocalNvme, isGpuInstanceType, KNOWN_INSTANCE_FAMILIES, parseInstanceType,
-} from '../../lib/config/instance-types';
-
-import { fixtureCode } from '../fixtures/config';
+import { cpuModel, errorOf, gpuModel, SOURCE } from './model-declarations';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
-
-const SOURCE = 'config/models.ts';
-
-/** A tabular XGBoost model trained on CPU, with only the required fields and a few hyperparameters. */
-function cpuModel(): any {
-  return {
-    name: 'churn',
-    description: 'Predicts which customers cancel within 30 days.',
-    framework: 'xgboost',
-    features: {
-      recordIdentifier: 'customer_id',
-      eventTime: 'event_time',
-      definitions: [
-        { name: 'customer_id', type: 'string' },
-        { name: 'event_time', type: 'fractional' },
-        { name: 'tenure_months', type: 'integral' },
-        { name: 'monthly_charges', type: 'fractional' },
-        { name: 'contract', type: 'string' },
-      ],
-    },
-    training: {
-      instanceType: 'ml.m5.xlarge',
-      hyperparameters: { objective: 'binary:logistic', max_depth: '5', eta: '0.2', num_round: '100' },
-    },
-    evaluation: { metric: 'auc', direction: 'maximize', threshold: 0.8 },
-  };
-}
-
-/** A PyTorch model trained on GPU, with every optional field set. */
-function gpuModel(): any {
-  return {
-    name: 'demand-gpu',
-    description: 'Forecasts daily demand per store.',
-    framework: 'pytorch',
-    gpu: true,
-    code: { directory: fixtureCode('fraud-dl'), training: 'train.py', inference: 'inference.py' },
-    features: {
-      recordIdentifier: 'store_id',
-      eventTime: 'event_time',
-      onlineStore: true,
-      definitions: [
-        { name: 'store_id', type: 'integral' },
-        { name: 'event_time', type: 'string' },
-        { name: 'units_sold_7d', type: 'fractional' },
-      ],
-    },
-    preprocessing: { instanceType: 'ml.m5.2xlarge', maxRuntimeMinutes: 60 },
-    training: {
-      instanceType: 'ml.g5.2xlarge',
-      instanceCount: 2,
-      spot: true,
-      maxRuntimeMinutes: 240,
-      maxWaitMinutes: 480,
-      volumeSizeGb: 100,
-      hyperparameters: { epochs: '20', 'learning-rate': '0.001' },
-    },
-    evaluation: { metric: 'rmse', direction: 'minimize', threshold: 12.5, instanceType: 'ml.c5.xlarge' },
-    registry: { crossAccountReaders: ['111122223333', '444455556666'] },
-  };
-}
-
-/** Runs validation and returns the ConfigError message (fails the test when none is thrown). */
-function errorOf(models: unknown): string {
-  try {
-    parseModels(models, SOURCE);
-  } catch (e) {
-    expect(e).toBeInstanceOf(ConfigError);
-    return (e as ConfigError).message;
-  }
-  throw new Error('expected a ConfigError');
-}
 
 describe('parseModels: valid declarations', () => {
   test('GIVEN a CPU XGBoost model and a GPU PyTorch model WHEN parsed THEN both pass unchanged, without defaults', () => {
@@ -326,59 +250,6 @@ describe('parseModels: several problems at once', () => {
   test('GIVEN something else than a list WHEN parsed THEN the error says a list is expected', () => {
     expect(errorOf({ churn: cpuModel() })).toMatch(/models: got \{"churn":.*; expected a list of model declarations/);
     expect(errorOf([null])).toContain('models[0]: got null; expected a model declaration (an object)');
-  });
-});
-
-describe('instance types', () => {
-  test.each([
-    ['ml.g5.2xlarge', { family: 'g5', size: '2xlarge', gpu: true, localNvme: true }],
-    ['ml.p4d.24xlarge', { family: 'p4d', size: '24xlarge', gpu: true, localNvme: true }],
-    ['ml.p3.2xlarge', { family: 'p3', size: '2xlarge', gpu: true, localNvme: false }],
-    ['ml.g4dn.xlarge', { family: 'g4dn', size: 'xlarge', gpu: true, localNvme: true }],
-    ['ml.p6-b200.48xlarge', { family: 'p6-b200', size: '48xlarge', gpu: true, localNvme: true }],
-    ['ml.m5.large', { family: 'm5', size: 'large', gpu: false, localNvme: false }],
-    ['ml.m5d.xlarge', { family: 'm5d', size: 'xlarge', gpu: false, localNvme: true }],
-    ['ml.c6i.xlarge', { family: 'c6i', size: 'xlarge', gpu: false, localNvme: false }],
-    ['ml.t3.medium', { family: 't3', size: 'medium', gpu: false, localNvme: false }],
-    ['ml.inf2.xlarge', { family: 'inf2', size: 'xlarge', gpu: false, localNvme: false }],
-    ['ml.trn1.32xlarge', { family: 'trn1', size: '32xlarge', gpu: false, localNvme: true }],
-  ])('GIVEN %s WHEN parsed THEN family, size, GPU and NVMe are known', (value, expected) => {
-    expect(parseInstanceType(value)).toEqual(expected);
-  });
-
-  test.each([
-    ['unknown family', 'ml.x9.large'],
-    ['prototype key as family', 'ml.constructor.large'],
-    ['missing ml. prefix', 'g5.2xlarge'],
-    ['missing size', 'ml.g5'],
-    ['unknown size', 'ml.g5.huge'],
-    ['zero size', 'ml.g5.0xlarge'],
-    ['upper case', 'ML.G5.2XLARGE'],
-    ['trailing space', 'ml.g5.2xlarge '],
-    ['empty string', ''],
-    ['a number', 42],
-    ['nothing', undefined],
-  ])('GIVEN %s WHEN parsed THEN it is not a known instance type', (_name, value) => {
-    expect(parseInstanceType(value)).toBeUndefined();
-    expect(isGpuInstanceType(value)).toBe(false);
-    expect(hasLocalNvme(value)).toBe(false);
-  });
-
-  test('GPU and NVMe helpers', () => {
-    expect(isGpuInstanceType('ml.g6e.12xlarge')).toBe(true);
-    expect(isGpuInstanceType('ml.trn1.2xlarge')).toBe(false);
-    expect(isGpuInstanceType('ml.m5.xlarge')).toBe(false);
-    expect(hasLocalNvme('ml.p5.48xlarge')).toBe(true);
-    expect(hasLocalNvme('ml.r5d.large')).toBe(true);
-    expect(hasLocalNvme('ml.c5.xlarge')).toBe(false);
-  });
-
-  test('the family lists used in messages', () => {
-    expect(KNOWN_INSTANCE_FAMILIES).toEqual(expect.arrayContaining(['m5', 'c5', 'g5', 'p4d', 'inf2', 'trn1']));
-    expect(GPU_INSTANCE_FAMILIES).toEqual(expect.arrayContaining(['g4dn', 'g5', 'g6', 'p4d', 'p5']));
-    expect(GPU_INSTANCE_FAMILIES).not.toContain('inf2');
-    expect(GPU_INSTANCE_FAMILIES).not.toContain('trn1');
-    expect(GPU_INSTANCE_FAMILIES.every((f) => isGpuInstanceType(`ml.${f}.xlarge`) || isGpuInstanceType(`ml.${f}.48xlarge`))).toBe(true);
   });
 });
 

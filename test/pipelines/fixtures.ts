@@ -147,3 +147,8 @@ export function run(definition: AslDefinition, input: JsonValue, options: RunLoc
     Object.fromEntries(Object.entries(record ?? {}).filter(([state]) => state in definition.States));
   return runLocally(definition, input, { context: CONTEXT, ...options, overrides: here(options.overrides), errors: here(options.errors) });
 }
+
+/** The states of a first deployment that succeeds (Creating, then InService). */
+export const FIRST_DEPLOYMENT_STATES = ['PrepareDeployment', 'CreateModel', 'CreateEndpointConfig', 'FindEndpoint', 'MatchEndpointNames', 'NameMatches', 'SummarizeEndpointSearch', 'EndpointExists', 'CreateEndpoint',
+  'WaitForEndpointCreation', 'DescribeNewEndpoint', 'EndpointCreationStatus', 'CountCreationLook', 'WaitForEndpointCreation', 'DescribeNewEndpoint', 'EndpointCreationStatus',
+  'RegisterScalableTarget', 'ScaleOnInvocations', 'DescribeServing', 'RecordServing', 'RecordDeployed', 'Deployed'];
