@@ -1,6 +1,7 @@
 import { spawnSync } from 'child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'fs';
-import { dirname, join } from 'path';
+import { readdirSync, readFileSync } from 'fs';
+import { join } from 'path';
+import { diskMemo } from './helpers/disk-memo';
 
 // Every command the README and docs tell people to type must exist in the pinned toolchain: each
 // `npx cdk SUBCOMMAND` and every flag it uses appears in that subcommand's `--help` of the pinned CLI,
@@ -55,18 +56,15 @@ function help(file: string, args: string[]): { status: number | null; text: stri
 /**
  * `cdk <subcommand> --help` of the pinned CLI. Its text depends only on the CLI's version, so it is kept on disk under
  * node_modules/.cache (keyed by that version) and the CLI, which takes seconds to start, runs once per subcommand and
- * version rather than on every run.
+ * version rather than on every run. A run that did not finish is not kept: it fails the test.
  */
 function cdkHelp(subcommand: string): { status: number | null; text: string } {
   const version = JSON.parse(readFileSync(join(ROOT, 'node_modules', 'aws-cdk', 'package.json'), 'utf8')).version as string;
-  const file = join(ROOT, 'node_modules', '.cache', 'mlops-blueprint', 'cdk-help', version, `${subcommand.replace(/[^a-z-]/g, '_')}.json`);
-  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8'));
-  const result = help(join(ROOT, 'node_modules', '.bin', 'cdk'), [subcommand, '--help']);
-  if (result.status !== null) {
-    mkdirSync(dirname(file), { recursive: true });
-    writeFileSync(file, JSON.stringify(result));
-  }
-  return result;
+  return diskMemo('cdk-help', { cli: version, subcommand }, () => {
+    const result = help(join(ROOT, 'node_modules', '.bin', 'cdk'), [subcommand, '--help']);
+    if (result.status === null) throw new Error(`cdk ${subcommand} --help did not finish:\n${result.text}`);
+    return result;
+  });
 }
 const scripts: Record<string, string> = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).scripts;
 const all = DOCS.flatMap((file) => commandsIn(readFileSync(join(ROOT, file), 'utf8'), file));
