@@ -6,6 +6,7 @@ import { TRAINING_WRAPPER } from '../../../contracts/model-code';
 import { trainingStage } from '../../../pipelines/stages/training';
 import { TrainingJobSettings } from '../../../pipelines/stages/training-job';
 import { bareStack, statesOf } from './bare-stack';
+import { ON_DEMAND_TRAINING } from './workflow-props';
 
 /** The training job of the stage with these settings, as the state machine renders it. */
 function trainParameters(training: TrainingJobSettings): Record<string, any> { // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -15,13 +16,8 @@ function trainParameters(training: TrainingJobSettings): Record<string, any> { /
 }
 
 const TRAINING: TrainingJobSettings = {
+  ...ON_DEMAND_TRAINING,
   image: '763104351884.dkr.ecr.eu-west-1.amazonaws.com/pytorch-training:2.6.0-cpu-py312-ubuntu22.04-sagemaker',
-  instanceType: 'ml.m5.xlarge',
-  instanceCount: 1,
-  volumeSizeGb: 30,
-  maxRuntimeSeconds: 3600,
-  spot: false,
-  volumeKmsAllowed: true,
   hyperparameters: { epochs: '20' },
 };
 const PACKAGE = { uri: 's3://assets/0123abcd.tar.gz', fileName: '0123abcd.tar.gz' };
