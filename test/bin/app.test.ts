@@ -5,8 +5,8 @@ import { join } from 'path';
 import { App } from 'aws-cdk-lib';
 import { platformConfig } from '../../config/platform';
 import { complianceChecksRequested } from '../../lib/compliance';
+import { buildBlueprintApp } from '../../bin/app';
 import { ConfigError } from '../../lib/config/schema';
-import { collectModelFolders } from '../../lib/config/model-folders';
 import { buildMlopsApp } from '../../lib/mlops-app';
 import { CDK_JSON_CONTEXT, defaultConfig } from '../helpers';
 
@@ -30,16 +30,14 @@ function runApp(context: Record<string, unknown>) {
 }
 
 /**
- * What bin/app.ts does before synthesis (the models of models/, the configuration of config/platform.ts unless
- * `-c config=FILE`), with the CLI's context; returns the configuration error's message, having checked that no stack
- * was constructed.
+ * bin/app.ts's app with the CLI's context; returns the configuration error's message, having checked that no stack was
+ * constructed.
  */
 function configErrorOf(context: Record<string, unknown>): string {
   const app = new App({ autoSynth: false, outdir: mkdtempSync(join(tmpdir(), 'mlops-bin-')), context: { ...CDK_JSON_CONTEXT, ...context } });
-  const { models, sources } = collectModelFolders(join(ROOT, 'models'));
   let error: unknown;
   try {
-    buildMlopsApp(app, { config: platformConfig, configSource: 'config/platform.ts', models, modelsSource: 'models/', modelSources: sources });
+    buildBlueprintApp(app);
   } catch (e) {
     error = e;
   }
