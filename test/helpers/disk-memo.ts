@@ -11,23 +11,54 @@ import { VALIDATION_CACHE_ENV, VALIDATION_CACHE_ROOT } from '../../lib/private/v
 
 /** The result of `compute` for `inputs`, from `node_modules/.cache/mlops-blueprint/<name>/` when it was computed before. */
 export function diskMemo<T>(name: string, inputs: unknown, compute: () => T): T {
-  const enabled = process.env[VALIDATION_CACHE_ENV] !== 'off';
-  const file = join(VALIDATION_CACHE_ROOT, name, `${createHash('sha256').update(JSON.stringify(inputs)).digest('hex')}.json`);
-  if (enabled) {
+  const memo = new Memo<T>(name, inputs);
+  if (memo.found) return memo.found.value;
+  return memo.keep(compute());
+}
+
+/**
+ * {@link diskMemo} for an asynchronous computation; a result `worthKeeping` rejects (one that may differ next time, a
+ * failure to look at again) is returned but not kept.
+ */
+export async function diskMemoAsync<T>(
+  name: string,
+  inputs: unknown,
+  compute: () => Promise<T>,
+  worthKeeping: (value: T) => boolean = () => true,
+): Promise<T> {
+  const memo = new Memo<T>(name, inputs);
+  if (memo.found) return memo.found.value;
+  const value = await compute();
+  return worthKeeping(value) ? memo.keep(value) : value;
+}
+
+/** One kept result: read on construction, written (to a temporary file, then renamed: never half-written) by `keep`. */
+class Memo<T> {
+  public readonly found?: { value: T };
+  private readonly enabled = process.env[VALIDATION_CACHE_ENV] !== 'off';
+  private readonly dir: string;
+  private readonly file: string;
+
+  constructor(name: string, inputs: unknown) {
+    this.dir = join(VALIDATION_CACHE_ROOT, name);
+    this.file = join(this.dir, `${createHash('sha256').update(JSON.stringify(inputs)).digest('hex')}.json`);
+    if (!this.enabled) return;
     try {
-      return JSON.parse(readFileSync(file, 'utf8')).value as T;
+      this.found = { value: JSON.parse(readFileSync(this.file, 'utf8')).value as T };
     } catch {
       // not computed yet
     }
   }
-  const value = compute();
-  if (enabled) {
-    mkdirSync(join(VALIDATION_CACHE_ROOT, name), { recursive: true });
-    const tmp = `${file}.${process.pid}.tmp`;
-    writeFileSync(tmp, JSON.stringify({ value }));
-    renameSync(tmp, file);
+
+  public keep(value: T): T {
+    if (this.enabled) {
+      mkdirSync(this.dir, { recursive: true });
+      const tmp = `${this.file}.${process.pid}.tmp`;
+      writeFileSync(tmp, JSON.stringify({ value }));
+      renameSync(tmp, this.file);
+    }
+    return value;
   }
-  return value;
 }
 
 /** The version of an installed package as `from` resolves it, for keys (found from its entry: not every package exports package.json). */

@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, rmSync } from 'fs';
 import { join } from 'path';
 import { VALIDATION_CACHE_ENV, VALIDATION_CACHE_ROOT } from '../../lib/private/validation-cache';
-import { diskMemo, packageVersion } from './disk-memo';
+import { diskMemo, diskMemoAsync, packageVersion } from './disk-memo';
 import { workerMemo } from './worker-memo';
 
 describe('diskMemo', () => {
@@ -28,6 +28,18 @@ describe('diskMemo', () => {
     expect(() => diskMemo(name, { x: 1 }, () => { throw new Error('the tool did not finish'); })).toThrow('the tool did not finish');
     expect(existsSync(dir) ? readdirSync(dir) : []).toEqual([]);
     expect(diskMemo(name, { x: 1 }, () => 'done')).toBe('done');
+  });
+
+  test('asynchronously: a result not worth keeping is returned and computed again next time; one worth keeping is read', async () => {
+    const failing = jest.fn(async () => ['broken.guard']);
+    const keepEmpty = (failed: string[]) => failed.length === 0;
+    expect(await diskMemoAsync(name, { z: 1 }, failing, keepEmpty)).toEqual(['broken.guard']);
+    expect(await diskMemoAsync(name, { z: 1 }, failing, keepEmpty)).toEqual(['broken.guard']);
+    expect(failing).toHaveBeenCalledTimes(2);
+    const passing = jest.fn(async () => [] as string[]);
+    await diskMemoAsync(name, { z: 1 }, passing, keepEmpty);
+    expect(await diskMemoAsync(name, { z: 1 }, passing, keepEmpty)).toEqual([]);
+    expect(passing).toHaveBeenCalledTimes(1);
   });
 
   test(`${VALIDATION_CACHE_ENV}=off computes every time and writes nothing`, () => {
