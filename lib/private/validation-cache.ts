@@ -1,6 +1,6 @@
 import { createHash } from 'crypto';
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'fs';
-import { join } from 'path';
+import { dirname, join } from 'path';
 import type { PolicyViolation } from 'aws-cdk-lib';
 import { packagePath } from './package-paths';
 
@@ -9,6 +9,19 @@ export const VALIDATION_CACHE_ENV = 'MLOPS_VALIDATION_CACHE';
 
 /** Where validation caches live: with other tools' caches, removed by `npm ci`. */
 export const VALIDATION_CACHE_ROOT = packagePath('node_modules', '.cache', 'mlops-blueprint');
+
+/** Whether the validation result caches are on (`MLOPS_VALIDATION_CACHE` is not `off`). */
+export function validationCacheEnabled(): boolean {
+  return process.env[VALIDATION_CACHE_ENV] !== 'off';
+}
+
+/** Writes `text` to `file` through a temporary file renamed into place, so a reader never sees it half-written. */
+export function writeWhole(file: string, text: string): void {
+  mkdirSync(dirname(file), { recursive: true });
+  const tmp = `${file}.${process.pid}.tmp`;
+  writeFileSync(tmp, text);
+  renameSync(tmp, file);
+}
 
 /**
  * Findings of a deterministic validator, stored per template under a hash of everything the result
@@ -21,7 +34,7 @@ export class ValidationCache {
 
   /** False when `MLOPS_VALIDATION_CACHE=off`: nothing is read or written. */
   public get enabled(): boolean {
-    return process.env[VALIDATION_CACHE_ENV] !== 'off';
+    return validationCacheEnabled();
   }
 
   /** The key of one template's result: `inputs` are whatever else decides the result. */
@@ -44,11 +57,7 @@ export class ValidationCache {
   public put(key: string, violations: readonly PolicyViolation[]): void {
     if (!this.enabled) return;
     try {
-      mkdirSync(this.dir, { recursive: true });
-      const file = join(this.dir, `${key}.json`);
-      const tmp = `${file}.${process.pid}.tmp`;
-      writeFileSync(tmp, JSON.stringify({ violations: relocate(violations, '', '') }));
-      renameSync(tmp, file);
+      writeWhole(join(this.dir, `${key}.json`), JSON.stringify({ violations: relocate(violations, '', '') }));
     } catch {
       // A cache that cannot be written only makes the next synth slower.
     }

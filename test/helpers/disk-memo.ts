@@ -5,9 +5,9 @@
  * (the tool's version among them), so a hit is what the tool would answer again.
  */
 import { createHash } from 'crypto';
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'fs';
+import { readFileSync } from 'fs';
 import { dirname, join } from 'path';
-import { VALIDATION_CACHE_ENV, VALIDATION_CACHE_ROOT } from '../../lib/private/validation-cache';
+import { VALIDATION_CACHE_ROOT, validationCacheEnabled, writeWhole } from '../../lib/private/validation-cache';
 
 /** The result of `compute` for `inputs`, from `node_modules/.cache/mlops-blueprint/<name>/` when it was computed before. */
 export function diskMemo<T>(name: string, inputs: unknown, compute: () => T): T {
@@ -35,13 +35,11 @@ export async function diskMemoAsync<T>(
 /** One kept result: read on construction, written (to a temporary file, then renamed: never half-written) by `keep`. */
 class Memo<T> {
   public readonly found?: { value: T };
-  private readonly enabled = process.env[VALIDATION_CACHE_ENV] !== 'off';
-  private readonly dir: string;
+  private readonly enabled = validationCacheEnabled();
   private readonly file: string;
 
   constructor(name: string, inputs: unknown) {
-    this.dir = join(VALIDATION_CACHE_ROOT, name);
-    this.file = join(this.dir, `${createHash('sha256').update(JSON.stringify(inputs)).digest('hex')}.json`);
+    this.file = join(VALIDATION_CACHE_ROOT, name, `${createHash('sha256').update(JSON.stringify(inputs)).digest('hex')}.json`);
     if (!this.enabled) return;
     try {
       this.found = { value: JSON.parse(readFileSync(this.file, 'utf8')).value as T };
@@ -51,12 +49,7 @@ class Memo<T> {
   }
 
   public keep(value: T): T {
-    if (this.enabled) {
-      mkdirSync(this.dir, { recursive: true });
-      const tmp = `${this.file}.${process.pid}.tmp`;
-      writeFileSync(tmp, JSON.stringify({ value }));
-      renameSync(tmp, this.file);
-    }
+    if (this.enabled) writeWhole(this.file, JSON.stringify({ value }));
     return value;
   }
 }
